@@ -1,0 +1,549 @@
+package org.nsvpn.chainrules.model;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nsvpn.chainrules.id.BridgeId;
+import org.nsvpn.chainrules.id.ChainId;
+import org.nsvpn.chainrules.id.DeviceId;
+import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.id.Identified;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.id.PortId;
+import org.nsvpn.chainrules.id.RouteId;
+import org.nsvpn.chainrules.id.RouterId;
+import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.net.InterfaceAddress;
+import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.chainrules.routing.Route;
+import org.nsvpn.chainrules.routing.RouteTable;
+import org.nsvpn.chainrules.routing.RouteType;
+import org.nsvpn.chainrules.rules.Chain;
+import org.nsvpn.chainrules.rules.ChainEvaluator;
+import org.nsvpn.chainrules.rules.ChainGraphException;
+import org.nsvpn.chainrules.rules.L2TransformRule;
+import org.nsvpn.chainrules.rules.Rule;
+
+/**
+ * An immutable, referentially consistent snapshot of the virtual network: what the simulator runs
+ * packets through, what a planner reads, what a store's contents must always form.
+ *
+ * <p>Consistency, checked when a snapshot is built: every reference resolves (a port's device, a
+ * router's chains, a jump's and a redirect's target, a route's router and next-hop port, a
+ * binding's host, a service's router, a connection's service); links are mutual; a route's next-hop
+ * port belongs to the route's router; no two ports are bound to one host interface; the chain graph
+ * has no cycles.
+ *
+ * <p>A router's {@linkplain #routeTable route table} holds its explicit routes plus the routes its
+ * port addresses imply, as on Linux: a {@code local} route to each address (/32 or /128) and a
+ * {@code normal} route to each address's connected subnet, both via that port. Their ids are
+ * derived from the port id, so they are stable across snapshots.
+ */
+public final class Topology {
+
+  public static final Topology EMPTY = builder().build();
+
+  private final Map<RouterId, Router> routers;
+  private final Map<BridgeId, Bridge> bridges;
+  private final Map<PortId, Port> ports;
+  private final Map<ChainId, Chain> chains;
+  private final Map<RouteId, Route> routes;
+  private final Map<HostId, Host> hosts;
+  private final Map<VpnServiceId, VpnService> vpnServices;
+  private final Map<IpsecSiteConnectionId, IpsecSiteConnection> connections;
+  private final ChainEvaluator chainEvaluator;
+  private final Map<RouterId, RouteTable> routeTables = new ConcurrentHashMap<>();
+
+  private Topology(Builder b) {
+    this.routers = freeze(b.routers);
+    this.bridges = freeze(b.bridges);
+    this.ports = freeze(b.ports);
+    this.chains = freeze(b.chains);
+    this.routes = freeze(b.routes);
+    this.hosts = freeze(b.hosts);
+    this.vpnServices = freeze(b.vpnServices);
+    this.connections = freeze(b.connections);
+    List<String> problems = new ArrayList<>();
+    ChainEvaluator evaluator = null;
+    try {
+      evaluator = ChainEvaluator.of(chains.values());
+    } catch (ChainGraphException e) {
+      problems.add(e.getMessage());
+    }
+    this.chainEvaluator = evaluator;
+    checkReferences(problems);
+    if (!problems.isEmpty()) {
+      throw new InconsistentTopologyException(problems);
+    }
+  }
+
+  private static <K, V> Map<K, V> freeze(Map<K, V> map) {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(map));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this snapshot's objects. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.routers.putAll(routers);
+    b.bridges.putAll(bridges);
+    b.ports.putAll(ports);
+    b.chains.putAll(chains);
+    b.routes.putAll(routes);
+    b.hosts.putAll(hosts);
+    b.vpnServices.putAll(vpnServices);
+    b.connections.putAll(connections);
+    return b;
+  }
+
+  /**
+   * The snapshot after {@code change}: deletions first, then writes, then one consistency check of
+   * the result.
+   *
+   * @throws InconsistentTopologyException when the result would be inconsistent; this snapshot is
+   *     unaffected either way
+   */
+  public Topology apply(TopologyChange change) {
+    if (change.isEmpty()) {
+      return this;
+    }
+    Builder b = toBuilder();
+    change.deletions().forEach(b::remove);
+    change.upserts().forEach(b::put);
+    return b.build();
+  }
+
+  // ---- lookups ----------------------------------------------------------------------------
+
+  public Optional<Router> router(RouterId id) {
+    return Optional.ofNullable(routers.get(id));
+  }
+
+  public Collection<Router> routers() {
+    return routers.values();
+  }
+
+  public Optional<Bridge> bridge(BridgeId id) {
+    return Optional.ofNullable(bridges.get(id));
+  }
+
+  public Collection<Bridge> bridges() {
+    return bridges.values();
+  }
+
+  public Optional<Port> port(PortId id) {
+    return Optional.ofNullable(ports.get(id));
+  }
+
+  public Collection<Port> ports() {
+    return ports.values();
+  }
+
+  /** The ports of a router or bridge, in insertion order. */
+  public List<Port> ports(DeviceId device) {
+    return ports.values().stream().filter(p -> p.device().equals(device)).toList();
+  }
+
+  /** The ports of a router. */
+  public List<RouterPort> routerPorts(RouterId router) {
+    List<RouterPort> out = new ArrayList<>();
+    for (Port p : ports.values()) {
+      if (p instanceof RouterPort rp && rp.router().equals(router)) {
+        out.add(rp);
+      }
+    }
+    return out;
+  }
+
+  public Optional<Chain> chain(ChainId id) {
+    return Optional.ofNullable(chains.get(id));
+  }
+
+  public Collection<Chain> chains() {
+    return chains.values();
+  }
+
+  /** Evaluates packets against this snapshot's chains (built and validated once). */
+  public ChainEvaluator chainEvaluator() {
+    return chainEvaluator;
+  }
+
+  public Optional<Route> route(RouteId id) {
+    return Optional.ofNullable(routes.get(id));
+  }
+
+  public Collection<Route> routes() {
+    return routes.values();
+  }
+
+  /** The explicit routes of a router (without the routes implied by port addresses). */
+  public List<Route> routes(RouterId router) {
+    return routes.values().stream().filter(r -> r.router().equals(router)).toList();
+  }
+
+  /** The router's explicit and implied routes, indexed; built once per snapshot and router. */
+  public RouteTable routeTable(RouterId router) {
+    return routeTables.computeIfAbsent(router, this::buildRouteTable);
+  }
+
+  private RouteTable buildRouteTable(RouterId router) {
+    List<Route> all = new ArrayList<>(routes(router));
+    for (RouterPort port : routerPorts(router)) {
+      all.addAll(impliedRoutes(port));
+    }
+    return RouteTable.of(all);
+  }
+
+  /** The local and connected routes that a router port's addresses imply (see class comment). */
+  public static List<Route> impliedRoutes(RouterPort port) {
+    List<Route> out = new ArrayList<>();
+    for (InterfaceAddress a : port.addresses()) {
+      out.add(
+          new Route(
+              new RouteId(port.id().derive("local " + a.address())),
+              port.router(),
+              Route.anySource(a.subnet()),
+              IpSubnet.host(a.address()),
+              RouteType.LOCAL,
+              Optional.of(port.id()),
+              Optional.empty(),
+              0));
+      if (a.prefixLength() < a.family().bits()) {
+        out.add(
+            new Route(
+                new RouteId(port.id().derive("connected " + a.subnet())),
+                port.router(),
+                Route.anySource(a.subnet()),
+                a.subnet(),
+                RouteType.NORMAL,
+                Optional.of(port.id()),
+                Optional.empty(),
+                Route.DEFAULT_WEIGHT));
+      }
+    }
+    return out;
+  }
+
+  public Optional<Host> host(HostId id) {
+    return Optional.ofNullable(hosts.get(id));
+  }
+
+  public Collection<Host> hosts() {
+    return hosts.values();
+  }
+
+  /** The port bound to {@code interfaceName} on {@code host}, if any. */
+  public Optional<Port> portBoundTo(HostId host, String interfaceName) {
+    return ports.values().stream()
+        .filter(
+            p ->
+                p.binding()
+                    .map(b -> b.host().equals(host) && b.interfaceName().equals(interfaceName))
+                    .orElse(false))
+        .findFirst();
+  }
+
+  public Optional<VpnService> vpnService(VpnServiceId id) {
+    return Optional.ofNullable(vpnServices.get(id));
+  }
+
+  public Collection<VpnService> vpnServices() {
+    return vpnServices.values();
+  }
+
+  /** The VPN services attached to a router. */
+  public List<VpnService> vpnServices(RouterId router) {
+    return vpnServices.values().stream().filter(s -> s.router().equals(router)).toList();
+  }
+
+  public Optional<IpsecSiteConnection> connection(IpsecSiteConnectionId id) {
+    return Optional.ofNullable(connections.get(id));
+  }
+
+  public Collection<IpsecSiteConnection> connections() {
+    return connections.values();
+  }
+
+  /** The site connections of a VPN service, in insertion order. */
+  public List<IpsecSiteConnection> connections(VpnServiceId service) {
+    return connections.values().stream().filter(c -> c.vpnService().equals(service)).toList();
+  }
+
+  /** The object with this id, of whatever type. */
+  public Optional<Identified> find(EntityId id) {
+    return Optional.ofNullable(
+        Builder.mapFor(id, routers, bridges, ports, chains, routes, hosts, vpnServices, connections)
+            .get(id));
+  }
+
+  // ---- consistency ------------------------------------------------------------------------
+
+  private void checkReferences(List<String> problems) {
+    Map<String, PortId> bound = new HashMap<>();
+    for (Port port : ports.values()) {
+      boolean deviceExists =
+          port instanceof RouterPort rp
+              ? routers.containsKey(rp.router())
+              : bridges.containsKey(((BridgePort) port).bridge());
+      if (!deviceExists) {
+        problems.add(
+            "port "
+                + port.id()
+                + " belongs to missing "
+                + kind(port.device())
+                + " "
+                + port.device());
+      }
+      port.peer()
+          .ifPresent(
+              peerId -> {
+                Port peer = ports.get(peerId);
+                if (peer == null) {
+                  problems.add("port " + port.id() + " is linked to missing port " + peerId);
+                } else if (!peer.peer().equals(Optional.of(port.id()))) {
+                  problems.add(
+                      "port "
+                          + port.id()
+                          + " is linked to port "
+                          + peerId
+                          + ", which is not linked back");
+                }
+              });
+      port.binding()
+          .ifPresent(
+              binding -> {
+                if (!hosts.containsKey(binding.host())) {
+                  problems.add("port " + port.id() + " is bound to missing host " + binding.host());
+                }
+                PortId other = bound.put(binding.host() + "/" + binding.interfaceName(), port.id());
+                if (other != null) {
+                  problems.add(
+                      "ports "
+                          + other
+                          + " and "
+                          + port.id()
+                          + " are both bound to interface "
+                          + binding.interfaceName()
+                          + " of host "
+                          + binding.host());
+                }
+              });
+    }
+    for (Router r : routers.values()) {
+      checkChain(problems, "router " + r.name() + " inbound-filter", r.inboundFilter());
+      checkChain(problems, "router " + r.name() + " outbound-filter", r.outboundFilter());
+      checkChain(problems, "router " + r.name() + " local-redirect-chain", r.localRedirectChain());
+    }
+    for (Bridge b : bridges.values()) {
+      checkChain(problems, "bridge " + b.name() + " inbound-filter", b.inboundFilter());
+      checkChain(problems, "bridge " + b.name() + " outbound-filter", b.outboundFilter());
+    }
+    for (Chain chain : chains.values()) {
+      for (Rule rule : chain.rules()) {
+        if (rule instanceof L2TransformRule l2 && !ports.containsKey(l2.redirect().targetPort())) {
+          problems.add(
+              "rule "
+                  + rule.id()
+                  + " of chain "
+                  + chain.name()
+                  + " redirects to missing port "
+                  + l2.redirect().targetPort());
+        }
+      }
+    }
+    for (Route route : routes.values()) {
+      if (!routers.containsKey(route.router())) {
+        problems.add("route " + route.id() + " belongs to missing router " + route.router());
+      }
+      route
+          .nextHopPort()
+          .ifPresent(
+              portId -> {
+                Port port = ports.get(portId);
+                if (!(port instanceof RouterPort rp) || !rp.router().equals(route.router())) {
+                  problems.add(
+                      "route "
+                          + route.id()
+                          + " has next-hop port "
+                          + portId
+                          + ", which is not a port of router "
+                          + route.router());
+                }
+              });
+    }
+    for (VpnService s : vpnServices.values()) {
+      if (!routers.containsKey(s.router())) {
+        problems.add("vpn-service " + s.name() + " is attached to missing router " + s.router());
+      }
+    }
+    for (IpsecSiteConnection c : connections.values()) {
+      if (!vpnServices.containsKey(c.vpnService())) {
+        problems.add(
+            "ipsec-site-connection "
+                + c.name()
+                + " belongs to missing vpn-service "
+                + c.vpnService());
+      }
+    }
+  }
+
+  private void checkChain(List<String> problems, String where, Optional<ChainId> chain) {
+    if (chain.isPresent() && !chains.containsKey(chain.get())) {
+      problems.add(where + " names missing chain " + chain.get());
+    }
+  }
+
+  private static String kind(DeviceId device) {
+    return device instanceof RouterId ? "router" : "bridge";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Topology t
+        && routers.equals(t.routers)
+        && bridges.equals(t.bridges)
+        && ports.equals(t.ports)
+        && chains.equals(t.chains)
+        && routes.equals(t.routes)
+        && hosts.equals(t.hosts)
+        && vpnServices.equals(t.vpnServices)
+        && connections.equals(t.connections);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(routers, bridges, ports, chains, routes, hosts, vpnServices, connections);
+  }
+
+  @Override
+  public String toString() {
+    return "Topology["
+        + routers.size()
+        + " routers, "
+        + bridges.size()
+        + " bridges, "
+        + ports.size()
+        + " ports, "
+        + chains.size()
+        + " chains, "
+        + routes.size()
+        + " routes, "
+        + hosts.size()
+        + " hosts, "
+        + vpnServices.size()
+        + " vpn services, "
+        + connections.size()
+        + " connections]";
+  }
+
+  /** Collects objects; {@link #build()} checks consistency. Not thread-safe. */
+  public static final class Builder {
+    private final Map<RouterId, Router> routers = new LinkedHashMap<>();
+    private final Map<BridgeId, Bridge> bridges = new LinkedHashMap<>();
+    private final Map<PortId, Port> ports = new LinkedHashMap<>();
+    private final Map<ChainId, Chain> chains = new LinkedHashMap<>();
+    private final Map<RouteId, Route> routes = new LinkedHashMap<>();
+    private final Map<HostId, Host> hosts = new LinkedHashMap<>();
+    private final Map<VpnServiceId, VpnService> vpnServices = new LinkedHashMap<>();
+    private final Map<IpsecSiteConnectionId, IpsecSiteConnection> connections =
+        new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Adds or replaces an object (by id).
+     *
+     * @throws IllegalArgumentException for objects a topology does not hold directly (rules live
+     *     inside their chain)
+     */
+    public Builder put(Identified object) {
+      Objects.requireNonNull(object, "object");
+      if (object instanceof Router r) {
+        routers.put(r.id(), r);
+      } else if (object instanceof Bridge b) {
+        bridges.put(b.id(), b);
+      } else if (object instanceof Port p) {
+        ports.put(p.id(), p);
+      } else if (object instanceof Chain c) {
+        chains.put(c.id(), c);
+      } else if (object instanceof Route r) {
+        routes.put(r.id(), r);
+      } else if (object instanceof Host h) {
+        hosts.put(h.id(), h);
+      } else if (object instanceof VpnService v) {
+        vpnServices.put(v.id(), v);
+      } else if (object instanceof IpsecSiteConnection c) {
+        connections.put(c.id(), c);
+      } else {
+        throw new IllegalArgumentException(
+            "a topology does not hold " + object.getClass().getSimpleName() + " objects directly");
+      }
+      return this;
+    }
+
+    /** Adds or replaces every object. */
+    public Builder putAll(Collection<? extends Identified> objects) {
+      objects.forEach(this::put);
+      return this;
+    }
+
+    /** Removes the object with this id, if present. */
+    public Builder remove(EntityId id) {
+      Objects.requireNonNull(id, "id");
+      mapFor(id, routers, bridges, ports, chains, routes, hosts, vpnServices, connections)
+          .remove(id);
+      return this;
+    }
+
+    /**
+     * Builds the snapshot.
+     *
+     * @throws InconsistentTopologyException listing every consistency problem
+     */
+    public Topology build() {
+      return new Topology(this);
+    }
+
+    static Map<? extends EntityId, ? extends Identified> mapFor(
+        EntityId id,
+        Map<RouterId, Router> routers,
+        Map<BridgeId, Bridge> bridges,
+        Map<PortId, Port> ports,
+        Map<ChainId, Chain> chains,
+        Map<RouteId, Route> routes,
+        Map<HostId, Host> hosts,
+        Map<VpnServiceId, VpnService> vpnServices,
+        Map<IpsecSiteConnectionId, IpsecSiteConnection> connections) {
+      if (id instanceof RouterId) {
+        return routers;
+      } else if (id instanceof BridgeId) {
+        return bridges;
+      } else if (id instanceof PortId) {
+        return ports;
+      } else if (id instanceof ChainId) {
+        return chains;
+      } else if (id instanceof RouteId) {
+        return routes;
+      } else if (id instanceof HostId) {
+        return hosts;
+      } else if (id instanceof VpnServiceId) {
+        return vpnServices;
+      } else if (id instanceof IpsecSiteConnectionId) {
+        return connections;
+      }
+      throw new IllegalArgumentException(
+          "a topology holds no objects with ids of type " + id.getClass().getSimpleName());
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package org.nsvpn.chainrules.vpn;
+
+import java.util.List;
+import java.util.regex.Pattern;
+import org.nsvpn.chainrules.InvalidValueException;
+import org.nsvpn.chainrules.Require;
+import org.nsvpn.chainrules.model.HostBinding;
+import org.nsvpn.chainrules.net.InterfaceAddress;
+import org.nsvpn.chainrules.net.Ipv4Address;
+import org.nsvpn.chainrules.net.MacAddress;
+
+/**
+ * The IPsec namespace a VPN service needs on its host, as the namespace manager must realise it: a
+ * network namespace holding one end of a veth pair, whose other end stays in the host namespace and
+ * is bound to the router's namespace port.
+ *
+ * <p>The interface carries the router's public MAC and public IP (as a /32, so that nothing is
+ * considered on-link through it) and the namespace side of the link-local /30; the default route
+ * goes via the router side of the /30, whose MAC is pinned by a permanent neighbour entry because
+ * an ARP request sourced from the public IP would never be answered.
+ *
+ * @param name network namespace name (iproute2's {@code /run/netns/NAME})
+ * @param interfaceName the veth end inside the namespace
+ * @param hostInterfaceName the veth end left in the host namespace
+ * @param interfaceMac MAC of the interface inside the namespace
+ * @param addresses addresses of the interface inside the namespace
+ * @param defaultGateway next hop of the namespace's default route; on-link through one of the
+ *     addresses
+ * @param neighbours permanent neighbour entries on the interface
+ */
+public record NamespaceSpec(
+    String name,
+    String interfaceName,
+    String hostInterfaceName,
+    MacAddress interfaceMac,
+    List<InterfaceAddress> addresses,
+    Ipv4Address defaultGateway,
+    List<StaticNeighbour> neighbours) {
+
+  private static final Pattern NETNS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+
+  public NamespaceSpec {
+    requireNamespaceName(name);
+    HostBinding.requireInterfaceName("interface name", interfaceName);
+    HostBinding.requireInterfaceName("host interface name", hostInterfaceName);
+    if (interfaceName.equals(hostInterfaceName)) {
+      throw new InvalidValueException(
+          "host interface name",
+          hostInterfaceName,
+          "must differ from the namespace interface name");
+    }
+    Require.nonNull("interface mac", interfaceMac);
+    if (!interfaceMac.isUnicast()) {
+      throw new InvalidValueException("interface mac", interfaceMac, "must be a unicast address");
+    }
+    addresses = List.copyOf(Require.nonEmpty("addresses", addresses));
+    Require.nonNull("default gateway", defaultGateway);
+    if (addresses.stream()
+        .noneMatch(
+            a -> a.subnet().contains(defaultGateway) && !a.address().equals(defaultGateway))) {
+      throw new InvalidValueException(
+          "default gateway",
+          defaultGateway,
+          "is not on-link through any of the addresses " + addresses);
+    }
+    neighbours = List.copyOf(Require.noNulls("neighbours", neighbours));
+  }
+
+  /**
+   * Validates a network namespace name: 1-63 characters of letters, digits, '_', '.', '-', starting
+   * with a letter or digit (so never "." or ".."; never a path).
+   */
+  public static String requireNamespaceName(String name) {
+    if (name == null || !NETNS_NAME.matcher(name).matches()) {
+      throw new InvalidValueException(
+          "namespace name",
+          String.valueOf(name),
+          "must be 1-63 characters of letters, digits, '_', '.', '-', starting with a letter or digit");
+    }
+    return name;
+  }
+}

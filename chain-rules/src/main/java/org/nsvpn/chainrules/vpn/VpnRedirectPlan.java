@@ -1,0 +1,448 @@
+package org.nsvpn.chainrules.vpn;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.nsvpn.chainrules.InvalidValueException;
+import org.nsvpn.chainrules.Require;
+import org.nsvpn.chainrules.id.ChainId;
+import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.Identified;
+import org.nsvpn.chainrules.id.PortId;
+import org.nsvpn.chainrules.id.RouteId;
+import org.nsvpn.chainrules.id.RouterId;
+import org.nsvpn.chainrules.id.RuleId;
+import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.Port;
+import org.nsvpn.chainrules.model.Router;
+import org.nsvpn.chainrules.model.RouterPort;
+import org.nsvpn.chainrules.model.Topology;
+import org.nsvpn.chainrules.model.TopologyChange;
+import org.nsvpn.chainrules.model.VpnService;
+import org.nsvpn.chainrules.net.InterfaceAddress;
+import org.nsvpn.chainrules.net.IpAddress;
+import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.chainrules.net.Ipv4Address;
+import org.nsvpn.chainrules.net.Ipv4Subnet;
+import org.nsvpn.chainrules.net.MacAddress;
+import org.nsvpn.chainrules.routing.Route;
+import org.nsvpn.chainrules.routing.RouteType;
+import org.nsvpn.chainrules.rules.Chain;
+import org.nsvpn.chainrules.rules.Condition;
+import org.nsvpn.chainrules.rules.L2TransformRule;
+import org.nsvpn.chainrules.rules.PortRange;
+import org.nsvpn.chainrules.rules.RedirectAction;
+import org.nsvpn.chainrules.rules.Rule;
+
+/**
+ * Everything one VPN service requires, computed from a topology snapshot (see the package comment).
+ * Obtain one with {@link #request(Topology, VpnServiceId)}; turn it into topology writes with
+ * {@link #installChange(Topology)} and undo them with {@link #removalChange(Topology)}.
+ *
+ * <p>Traffic flow it sets up (seed 002): ESP, IKE (UDP 500) and NAT-T (UDP 4500) addressed to the
+ * public IP are redirected, unchanged, from the router's local-redirect chain to the namespace
+ * port; cleartext from each local CIDR to each peer CIDR is routed to the namespace through its
+ * link-local address. Routes stay in place while a connection is administratively down, so its
+ * traffic is dropped in the namespace instead of leaking in clear through other routes.
+ *
+ * @param service the VPN service
+ * @param router the service's router
+ * @param uplinkPort the router port that holds the public IP
+ * @param publicIp the service's external IP
+ * @param linkLocal the /30 joining router (.1) and namespace (.2)
+ * @param namespacePort the router port the namespace attaches to
+ * @param namespace what the namespace manager must realise on the host
+ * @param localRedirectChain the router's local-redirect chain, or the chain to create for it
+ * @param chainOwned true when that chain belongs to this service (created for it), so removal may
+ *     delete it once it holds no other rules
+ * @param redirectRules the ESP, IKE and NAT-T redirects, in this order
+ * @param routes one route per (local CIDR, peer CIDR) pair over all connections
+ */
+public record VpnRedirectPlan(
+    VpnServiceId service,
+    RouterId router,
+    PortId uplinkPort,
+    Ipv4Address publicIp,
+    Ipv4Subnet linkLocal,
+    RouterPort namespacePort,
+    NamespaceSpec namespace,
+    ChainId localRedirectChain,
+    boolean chainOwned,
+    List<L2TransformRule> redirectRules,
+    List<Route> routes) {
+
+  /** IP protocol number of ESP. */
+  public static final int PROTO_ESP = 50;
+
+  /** IP protocol number of UDP. */
+  public static final int PROTO_UDP = 17;
+
+  /** IKE's UDP port. */
+  public static final int PORT_IKE = 500;
+
+  /** NAT-T's UDP port (IKE and UDP-encapsulated ESP behind NAT, or when forced). */
+  public static final int PORT_NAT_T = 4500;
+
+  public VpnRedirectPlan {
+    Require.nonNull("vpn-service", service);
+    Require.nonNull("router", router);
+    Require.nonNull("uplink port", uplinkPort);
+    Require.nonNull("external-ip", publicIp);
+    LinkLocalAllocator.requireAllocatable(linkLocal);
+    Require.nonNull("namespace port", namespacePort);
+    Require.nonNull("namespace", namespace);
+    Require.nonNull("local-redirect-chain", localRedirectChain);
+    redirectRules = List.copyOf(Require.noNulls("redirect rules", redirectRules));
+    routes = List.copyOf(Require.noNulls("routes", routes));
+  }
+
+  /** Starts a plan computation for {@code service} in {@code topology}. */
+  public static Request request(Topology topology, VpnServiceId service) {
+    return new Request(topology, service);
+  }
+
+  // ---- derived ids --------------------------------------------------------------------------
+
+  /** The id of the namespace port a service gets unless told otherwise. */
+  public static PortId namespacePortId(VpnServiceId service) {
+    return new PortId(service.derive("namespace-port"));
+  }
+
+  /** The id of the local-redirect chain created for a service's router when it has none. */
+  public static ChainId ownedChainId(VpnServiceId service) {
+    return new ChainId(service.derive("local-redirect-chain"));
+  }
+
+  /**
+   * The MAC of the namespace port a service gets unless told otherwise: locally administered,
+   * unicast, derived from the service id so that it is stable across recomputations.
+   */
+  public static MacAddress namespacePortMac(VpnServiceId service) {
+    long bits = service.derive("namespace-port-mac").getLeastSignificantBits() & 0xffff_ffff_ffffL;
+    return new MacAddress(MacAddress.locallyAdministeredUnicast(bits));
+  }
+
+  private static RuleId ruleId(VpnServiceId service, String purpose) {
+    return new RuleId(service.derive("redirect " + purpose));
+  }
+
+  private static RouteId routeId(VpnServiceId service, IpSubnet local, IpSubnet peer) {
+    return new RouteId(service.derive("route " + local + " " + peer));
+  }
+
+  // ---- applying -----------------------------------------------------------------------------
+
+  /**
+   * The writes that make {@code current} contain this plan, touching nothing the plan does not own:
+   * the namespace port (keeping any host binding already on it), the redirect rules placed first in
+   * the router's local-redirect chain (created if the router has none; foreign rules kept in
+   * order), the routes; and the deletion of routes via the namespace port that the plan no longer
+   * has (a removed connection or CIDR). Empty when {@code current} already matches.
+   *
+   * @throws InvalidValueException when the router or the public IP's port has gone from {@code
+   *     current}
+   */
+  public TopologyChange installChange(Topology current) {
+    Router currentRouter = requireRouter(current);
+    List<Identified> upserts = new ArrayList<>();
+    List<EntityId> deletions = new ArrayList<>();
+
+    RouterPort desiredPort = namespacePort;
+    Optional<Port> existingPort = current.port(namespacePort.id());
+    if (existingPort.isPresent() && existingPort.get() instanceof RouterPort rp) {
+      desiredPort = namespacePort.withBinding(rp.binding());
+    }
+    if (!existingPort.equals(Optional.of(desiredPort))) {
+      upserts.add(desiredPort);
+    }
+
+    Optional<Chain> chain = currentRouter.localRedirectChain().flatMap(current::chain);
+    Chain base = chain.orElse(Chain.empty(localRedirectChain, chainName()));
+    Set<RuleId> ours = ruleIds();
+    List<Rule> rules = new ArrayList<>(redirectRules);
+    base.rules().stream().filter(r -> !ours.contains(r.id())).forEach(rules::add);
+    Chain desiredChain = base.withRules(rules);
+    if (!chain.equals(Optional.of(desiredChain))) {
+      upserts.add(desiredChain);
+    }
+    if (chain.isEmpty()) {
+      upserts.add(currentRouter.withLocalRedirectChain(Optional.of(base.id())));
+    }
+
+    Set<RouteId> planned = new HashSet<>();
+    for (Route route : routes) {
+      planned.add(route.id());
+      if (!current.route(route.id()).equals(Optional.of(route))) {
+        upserts.add(route);
+      }
+    }
+    for (Route route : current.routes(router)) {
+      if (route.nextHopPort().equals(Optional.of(namespacePort.id()))
+          && !planned.contains(route.id())) {
+        deletions.add(route.id());
+      }
+    }
+    return new TopologyChange(upserts, deletions);
+  }
+
+  /**
+   * The writes that take this plan's objects out of {@code current}: every route via the namespace
+   * port, the redirect rules, the namespace port, and the local-redirect chain itself only if this
+   * service created it and no other rule has been added to it since. Empty when none of it is
+   * there.
+   */
+  public TopologyChange removalChange(Topology current) {
+    List<Identified> upserts = new ArrayList<>();
+    List<EntityId> deletions = new ArrayList<>();
+    for (Route route : current.routes(router)) {
+      if (route.nextHopPort().equals(Optional.of(namespacePort.id()))) {
+        deletions.add(route.id());
+      }
+    }
+    Optional<Router> currentRouter = current.router(router);
+    Optional<Chain> chain =
+        currentRouter.flatMap(Router::localRedirectChain).flatMap(current::chain);
+    if (chain.isPresent()) {
+      Set<RuleId> ours = ruleIds();
+      List<Rule> remaining =
+          chain.get().rules().stream().filter(r -> !ours.contains(r.id())).toList();
+      if (remaining.isEmpty() && chain.get().id().equals(ownedChainId(service))) {
+        upserts.add(currentRouter.get().withLocalRedirectChain(Optional.empty()));
+        deletions.add(chain.get().id());
+      } else if (remaining.size() != chain.get().rules().size()) {
+        upserts.add(chain.get().withRules(remaining));
+      }
+    }
+    if (current.port(namespacePort.id()).isPresent()) {
+      deletions.add(namespacePort.id());
+    }
+    return new TopologyChange(upserts, deletions);
+  }
+
+  private Set<RuleId> ruleIds() {
+    Set<RuleId> ids = new HashSet<>();
+    redirectRules.forEach(r -> ids.add(r.id()));
+    return ids;
+  }
+
+  private String chainName() {
+    return "vpn-" + service.hex().substring(0, 12) + "-redirect";
+  }
+
+  private Router requireRouter(Topology current) {
+    return current
+        .router(router)
+        .orElseThrow(() -> new InvalidValueException("router", router, "no longer exists"));
+  }
+
+  /** Collects the inputs of a plan; {@link #compute()} validates them and builds the plan. */
+  public static final class Request {
+    private final Topology topology;
+    private final VpnServiceId serviceId;
+    private Ipv4Subnet linkLocal;
+    private PortId namespacePortId;
+    private MacAddress namespacePortMac;
+
+    private Request(Topology topology, VpnServiceId serviceId) {
+      this.topology = Require.nonNull("topology", topology);
+      this.serviceId = Require.nonNull("vpn-service", serviceId);
+    }
+
+    /** Uses this /30 instead of asking {@link LinkLocalAllocator#fromTopology}. */
+    public Request linkLocal(Ipv4Subnet block) {
+      this.linkLocal = LinkLocalAllocator.requireAllocatable(block);
+      return this;
+    }
+
+    /** Uses this id and MAC for the namespace port instead of the ones derived from the service. */
+    public Request namespacePort(PortId id, MacAddress mac) {
+      this.namespacePortId = Require.nonNull("namespace port id", id);
+      this.namespacePortMac = Require.nonNull("namespace port mac", mac);
+      return this;
+    }
+
+    /**
+     * Validates the service against the topology and computes the plan.
+     *
+     * @throws InvalidValueException naming the field at fault: a missing service, a second service
+     *     on the router, an external IP that is not IPv4 or not on any port of the router, a peer
+     *     address or CIDR that is not IPv4, CIDRs of different connections that overlap
+     * @throws LinkLocalExhaustedException when no link-local block is free
+     */
+    public VpnRedirectPlan compute() {
+      VpnService service =
+          topology
+              .vpnService(serviceId)
+              .orElseThrow(
+                  () -> new InvalidValueException("vpn-service", serviceId, "does not exist"));
+      RouterId routerId = service.router();
+      for (VpnService other : topology.vpnServices(routerId)) {
+        if (!other.id().equals(serviceId)) {
+          throw new InvalidValueException(
+              "router", routerId, "already has vpn-service " + other.name() + "; one per router");
+        }
+      }
+      if (!(service.externalIp() instanceof Ipv4Address publicIp)) {
+        throw new InvalidValueException(
+            "external-ip", service.externalIp(), "must be IPv4 (IPv6 endpoints are not supported)");
+      }
+      PortId nsPortId = namespacePortId != null ? namespacePortId : namespacePortId(serviceId);
+      MacAddress nsMac = namespacePortMac != null ? namespacePortMac : namespacePortMac(serviceId);
+      RouterPort uplink =
+          topology.routerPorts(routerId).stream()
+              .filter(p -> !p.id().equals(nsPortId) && p.hasAddress(publicIp))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new InvalidValueException(
+                          "external-ip",
+                          publicIp,
+                          "is not an address of any port of router " + routerId + " (the uplink)"));
+      if (nsMac.equals(uplink.mac())) {
+        throw new InvalidValueException(
+            "namespace port mac",
+            nsMac,
+            "must differ from the uplink's MAC, which the namespace mirrors");
+      }
+      Ipv4Subnet block =
+          linkLocal != null
+              ? linkLocal
+              : LinkLocalAllocator.fromTopology(topology).blockFor(routerId);
+      Ipv4Address routerSide = block.address().plus(1);
+      Ipv4Address namespaceSide = block.address().plus(2);
+
+      RouterPort nsPort =
+          RouterPort.of(nsPortId, routerId, nsMac, new InterfaceAddress(routerSide, 30));
+      NamespaceSpec spec =
+          new NamespaceSpec(
+              VpnNames.namespace(serviceId),
+              VpnNames.namespaceInterface(serviceId),
+              VpnNames.hostInterface(serviceId),
+              uplink.mac(),
+              List.of(new InterfaceAddress(namespaceSide, 30), InterfaceAddress.host(publicIp)),
+              routerSide,
+              List.of(new StaticNeighbour(routerSide, nsMac)));
+
+      Router router = topology.router(routerId).orElseThrow();
+      Optional<ChainId> existingChain = router.localRedirectChain();
+      ChainId chainId = existingChain.orElse(ownedChainId(serviceId));
+
+      IpSubnet publicHost = IpSubnet.host(publicIp);
+      RedirectAction toNamespace = RedirectAction.to(nsPortId);
+      List<L2TransformRule> rules =
+          List.of(
+              new L2TransformRule(
+                  ruleId(serviceId, "esp"),
+                  Condition.builder().nwDst(publicHost).nwProto(PROTO_ESP).build(),
+                  toNamespace),
+              new L2TransformRule(
+                  ruleId(serviceId, "ike"),
+                  Condition.builder()
+                      .nwDst(publicHost)
+                      .nwProto(PROTO_UDP)
+                      .tpDst(PortRange.of(PORT_IKE))
+                      .build(),
+                  toNamespace),
+              new L2TransformRule(
+                  ruleId(serviceId, "nat-t"),
+                  Condition.builder()
+                      .nwDst(publicHost)
+                      .nwProto(PROTO_UDP)
+                      .tpDst(PortRange.of(PORT_NAT_T))
+                      .build(),
+                  toNamespace));
+
+      List<Route> routes =
+          routes(routerId, nsPortId, namespaceSide, topology.connections(serviceId));
+      return new VpnRedirectPlan(
+          serviceId,
+          routerId,
+          uplink.id(),
+          publicIp,
+          block,
+          nsPort,
+          spec,
+          chainId,
+          chainId.equals(ownedChainId(serviceId)),
+          rules,
+          routes);
+    }
+
+    private List<Route> routes(
+        RouterId routerId,
+        PortId nsPortId,
+        Ipv4Address gateway,
+        List<IpsecSiteConnection> connections) {
+      List<Route> routes = new ArrayList<>();
+      Set<IpSubnet> peersSoFar = new LinkedHashSet<>();
+      Set<IpSubnet> localsSoFar = new LinkedHashSet<>();
+      for (IpsecSiteConnection c : connections) {
+        String where = "ipsec-site-connection " + c.name() + " ";
+        if (!(c.peerAddress() instanceof Ipv4Address)) {
+          throw new InvalidValueException(
+              where + "peer-address",
+              c.peerAddress(),
+              "must be IPv4 (IPv6 endpoints are not supported)");
+        }
+        for (IpSubnet peer : c.peerCidrs()) {
+          requireIpv4(where + "peer-cidrs", peer);
+          for (IpSubnet seen : peersSoFar) {
+            if (seen.overlaps(peer)) {
+              throw new InvalidValueException(
+                  where + "peer-cidrs",
+                  peer,
+                  "overlaps peer CIDR " + seen + " of another connection of this service");
+            }
+          }
+          for (IpSubnet local : localsSoFar) {
+            if (local.overlaps(peer)) {
+              throw new InvalidValueException(
+                  where + "peer-cidrs",
+                  peer,
+                  "overlaps local CIDR " + local + " of another connection of this service");
+            }
+          }
+        }
+        for (IpSubnet local : c.localCidrs()) {
+          requireIpv4(where + "local-cidrs", local);
+          for (IpSubnet peer : peersSoFar) {
+            if (peer.overlaps(local)) {
+              throw new InvalidValueException(
+                  where + "local-cidrs",
+                  local,
+                  "overlaps peer CIDR " + peer + " of another connection of this service");
+            }
+          }
+        }
+        peersSoFar.addAll(c.peerCidrs());
+        localsSoFar.addAll(c.localCidrs());
+        for (IpSubnet local : c.localCidrs()) {
+          for (IpSubnet peer : c.peerCidrs()) {
+            Optional<IpAddress> gw = Optional.of(gateway);
+            routes.add(
+                new Route(
+                    routeId(serviceId, local, peer),
+                    routerId,
+                    local,
+                    peer,
+                    RouteType.NORMAL,
+                    Optional.of(nsPortId),
+                    gw,
+                    Route.DEFAULT_WEIGHT));
+          }
+        }
+      }
+      return routes;
+    }
+
+    private static void requireIpv4(String field, IpSubnet cidr) {
+      if (!(cidr instanceof Ipv4Subnet)) {
+        throw new InvalidValueException(field, cidr, "must be IPv4 (the namespace link is IPv4)");
+      }
+    }
+  }
+}
