@@ -2,6 +2,7 @@ package org.nsvpn.chainrules.rules;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.PortId;
@@ -102,7 +103,7 @@ public record Condition(
 
   private static Match<Set<PortId>> frozenPorts(String field, Match<Set<PortId>> ports) {
     if (ports instanceof Match.Is<Set<PortId>> is) {
-      if (is.value().isEmpty() || is.value().contains(null)) {
+      if (is.value().isEmpty() || is.value().stream().anyMatch(Objects::isNull)) {
         throw new InvalidValueException(field, is.value(), "must list at least one port, no nulls");
       }
       return new Match.Is<>(Set.copyOf(is.value()), is.inverted());
