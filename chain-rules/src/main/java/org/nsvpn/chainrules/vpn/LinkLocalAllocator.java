@@ -51,6 +51,23 @@ public final class LinkLocalAllocator {
   }
 
   /**
+   * An allocator with these assignments.
+   *
+   * @throws InvalidValueException when a block is not allocatable or given to two routers
+   */
+  public static LinkLocalAllocator of(Map<RouterId, Ipv4Subnet> assignments) {
+    BitSet used = new BitSet();
+    for (Map.Entry<RouterId, Ipv4Subnet> e : assignments.entrySet()) {
+      int index = index(requireAllocatable(e.getValue()).address());
+      if (used.get(index)) {
+        throw new InvalidValueException("link-local", e.getValue(), "is assigned to two routers");
+      }
+      used.set(index);
+    }
+    return new LinkLocalAllocator(assignments, used);
+  }
+
+  /**
    * The allocator state a topology implies: every link-local block that some router port address
    * falls in is in use, and a router whose VPN service already has its namespace port keeps that
    * port's block.
@@ -90,7 +107,7 @@ public final class LinkLocalAllocator {
   }
 
   /** The /30 of a namespace port's link-local address, if it has one. */
-  private static Optional<Ipv4Subnet> blockOf(RouterPort port) {
+  static Optional<Ipv4Subnet> blockOf(RouterPort port) {
     return port.addresses().stream()
         .filter(
             a ->

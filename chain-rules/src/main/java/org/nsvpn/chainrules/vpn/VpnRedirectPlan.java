@@ -308,10 +308,7 @@ public record VpnRedirectPlan(
             nsMac,
             "must differ from the uplink's MAC, which the namespace mirrors");
       }
-      Ipv4Subnet block =
-          linkLocal != null
-              ? linkLocal
-              : LinkLocalAllocator.fromTopology(topology).blockFor(routerId);
+      Ipv4Subnet block = linkLocal != null ? linkLocal : existingOrNewBlock(routerId, nsPortId);
       Ipv4Address routerSide = block.address().plus(1);
       Ipv4Address namespaceSide = block.address().plus(2);
 
@@ -370,6 +367,15 @@ public record VpnRedirectPlan(
           chainId.equals(ownedChainId(serviceId)),
           rules,
           routes);
+    }
+
+    /** The block of the namespace port if it is already there, else a free one. */
+    private Ipv4Subnet existingOrNewBlock(RouterId routerId, PortId nsPortId) {
+      return topology
+          .port(nsPortId)
+          .filter(p -> p instanceof RouterPort rp && rp.router().equals(routerId))
+          .flatMap(p -> LinkLocalAllocator.blockOf((RouterPort) p))
+          .orElseGet(() -> LinkLocalAllocator.fromTopology(topology).blockFor(routerId));
     }
 
     private List<Route> routes(
