@@ -47,7 +47,10 @@ public interface NamespaceManager extends AutoCloseable {
   NamespaceState inspect(String name);
 
   /**
-   * Deletes the namespace and its veth pairs (so the host-side ends go too, at once). Idempotent.
+   * Deletes the namespace; the kernel destroys its veth pairs, host-side ends included, with it,
+   * asynchronously (typically within tens of milliseconds; it batches dying namespaces, which is
+   * far cheaper than deleting each veth synchronously). An {@link #ensure} of the same spec in the
+   * meantime waits for the old pair to be gone. Idempotent.
    *
    * @return true when there was something to remove
    * @throws org.nsvpn.chainrules.InvalidValueException when {@code name} is not a namespace name

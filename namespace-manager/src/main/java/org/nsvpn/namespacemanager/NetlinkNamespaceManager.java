@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.net.InterfaceAddress;
@@ -37,11 +39,18 @@ import org.slf4j.LoggerFactory;
 final class NetlinkNamespaceManager implements NamespaceManager {
   private static final Logger log = LoggerFactory.getLogger(NetlinkNamespaceManager.class);
   private static final int LOCK_STRIPES = 256;
+  private static final long TEARDOWN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final NetworkNamespaces namespaces;
   private final RouteNetlink host;
   private final Object[] locks = new Object[LOCK_STRIPES];
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Host veth end of each namespace this manager ensured: lets remove skip a lookup. */
+  private final Map<String, String> hostEnds = new ConcurrentHashMap<>();
+
+  /** Host veth ends whose namespace was removed and that the kernel is still tearing down. */
+  private final Set<String> tearingDown = ConcurrentHashMap.newKeySet();
 
   NetlinkNamespaceManager(NetworkNamespaces namespaces) {
     this.namespaces = namespaces;
@@ -71,7 +80,7 @@ final class NetlinkNamespaceManager implements NamespaceManager {
       if (namespaces.exists(name)) {
         namespaces.run(name, () -> configure(spec, changes));
       } else {
-        Optional<Link> taken = host.link(spec.hostInterfaceName());
+        Optional<Link> taken = awaitTeardown(spec.hostInterfaceName());
         if (taken.isPresent()) {
           throw new InterfaceConflictException(
               "host interface "
@@ -88,6 +97,7 @@ final class NetlinkNamespaceManager implements NamespaceManager {
             });
       }
     }
+    hostEnds.put(name, spec.hostInterfaceName());
     EnsureResult result = new EnsureResult(name, changes);
     if (result.changed()) {
       log.info("namespace {}: {}", name, changes);
@@ -95,6 +105,34 @@ final class NetlinkNamespaceManager implements NamespaceManager {
       log.debug("namespace {}: as specified", name);
     }
     return result;
+  }
+
+  /**
+   * The host link named {@code hostInterface}; when it is the end of a pair whose namespace this
+   * manager removed, first waits (bounded) for the kernel to finish tearing it down.
+   */
+  private Optional<Link> awaitTeardown(String hostInterface) {
+    Optional<Link> link = host.link(hostInterface);
+    if (link.isEmpty() || !tearingDown.contains(hostInterface)) {
+      tearingDown.remove(hostInterface);
+      return link;
+    }
+    long deadline = System.nanoTime() + TEARDOWN_WAIT_NANOS;
+    long pauseMillis = 1;
+    while (link.isPresent() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(pauseMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      pauseMillis = Math.min(pauseMillis * 2, 50);
+      link = host.link(hostInterface);
+    }
+    if (link.isEmpty()) {
+      tearingDown.remove(hostInterface);
+    }
+    return link;
   }
 
   /** Checks what the spec's constructor cannot: consistency the kernel would refuse half-way. */
@@ -364,25 +402,24 @@ final class NetlinkNamespaceManager implements NamespaceManager {
         });
   }
 
+  /**
+   * Unmounts the namespace; the kernel then destroys it together with its veth pairs, host ends
+   * included, asynchronously (batched with other dying namespaces: far cheaper than deleting each
+   * veth synchronously, which waits for RCU grace periods). The host end is remembered as being
+   * torn down, so an ensure of the same spec meanwhile waits for it instead of seeing a conflict.
+   */
   @Override
   public boolean remove(String name) {
     requireOpen();
     NamespaceSpec.requireNamespaceName(name);
     synchronized (lockFor(name)) {
+      String known = hostEnds.remove(name);
       if (namespaces.exists(name)) {
-        namespaces.run(
-            name,
-            () -> {
-              try (RouteNetlink inside = RouteNetlink.open()) {
-                for (Link link : inside.links()) {
-                  if (link.isVeth()) {
-                    // Deleting our end deletes the host end now, not when the namespace dies.
-                    inside.deleteLink(link.index());
-                  }
-                }
-              }
-              return null;
-            });
+        if (known != null) {
+          tearingDown.add(known);
+        } else {
+          tearingDown.addAll(findHostEnds(name));
+        }
       }
       boolean removed = namespaces.delete(name);
       if (removed) {
@@ -390,6 +427,27 @@ final class NetlinkNamespaceManager implements NamespaceManager {
       }
       return removed;
     }
+  }
+
+  /** Names of the host ends of the namespace's veth pairs (for a namespace ensured elsewhere). */
+  private List<String> findHostEnds(String name) {
+    List<Link> inner =
+        namespaces.run(
+            name,
+            () -> {
+              try (RouteNetlink inside = RouteNetlink.open()) {
+                return inside.links().stream().filter(Link::isVeth).toList();
+              }
+            });
+    List<String> out = new ArrayList<>();
+    for (Link link : inner) {
+      if (link.peerIndex().isPresent()) {
+        host.link(link.peerIndex().getAsInt())
+            .filter(h -> h.isVeth() && h.peerIndex().equals(OptionalInt.of(link.index())))
+            .ifPresent(h -> out.add(h.name()));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -2,12 +2,14 @@ package org.nsvpn.namespacemanager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.nsvpn.namespacemanager.ChangeKind.LINK_UP;
 import static org.nsvpn.namespacemanager.ChangeKind.MAC_SET;
 import static org.nsvpn.namespacemanager.ChangeKind.NEIGHBOUR_SET;
 import static org.nsvpn.namespacemanager.ChangeKind.ROUTE_ADDED;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -276,10 +278,36 @@ class NamespaceManagerIT {
     assertThat(manager.remove(spec.name())).isTrue();
 
     assertThat(Ip.namespaces()).doesNotContain(spec.name());
-    assertThat(Ip.hostLinkExists(spec.hostInterfaceName())).isFalse();
     assertThat(manager.remove(spec.name())).isFalse();
     assertThatThrownBy(() -> manager.inspect(spec.name()))
         .isInstanceOf(NoSuchNamespaceException.class);
+    // The kernel destroys the pair with the namespace, asynchronously.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !Ip.hostLinkExists(spec.hostInterfaceName()));
+  }
+
+  @Test
+  void ensureRightAfterRemoveWaitsForTheOldPair() {
+    NamespaceSpec spec = seed();
+    manager.ensure(spec);
+    manager.remove(spec.name());
+
+    EnsureResult again = manager.ensure(spec);
+
+    assertThat(again.kinds()).contains(ChangeKind.NAMESPACE_CREATED, ChangeKind.VETH_CREATED);
+    assertMatchesSeedPerOracle(spec);
+  }
+
+  @Test
+  void removeFindsTheHostEndOfANamespaceEnsuredByAnotherManager() {
+    NamespaceSpec spec = seed();
+    manager.ensure(spec);
+    try (NamespaceManager other = NamespaceManager.create()) {
+      assertThat(other.remove(spec.name())).isTrue();
+      assertThat(other.ensure(spec).kinds()).contains(ChangeKind.VETH_CREATED);
+    }
+    assertMatchesSeedPerOracle(spec);
   }
 
   @Test
