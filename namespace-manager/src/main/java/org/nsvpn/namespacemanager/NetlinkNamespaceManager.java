@@ -32,13 +32,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link NamespaceManager} over rtnetlink. The host side is configured through one shared socket
- * opened in the host namespace; the namespace side through a socket that a dedicated thread opens
- * inside the namespace, the same thread that then does the whole ensure (the sysctls under
+ * opened in the host namespace; the namespace side through a socket that a namespace worker opens
+ * inside the namespace, the same worker that then does the whole ensure (the sysctls under
  * /proc/sys/net need a thread inside the namespace anyway).
  */
 final class NetlinkNamespaceManager implements NamespaceManager {
   private static final Logger log = LoggerFactory.getLogger(NetlinkNamespaceManager.class);
   private static final int LOCK_STRIPES = 256;
+  private static final int LOOPBACK_INDEX = 1;
   private static final long TEARDOWN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final NetworkNamespaces namespaces;
@@ -78,7 +79,7 @@ final class NetlinkNamespaceManager implements NamespaceManager {
     List<Change> changes = new ArrayList<>();
     synchronized (lockFor(name)) {
       if (namespaces.exists(name)) {
-        namespaces.run(name, () -> configure(spec, changes));
+        namespaces.run(name, () -> configure(spec, changes, false));
       } else {
         Optional<Link> taken = awaitTeardown(spec.hostInterfaceName());
         if (taken.isPresent()) {
@@ -93,7 +94,7 @@ final class NetlinkNamespaceManager implements NamespaceManager {
             name,
             () -> {
               changes.add(new Change(ChangeKind.NAMESPACE_CREATED, name));
-              return configure(spec, changes);
+              return configure(spec, changes, true);
             });
       }
     }
@@ -137,6 +138,9 @@ final class NetlinkNamespaceManager implements NamespaceManager {
 
   /** Checks what the spec's constructor cannot: consistency the kernel would refuse half-way. */
   static void validate(NamespaceSpec spec) {
+    if (spec.interfaceName().equals("lo")) {
+      throw new InvalidValueException("interface name", "lo", "is the namespace's loopback device");
+    }
     Set<IpAddress> seen = new HashSet<>();
     Set<IpFamily> families = new HashSet<>();
     for (InterfaceAddress a : spec.addresses()) {
@@ -163,11 +167,16 @@ final class NetlinkNamespaceManager implements NamespaceManager {
     }
   }
 
-  /** Runs on the namespace's dedicated thread. */
-  private Void configure(NamespaceSpec spec, List<Change> changes) {
+  /** Runs on a worker inside the namespace. */
+  private Void configure(NamespaceSpec spec, List<Change> changes, boolean fresh) {
     boolean createdVeth = false;
     try (RouteNetlink inside = RouteNetlink.open()) {
       try {
+        if (fresh) {
+          createdVeth = true;
+          build(spec, inside, changes);
+          return null;
+        }
         Optional<Link> found = inside.link(spec.interfaceName());
         if (found.isEmpty()) {
           if (host.link(spec.hostInterfaceName()).isPresent()) {
@@ -179,17 +188,9 @@ final class NetlinkNamespaceManager implements NamespaceManager {
                     + " is not in namespace "
                     + spec.name());
           }
-          host.createVeth(
-              new VethPair(
-                  spec.hostInterfaceName(),
-                  spec.interfaceName(),
-                  Optional.of(namespacePath(spec)),
-                  Optional.of(spec.interfaceMac()),
-                  OptionalInt.empty()));
+          host.createVeth(veth(spec, false));
           createdVeth = true;
-          changes.add(
-              new Change(
-                  ChangeKind.VETH_CREATED, spec.hostInterfaceName() + "/" + spec.interfaceName()));
+          changes.add(vethCreated(spec));
           found = inside.link(spec.interfaceName());
         }
         Link link =
@@ -197,10 +198,13 @@ final class NetlinkNamespaceManager implements NamespaceManager {
                 () -> new IllegalStateException(spec.interfaceName() + " vanished after creation"));
         Link hostLink = checkPair(spec, link);
         configureLinks(spec, inside, link, hostLink, changes);
-        configureAddresses(spec, inside, link.index(), changes);
-        configureNeighbours(spec, inside, link.index(), changes);
-        configureRoutes(spec, inside, link.index(), changes);
-        configureSysctls(spec, changes);
+        int index = link.index();
+        configureAddresses(spec, inside, index, inside.addresses(index), changes);
+        configureNeighbours(spec, inside, index, inside.neighbours(index), changes);
+        configureRoutes(
+            spec, inside, index, inside.routes(IpFamily.IPV4, Rtnl.RT_TABLE_MAIN), changes);
+        configureNamespaceSysctls(changes);
+        rpFilterOff(spec.interfaceName(), changes);
         return null;
       } catch (RuntimeException | Error e) {
         if (createdVeth) {
@@ -209,6 +213,67 @@ final class NetlinkNamespaceManager implements NamespaceManager {
         throw e;
       }
     }
+  }
+
+  /**
+   * Builds a namespace created by this very call, whose state is known: nothing is read back. The
+   * sysctls that new interfaces inherit are set first, the veth pair is created with its host end
+   * up, and the rest goes to the kernel in one datagram. A failure undoes everything (the caller
+   * deletes the namespace, {@link #configure} the host end).
+   */
+  private void build(NamespaceSpec spec, RouteNetlink inside, List<Change> changes) {
+    configureNamespaceSysctls(changes);
+    Link hostLink = host.createVeth(veth(spec, true));
+    changes.add(vethCreated(spec));
+    int index;
+    if (hostLink.peerIndex().isPresent()) {
+      index = hostLink.peerIndex().getAsInt();
+    } else {
+      index =
+          inside
+              .link(spec.interfaceName())
+              .orElseThrow(() -> new IllegalStateException(spec.interfaceName() + " vanished"))
+              .index();
+    }
+    RouteNetlink.Batch batch = inside.batch();
+    // Loopback is the first device of every namespace: index 1, down.
+    batch.setUp(LOOPBACK_INDEX, true);
+    changes.add(new Change(ChangeKind.LOOPBACK_UP, "lo"));
+    batch.setUp(index, true);
+    changes.add(new Change(ChangeKind.LINK_UP, spec.interfaceName()));
+    for (InterfaceAddress address : spec.addresses()) {
+      batch.addAddress(index, address);
+      changes.add(new Change(ChangeKind.ADDRESS_ADDED, address.toString()));
+    }
+    for (StaticNeighbour neighbour : spec.neighbours()) {
+      batch.putPermanentNeighbour(index, neighbour.address(), neighbour.mac());
+      changes.add(neighbourSet(neighbour));
+    }
+    batch.addRoute(RouteEntry.defaultVia(spec.defaultGateway(), index));
+    changes.add(routeAdded(spec));
+    batch.execute();
+  }
+
+  private VethPair veth(NamespaceSpec spec, boolean up) {
+    VethPair pair =
+        VethPair.withPeerIn(spec.hostInterfaceName(), spec.interfaceName(), namespacePath(spec))
+            .withPeerMac(spec.interfaceMac());
+    return up ? pair.withUp() : pair;
+  }
+
+  private static Change vethCreated(NamespaceSpec spec) {
+    return new Change(
+        ChangeKind.VETH_CREATED, spec.hostInterfaceName() + "/" + spec.interfaceName());
+  }
+
+  private static Change neighbourSet(StaticNeighbour neighbour) {
+    return new Change(ChangeKind.NEIGHBOUR_SET, neighbour.address() + " lladdr " + neighbour.mac());
+  }
+
+  private static Change routeAdded(NamespaceSpec spec) {
+    return new Change(
+        ChangeKind.ROUTE_ADDED,
+        "default via " + spec.defaultGateway() + " dev " + spec.interfaceName());
   }
 
   private Path namespacePath(NamespaceSpec spec) {
@@ -274,9 +339,13 @@ final class NetlinkNamespaceManager implements NamespaceManager {
   }
 
   private static void configureAddresses(
-      NamespaceSpec spec, RouteNetlink inside, int index, List<Change> changes) {
+      NamespaceSpec spec,
+      RouteNetlink inside,
+      int index,
+      List<AddressEntry> addresses,
+      List<Change> changes) {
     List<InterfaceAddress> present =
-        inside.addresses(index).stream()
+        addresses.stream()
             .filter(a -> !a.isLinkScope() || spec.addresses().contains(a.address()))
             .map(AddressEntry::address)
             .toList();
@@ -295,8 +364,11 @@ final class NetlinkNamespaceManager implements NamespaceManager {
   }
 
   private static void configureNeighbours(
-      NamespaceSpec spec, RouteNetlink inside, int index, List<Change> changes) {
-    List<NeighbourEntry> present = inside.neighbours(index);
+      NamespaceSpec spec,
+      RouteNetlink inside,
+      int index,
+      List<NeighbourEntry> present,
+      List<Change> changes) {
     for (StaticNeighbour wanted : spec.neighbours()) {
       boolean right =
           present.stream()
@@ -307,8 +379,7 @@ final class NetlinkNamespaceManager implements NamespaceManager {
                           && n.mac().equals(Optional.of(wanted.mac())));
       if (!right) {
         inside.putPermanentNeighbour(index, wanted.address(), wanted.mac());
-        changes.add(
-            new Change(ChangeKind.NEIGHBOUR_SET, wanted.address() + " lladdr " + wanted.mac()));
+        changes.add(neighbourSet(wanted));
       }
     }
     for (NeighbourEntry n : present) {
@@ -321,10 +392,14 @@ final class NetlinkNamespaceManager implements NamespaceManager {
   }
 
   private static void configureRoutes(
-      NamespaceSpec spec, RouteNetlink inside, int index, List<Change> changes) {
+      NamespaceSpec spec,
+      RouteNetlink inside,
+      int index,
+      List<RouteEntry> routes,
+      List<Change> changes) {
     RouteEntry wanted = RouteEntry.defaultVia(spec.defaultGateway(), index);
     boolean present = false;
-    for (RouteEntry route : inside.routes(IpFamily.IPV4, Rtnl.RT_TABLE_MAIN)) {
+    for (RouteEntry route : routes) {
       if (!route.isDefault()) {
         continue;
       }
@@ -338,10 +413,7 @@ final class NetlinkNamespaceManager implements NamespaceManager {
     }
     if (!present) {
       inside.addRoute(wanted);
-      changes.add(
-          new Change(
-              ChangeKind.ROUTE_ADDED,
-              "default via " + spec.defaultGateway() + " dev " + spec.interfaceName()));
+      changes.add(routeAdded(spec));
     }
   }
 
@@ -353,14 +425,19 @@ final class NetlinkNamespaceManager implements NamespaceManager {
             : "");
   }
 
-  private static void configureSysctls(NamespaceSpec spec, List<Change> changes) {
+  /** ip_forward=1 and rp_filter=0 for all and default (new interfaces inherit default). */
+  private static void configureNamespaceSysctls(List<Change> changes) {
     if (NetSysctls.ensure(NetSysctls.ipForward(), "1")) {
       changes.add(new Change(ChangeKind.SYSCTL_SET, "net.ipv4.ip_forward=1"));
     }
-    for (String scope : List.of("all", "default", spec.interfaceName())) {
-      if (NetSysctls.ensure(NetSysctls.rpFilter(scope), "0")) {
-        changes.add(new Change(ChangeKind.SYSCTL_SET, "net.ipv4.conf." + scope + ".rp_filter=0"));
-      }
+    for (String scope : List.of("all", "default")) {
+      rpFilterOff(scope, changes);
+    }
+  }
+
+  private static void rpFilterOff(String scope, List<Change> changes) {
+    if (NetSysctls.ensure(NetSysctls.rpFilter(scope), "0")) {
+      changes.add(new Change(ChangeKind.SYSCTL_SET, "net.ipv4.conf." + scope + ".rp_filter=0"));
     }
   }
 

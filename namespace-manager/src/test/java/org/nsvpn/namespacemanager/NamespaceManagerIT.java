@@ -55,16 +55,19 @@ class NamespaceManagerIT {
 
     EnsureResult result = manager.ensure(spec);
 
-    assertThat(result.kinds())
-        .contains(
-            ChangeKind.NAMESPACE_CREATED,
-            ChangeKind.VETH_CREATED,
-            ChangeKind.HOST_LINK_UP,
-            LINK_UP,
-            ChangeKind.ADDRESS_ADDED,
-            NEIGHBOUR_SET,
-            ROUTE_ADDED)
-        .doesNotContain(MAC_SET, ChangeKind.ADDRESS_REMOVED, ChangeKind.ROUTE_REMOVED);
+    assertThat(result.changes())
+        .filteredOn(c -> c.kind() != ChangeKind.SYSCTL_SET)
+        .as("sysctls change only where the host's defaults differ")
+        .containsExactly(
+            new Change(ChangeKind.NAMESPACE_CREATED, spec.name()),
+            new Change(
+                ChangeKind.VETH_CREATED, spec.hostInterfaceName() + "/" + spec.interfaceName()),
+            new Change(ChangeKind.LOOPBACK_UP, "lo"),
+            new Change(LINK_UP, spec.interfaceName()),
+            new Change(ChangeKind.ADDRESS_ADDED, "169.254.1.2/30"),
+            new Change(ChangeKind.ADDRESS_ADDED, "201.201.201.1/32"),
+            new Change(NEIGHBOUR_SET, "169.254.1.1 lladdr ac:ca:ba:43:05:45"),
+            new Change(ROUTE_ADDED, "default via 169.254.1.1 dev " + spec.interfaceName()));
     assertMatchesSeedPerOracle(spec);
     assertThat(manager.ensure(spec).changes()).as("second ensure").isEmpty();
   }
@@ -428,14 +431,39 @@ class NamespaceManagerIT {
   }
 
   @Test
-  void anInterfaceNameTakenInsideTheNamespace() {
+  void theLoopbackNameIsRefused() {
     NamespaceSpec base = seed();
     NamespaceSpec spec = Specs.seed002(base.name(), "lo", base.hostInterfaceName());
 
     assertThatThrownBy(() -> manager.ensure(spec))
-        .isInstanceOf(InterfaceConflictException.class)
-        .hasMessageContaining("lo");
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageStartingWith("interface name: invalid value 'lo'");
     assertNothingOf(spec);
+  }
+
+  @Test
+  void anInterfaceNameTakenInsideAnExistingNamespace() {
+    NamespaceSpec spec = seed();
+    Ip.ip("netns", "add", spec.name());
+    // A veth of someone else's: its peer stays in the namespace, not on the host.
+    Ip.ip(
+        "-n",
+        spec.name(),
+        "link",
+        "add",
+        spec.interfaceName(),
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "other0");
+
+    assertThatThrownBy(() -> manager.ensure(spec))
+        .isInstanceOf(InterfaceConflictException.class)
+        .hasMessageContaining(spec.interfaceName())
+        .hasMessageContaining("has no host end named " + spec.hostInterfaceName());
+    assertThat(Ip.namespaces()).as("not ours to delete").contains(spec.name());
+    assertThat(Ip.hostLinkExists(spec.hostInterfaceName())).isFalse();
   }
 
   @Test

@@ -30,6 +30,12 @@ class NamespaceSpecValidationTest {
   }
 
   @Test
+  void loopbackIsNotAnInterfaceName() {
+    assertThatThrownBy(() -> NetlinkNamespaceManager.validate(Specs.seed002("ns", "lo", "a0dp")))
+        .hasMessageStartingWith("interface name: invalid value 'lo'");
+  }
+
+  @Test
   void neighbourOfAFamilyWithoutAddress() {
     NamespaceSpec spec =
         spec(

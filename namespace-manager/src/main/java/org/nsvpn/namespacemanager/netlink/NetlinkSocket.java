@@ -93,6 +93,33 @@ public final class NetlinkSocket implements AutoCloseable {
   }
 
   /**
+   * Sends several requests in one datagram (one system call; the kernel handles them in order) and
+   * waits for every acknowledgement. The kernel goes on with the later requests when one fails; the
+   * first failure is thrown once all answers are in, with the others suppressed.
+   */
+  public synchronized void executeAll(List<NetlinkRequest> requests) {
+    if (requests.isEmpty()) {
+      return;
+    }
+    int first = sendAll(requests, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK);
+    NetlinkException failure = null;
+    for (int i = 0; i < requests.size(); i++) {
+      try {
+        collect(requests.get(i), first + i);
+      } catch (NetlinkException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
    * Sends a GET request (not a dump) with {@code NLM_F_ACK} and returns its one reply; empty when
    * the kernel answers with one of {@code absentErrnos} (e.g. {@code ENODEV} for a link name that
    * does not exist).
@@ -137,20 +164,35 @@ public final class NetlinkSocket implements AutoCloseable {
   }
 
   private int send(NetlinkRequest request, int extraFlags) {
+    return sendAll(List.of(request), extraFlags);
+  }
+
+  /** Stamps consecutive sequence numbers, sends one datagram; returns the first number. */
+  private int sendAll(List<NetlinkRequest> requests, int extraFlags) {
     if (closed) {
       throw new IllegalStateException("netlink socket " + fd + " is closed");
     }
-    int seq = ++sequence;
-    byte[] message = request.message();
-    ByteBuffer header = ByteBuffer.wrap(message).order(ByteOrder.nativeOrder());
-    new NlMsgHdr(message.length, request.type(), request.flags() | extraFlags, seq, portId)
-        .encode(header);
-    if (sendBuffer.capacity() < message.length) {
-      sendBuffer = NativeBuffer.allocate(Math.max(message.length, sendBuffer.capacity() * 2));
+    int total = 0;
+    for (NetlinkRequest request : requests) {
+      total += Netlink.align(request.length());
     }
-    sendBuffer.write(message, message.length);
-    Syscalls.sendToKernel(fd, sendBuffer, message.length);
-    return seq;
+    ByteBuffer datagram = ByteBuffer.allocate(total).order(ByteOrder.nativeOrder());
+    int first = sequence + 1;
+    for (NetlinkRequest request : requests) {
+      int seq = ++sequence;
+      byte[] message = request.message();
+      int start = datagram.position();
+      datagram.put(message);
+      new NlMsgHdr(message.length, request.type(), request.flags() | extraFlags, seq, portId)
+          .encode(datagram.duplicate().order(ByteOrder.nativeOrder()).position(start));
+      datagram.position(start + Netlink.align(message.length));
+    }
+    if (sendBuffer.capacity() < total) {
+      sendBuffer = NativeBuffer.allocate(Math.max(total, sendBuffer.capacity() * 2));
+    }
+    sendBuffer.write(datagram.array(), total);
+    Syscalls.sendToKernel(fd, sendBuffer, total);
+    return first;
   }
 
   /** Reads until the ack (or {@code NLMSG_DONE} of a dump); returns the data messages. */

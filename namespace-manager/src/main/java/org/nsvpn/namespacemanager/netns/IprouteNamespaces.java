@@ -24,9 +24,24 @@ final class IprouteNamespaces implements NetworkNamespaces {
 
   private final Path directory;
   private final Object directoryLock = new Object();
+  private volatile NamespaceWorkers workers;
 
   IprouteNamespaces(Path directory) {
     this.directory = directory;
+  }
+
+  /** Created on first use: opening the home namespace needs the native library. */
+  private NamespaceWorkers workers() {
+    NamespaceWorkers w = workers;
+    if (w == null) {
+      synchronized (this) {
+        if (workers == null) {
+          workers = new NamespaceWorkers();
+        }
+        w = workers;
+      }
+    }
+    return w;
   }
 
   @Override
@@ -74,32 +89,34 @@ final class IprouteNamespaces implements NetworkNamespaces {
   @Override
   public <T> T create(String name, NamespaceTask<T> task) {
     Path path = path(name);
-    return DedicatedThread.call(
-        "netns-create-" + name,
-        () -> {
-          prepareDirectory();
-          createMountPoint(name, path);
-          try {
-            Syscalls.unshare(Syscalls.CLONE_NEWNET);
-            Syscalls.mount(
-                "/proc/self/task/" + Syscalls.gettid() + "/ns/net",
-                path,
-                "none",
-                Syscalls.MS_BIND,
-                "MS_BIND");
-          } catch (RuntimeException e) {
-            deleteQuietly(path, e);
-            throw e;
-          }
-          log.debug("created network namespace {}", name);
-          try {
-            return task.run();
-          } catch (RuntimeException | Error e) {
-            log.debug("task in new namespace {} failed; deleting it", name);
-            deleteQuietly(path, e);
-            throw e;
-          }
-        });
+    prepareDirectory();
+    createMountPoint(name, path);
+    return workers()
+        .call(
+            () -> {
+              try {
+                Syscalls.unshare(Syscalls.CLONE_NEWNET);
+                Syscalls.mount(
+                    "/proc/self/task/" + Syscalls.gettid() + "/ns/net",
+                    path,
+                    "none",
+                    Syscalls.MS_BIND,
+                    "MS_BIND");
+              } catch (RuntimeException e) {
+                deleteQuietly(path, e);
+                throw e;
+              }
+              log.debug("created network namespace {}", name);
+            },
+            () -> {
+              try {
+                return task.run();
+              } catch (RuntimeException | Error e) {
+                log.debug("task in new namespace {} failed; deleting it", name);
+                deleteQuietly(path, e);
+                throw e;
+              }
+            });
   }
 
   @Override
@@ -117,16 +134,16 @@ final class IprouteNamespaces implements NetworkNamespaces {
       }
       throw e;
     }
-    return DedicatedThread.call(
-        "netns-" + name,
-        () -> {
-          try {
-            Syscalls.setns(fd, Syscalls.CLONE_NEWNET, path.toString());
-          } finally {
-            Syscalls.close(fd);
-          }
-          return task.run();
-        });
+    return workers()
+        .call(
+            () -> {
+              try {
+                Syscalls.setns(fd, Syscalls.CLONE_NEWNET, path.toString());
+              } finally {
+                Syscalls.close(fd);
+              }
+            },
+            task);
   }
 
   @Override

@@ -40,7 +40,7 @@ public interface NetworkNamespaces {
   }
 
   /**
-   * Creates the namespace {@code name} and runs {@code task} inside it, on the thread that created
+   * Creates the namespace {@code name} and runs {@code task} inside it, on the worker that created
    * it, before any other thread can enter. When {@code task} throws, the namespace is deleted again
    * and the exception is rethrown: the caller sees a namespace either fully set up or not at all.
    *
@@ -49,8 +49,9 @@ public interface NetworkNamespaces {
   <T> T create(String name, NamespaceTask<T> task);
 
   /**
-   * Runs {@code task} inside the namespace {@code name} on a dedicated thread that enters it and
-   * ends afterwards; the calling thread waits. Exceptions of the task are rethrown as they are.
+   * Runs {@code task} inside the namespace {@code name} on a namespace worker (see the package
+   * comment); the calling thread waits and never changes namespace. Exceptions of the task are
+   * rethrown as they are.
    *
    * @throws NoSuchNamespaceException when the namespace does not exist
    */

@@ -40,11 +40,12 @@ public interface RouteNetlink extends AutoCloseable {
   Optional<Link> link(int index);
 
   /**
-   * Creates a veth pair; the peer goes straight into its namespace (no moment in this one).
+   * Creates a veth pair; the peer goes straight into its namespace (no moment in this one). Returns
+   * the end created in this namespace (from the kernel's echo where it gives one).
    *
    * @throws org.nsvpn.namespacemanager.netlink.NetlinkException EEXIST when a name is taken
    */
-  void createVeth(VethPair pair);
+  Link createVeth(VethPair pair);
 
   void setMac(int index, MacAddress mac);
 
@@ -84,6 +85,31 @@ public interface RouteNetlink extends AutoCloseable {
   void putPermanentNeighbour(int index, IpAddress address, MacAddress mac);
 
   void deleteNeighbour(int index, IpAddress address);
+
+  /**
+   * Collects changes to send in one datagram (one system call) with {@link Batch#execute()}; for a
+   * series of changes that succeed or fail as a whole (the caller undoes them on failure).
+   */
+  Batch batch();
+
+  /** Changes to send together; see {@link RouteNetlink#batch()}. Not thread-safe. */
+  interface Batch {
+    Batch setUp(int index, boolean up);
+
+    Batch addAddress(int index, InterfaceAddress address);
+
+    Batch putPermanentNeighbour(int index, IpAddress address, MacAddress mac);
+
+    Batch addRoute(RouteEntry route);
+
+    /**
+     * Sends everything and waits for every answer.
+     *
+     * @throws org.nsvpn.namespacemanager.netlink.NetlinkException the first refusal (the kernel
+     *     still applied the requests after it)
+     */
+    void execute();
+  }
 
   @Override
   void close();

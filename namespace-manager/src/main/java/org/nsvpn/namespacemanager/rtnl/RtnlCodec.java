@@ -53,13 +53,15 @@ final class RtnlCodec {
             Rtnl.RTM_NEWLINK,
             Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL,
             "RTM_NEWLINK veth " + pair.name() + " peer " + pair.peerName());
-    IfInfoMsg.ofIndex(0).encode(w.reserve(IfInfoMsg.SIZE));
+    IfInfoMsg flags = upFlags(pair.up());
+    flags.encode(w.reserve(IfInfoMsg.SIZE));
     w.string(Rtnl.IFLA_IFNAME, pair.name());
     pair.mtu().ifPresent(mtu -> w.u32(Rtnl.IFLA_MTU, mtu));
     int linkInfo = w.beginNested(Rtnl.IFLA_LINKINFO);
     w.string(Rtnl.IFLA_INFO_KIND, "veth");
     int data = w.beginNested(Rtnl.IFLA_INFO_DATA);
     int peer = w.beginNested(Rtnl.VETH_INFO_PEER);
+    // Never up: the kernel cannot open the peer before the pair is complete (ENOTCONN).
     IfInfoMsg.ofIndex(0).encode(w.reserve(IfInfoMsg.SIZE));
     w.string(Rtnl.IFLA_IFNAME, pair.peerName());
     pair.peerMac().ifPresent(mac -> w.bytes(Rtnl.IFLA_ADDRESS, mac.toBytes()));
@@ -71,6 +73,12 @@ final class RtnlCodec {
     w.endNested(data);
     w.endNested(linkInfo);
     return w.build();
+  }
+
+  private static IfInfoMsg upFlags(boolean up) {
+    return up
+        ? new IfInfoMsg(Rtnl.AF_UNSPEC, 0, 0, Rtnl.IFF_UP, Rtnl.IFF_UP)
+        : IfInfoMsg.ofIndex(0);
   }
 
   static NetlinkRequest setMac(int index, MacAddress mac) {

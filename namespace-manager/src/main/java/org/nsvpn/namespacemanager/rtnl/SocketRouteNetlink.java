@@ -13,6 +13,7 @@ import org.nsvpn.namespacemanager.ffi.Errno;
 import org.nsvpn.namespacemanager.ffi.Syscalls;
 import org.nsvpn.namespacemanager.netlink.Netlink;
 import org.nsvpn.namespacemanager.netlink.NetlinkMessage;
+import org.nsvpn.namespacemanager.netlink.NetlinkRequest;
 import org.nsvpn.namespacemanager.netlink.NetlinkSocket;
 
 /** {@link RouteNetlink} over one {@link NetlinkSocket}. */
@@ -46,18 +47,22 @@ final class SocketRouteNetlink implements RouteNetlink {
   }
 
   @Override
-  public void createVeth(VethPair pair) {
+  public Link createVeth(VethPair pair) {
+    // No NLM_F_ECHO: for a peer created in another namespace the kernel fails the whole request
+    // with ENOTCONN when it cannot echo the peer's notification. One lookup instead.
     if (pair.peerNamespace().isEmpty()) {
       socket.execute(RtnlCodec.createVeth(pair, -1));
-      return;
+    } else {
+      Path namespace = pair.peerNamespace().get();
+      int fd = Syscalls.open(namespace, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC, 0);
+      try {
+        socket.execute(RtnlCodec.createVeth(pair, fd));
+      } finally {
+        Syscalls.close(fd);
+      }
     }
-    Path namespace = pair.peerNamespace().get();
-    int fd = Syscalls.open(namespace, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC, 0);
-    try {
-      socket.execute(RtnlCodec.createVeth(pair, fd));
-    } finally {
-      Syscalls.close(fd);
-    }
+    return link(pair.name())
+        .orElseThrow(() -> new IllegalStateException(pair.name() + " vanished after creation"));
   }
 
   @Override
@@ -156,6 +161,45 @@ final class SocketRouteNetlink implements RouteNetlink {
   @Override
   public void deleteNeighbour(int index, IpAddress address) {
     socket.execute(RtnlCodec.deleteNeighbour(index, address));
+  }
+
+  @Override
+  public Batch batch() {
+    List<NetlinkRequest> requests = new ArrayList<>();
+    return new Batch() {
+      @Override
+      public Batch setUp(int index, boolean up) {
+        requests.add(RtnlCodec.setUp(index, up));
+        return this;
+      }
+
+      @Override
+      public Batch addAddress(int index, InterfaceAddress address) {
+        requests.add(
+            RtnlCodec.address(
+                Rtnl.RTM_NEWADDR, Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL, index, address));
+        return this;
+      }
+
+      @Override
+      public Batch putPermanentNeighbour(int index, IpAddress address, MacAddress mac) {
+        requests.add(RtnlCodec.putNeighbour(index, address, mac));
+        return this;
+      }
+
+      @Override
+      public Batch addRoute(RouteEntry route) {
+        requests.add(
+            RtnlCodec.route(Rtnl.RTM_NEWROUTE, Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL, route));
+        return this;
+      }
+
+      @Override
+      public void execute() {
+        socket.executeAll(List.copyOf(requests));
+        requests.clear();
+      }
+    };
   }
 
   @Override

@@ -14,13 +14,16 @@ import org.nsvpn.chainrules.net.MacAddress;
  *
  * @param peerMac MAC of the peer end; the kernel picks a random one when empty
  * @param mtu MTU of both ends; the kernel default (1500) when empty
+ * @param up create the end {@code name} administratively up (saves a request; the peer is always
+ *     created down, as the kernel cannot open it before the pair is complete)
  */
 public record VethPair(
     String name,
     String peerName,
     Optional<Path> peerNamespace,
     Optional<MacAddress> peerMac,
-    OptionalInt mtu) {
+    OptionalInt mtu,
+    boolean up) {
 
   public VethPair {
     HostBinding.requireInterfaceName("veth name", name);
@@ -40,14 +43,19 @@ public record VethPair(
   /** A pair with its peer in the namespace at {@code peerNamespace}. */
   public static VethPair withPeerIn(String name, String peerName, Path peerNamespace) {
     return new VethPair(
-        name, peerName, Optional.of(peerNamespace), Optional.empty(), OptionalInt.empty());
+        name, peerName, Optional.of(peerNamespace), Optional.empty(), OptionalInt.empty(), false);
   }
 
   public VethPair withPeerMac(MacAddress mac) {
-    return new VethPair(name, peerName, peerNamespace, Optional.of(mac), mtu);
+    return new VethPair(name, peerName, peerNamespace, Optional.of(mac), mtu, up);
   }
 
   public VethPair withMtu(int value) {
-    return new VethPair(name, peerName, peerNamespace, peerMac, OptionalInt.of(value));
+    return new VethPair(name, peerName, peerNamespace, peerMac, OptionalInt.of(value), up);
+  }
+
+  /** The end {@code name} comes up as it is created. */
+  public VethPair withUp() {
+    return new VethPair(name, peerName, peerNamespace, peerMac, mtu, true);
   }
 }

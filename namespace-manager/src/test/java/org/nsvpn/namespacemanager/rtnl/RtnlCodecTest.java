@@ -72,13 +72,15 @@ class RtnlCodecTest {
             "inner0",
             Optional.of(Path.of("/run/netns/x")),
             Optional.of(MacAddress.parse("ac:ca:ba:4a:61:c5")),
-            OptionalInt.of(1400));
+            OptionalInt.of(1400),
+            true);
     NetlinkRequest request = RtnlCodec.createVeth(pair, 42);
 
     assertThat(request.type()).isEqualTo(Rtnl.RTM_NEWLINK);
     assertThat(request.flags()).isEqualTo(Netlink.NLM_F_CREATE | Netlink.NLM_F_EXCL);
     ByteBuffer body = payload(request);
-    body.position(IfInfoMsg.SIZE);
+    IfInfoMsg up = new IfInfoMsg(Rtnl.AF_UNSPEC, 0, 0, Rtnl.IFF_UP, Rtnl.IFF_UP);
+    assertThat(IfInfoMsg.decode(body)).as("created up").isEqualTo(up);
     Attributes top = Attributes.parse(body);
     assertThat(top.string(Rtnl.IFLA_IFNAME)).contains("host0");
     assertThat(top.u32(Rtnl.IFLA_MTU)).isEqualTo(1400);
@@ -86,7 +88,9 @@ class RtnlCodecTest {
     assertThat(info.string(Rtnl.IFLA_INFO_KIND)).contains("veth");
     ByteBuffer peer =
         info.nested(Rtnl.IFLA_INFO_DATA).orElseThrow().get(Rtnl.VETH_INFO_PEER).orElseThrow();
-    assertThat(IfInfoMsg.decode(peer)).isEqualTo(IfInfoMsg.ofIndex(0));
+    assertThat(IfInfoMsg.decode(peer))
+        .as("the peer cannot be created up")
+        .isEqualTo(IfInfoMsg.ofIndex(0));
     Attributes peerAttributes = Attributes.parse(peer);
     assertThat(peerAttributes.string(Rtnl.IFLA_IFNAME)).contains("inner0");
     assertThat(peerAttributes.u32(Rtnl.IFLA_NET_NS_FD)).isEqualTo(42);

@@ -51,7 +51,8 @@ class XfrmIT {
         () -> {
           try (RouteNetlink rtnl = RouteNetlink.open()) {
             rtnl.createVeth(
-                new VethPair("xa", "xb", Optional.empty(), Optional.empty(), OptionalInt.empty()));
+                new VethPair(
+                    "xa", "xb", Optional.empty(), Optional.empty(), OptionalInt.empty(), false));
             int a = rtnl.link("xa").orElseThrow().index();
             int b = rtnl.link("xb").orElseThrow().index();
             rtnl.setUp(a, true);
