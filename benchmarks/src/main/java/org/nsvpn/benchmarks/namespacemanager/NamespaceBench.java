@@ -37,7 +37,7 @@ public final class NamespaceBench {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<String> NAMESPACES = ConcurrentHashMap.newKeySet();
   private static final Set<String> LINKS = ConcurrentHashMap.newKeySet();
-  private static final int WARMUP = 20;
+  private static final int WARMUP = 50;
 
   private NamespaceBench() {}
 

@@ -25,6 +25,7 @@ final class IprouteNamespaces implements NetworkNamespaces {
   private final Path directory;
   private final Object directoryLock = new Object();
   private volatile NamespaceWorkers workers;
+  private volatile boolean directoryPrepared;
 
   IprouteNamespaces(Path directory) {
     this.directory = directory;
@@ -174,9 +175,16 @@ final class IprouteNamespaces implements NetworkNamespaces {
   /**
    * Makes {@code /run/netns} exist and be a shared mount, as {@code ip netns add} does: try to make
    * it shared; if it is not a mount point yet (EINVAL), bind-mount it onto itself and try again.
+   * Done once per process: making it shared again is recursive over every namespace mounted there.
    */
   private void prepareDirectory() {
+    if (directoryPrepared) {
+      return;
+    }
     synchronized (directoryLock) {
+      if (directoryPrepared) {
+        return;
+      }
       try {
         if (!Files.isDirectory(directory)) {
           Files.createDirectories(
@@ -191,6 +199,7 @@ final class IprouteNamespaces implements NetworkNamespaces {
         int errno =
             Syscalls.tryMount("none", directory, "none", Syscalls.MS_SHARED | Syscalls.MS_REC);
         if (errno == 0) {
+          directoryPrepared = true;
           return;
         }
         if (errno != Errno.EINVAL || bound) {
