@@ -50,8 +50,11 @@ final class NetlinkNamespaceManager implements NamespaceManager {
   /** Host veth end of each namespace this manager ensured: lets remove skip a lookup. */
   private final Map<String, String> hostEnds = new ConcurrentHashMap<>();
 
-  /** Host veth ends whose namespace was removed and that the kernel is still tearing down. */
-  private final Set<String> tearingDown = ConcurrentHashMap.newKeySet();
+  /**
+   * Host veth ends whose namespace was removed, which the kernel may still be tearing down, with
+   * the time of removal. Entries older than the teardown wait no longer matter and are pruned.
+   */
+  private final Map<String, Long> tearingDown = new ConcurrentHashMap<>();
 
   NetlinkNamespaceManager(NetworkNamespaces namespaces) {
     this.namespaces = namespaces;
@@ -114,7 +117,10 @@ final class NetlinkNamespaceManager implements NamespaceManager {
    */
   private Optional<Link> awaitTeardown(String hostInterface) {
     Optional<Link> link = host.link(hostInterface);
-    if (link.isEmpty() || !tearingDown.contains(hostInterface)) {
+    Long removedAt = tearingDown.get(hostInterface);
+    if (link.isEmpty()
+        || removedAt == null
+        || System.nanoTime() - removedAt > TEARDOWN_WAIT_NANOS) {
       tearingDown.remove(hostInterface);
       return link;
     }
@@ -492,10 +498,10 @@ final class NetlinkNamespaceManager implements NamespaceManager {
     synchronized (lockFor(name)) {
       String known = hostEnds.remove(name);
       if (namespaces.exists(name)) {
-        if (known != null) {
-          tearingDown.add(known);
-        } else {
-          tearingDown.addAll(findHostEnds(name));
+        long now = System.nanoTime();
+        tearingDown.values().removeIf(at -> now - at > TEARDOWN_WAIT_NANOS);
+        for (String end : known != null ? List.of(known) : findHostEnds(name)) {
+          tearingDown.put(end, now);
         }
       }
       boolean removed = namespaces.delete(name);

@@ -47,6 +47,7 @@ public interface LibC {
   @SaveError
   int umount2(String target, int flags);
 
+  /** Variadic in C; passing the mode always is what the x86-64 and arm64 ABIs expect. */
   @SaveError
   int open(String path, int flags, int mode);
 

@@ -13,8 +13,8 @@ import jnr.ffi.Runtime;
  * SystemCallException}. {@code EINTR} is retried where the call is safe to repeat.
  *
  * <p>Thread affinity matters for {@link #setns} and {@link #unshare}: they change the namespace of
- * the calling thread only. Callers must run them on a thread they own and discard (see the {@code
- * netns} package), never on a pooled thread.
+ * the calling thread only. Only the {@code netns} package's namespace workers call them, and those
+ * always move back (or end); no application thread is ever moved.
  */
 public final class Syscalls {
   public static final int AF_NETLINK = 16;

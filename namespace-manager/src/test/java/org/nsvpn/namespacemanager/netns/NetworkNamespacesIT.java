@@ -2,14 +2,17 @@ package org.nsvpn.namespacemanager.netns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nsvpn.chainrules.InvalidValueException;
+import org.nsvpn.namespacemanager.ffi.Syscalls;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 
@@ -68,6 +71,21 @@ class NetworkNamespacesIT {
     assertThat(ownNamespace()).isEqualTo(caller);
     assertThat(namespaces.run(name, () -> Thread.currentThread().getName()))
         .isNotEqualTo(Thread.currentThread().getName());
+  }
+
+  @Test
+  void workersGoBackToTheHostNamespaceAfterEachTask() throws Exception {
+    String name = name();
+    String home = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+    int creator = namespaces.create(name, Syscalls::gettid);
+    int runner = namespaces.run(name, Syscalls::gettid);
+
+    for (int tid : new int[] {creator, runner}) {
+      Path link = Path.of("/proc/self/task/" + tid + "/ns/net");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !Files.exists(link) || Files.readSymbolicLink(link).toString().equals(home));
+    }
   }
 
   private static String ownNamespaceUnchecked() {
