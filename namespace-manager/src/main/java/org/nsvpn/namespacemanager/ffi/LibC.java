@@ -1,0 +1,62 @@
+package org.nsvpn.namespacemanager.ffi;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.IgnoreError;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+/**
+ * The libc functions used, as jnr-ffi binds them. Public only because jnr-ffi generates the
+ * implementation in its own class loader; call {@link Syscalls} instead, which checks results.
+ */
+public interface LibC {
+  @SaveError
+  int socket(int domain, int type, int protocol);
+
+  @SaveError
+  int bind(int fd, Pointer address, int addressLength);
+
+  @SaveError
+  int getsockname(int fd, Pointer address, Pointer addressLength);
+
+  @SaveError
+  int setsockopt(int fd, int level, int option, Pointer value, int valueLength);
+
+  @SaveError
+  @ssize_t
+  long sendto(
+      int fd, Pointer buffer, @size_t long length, int flags, Pointer address, int addressLength);
+
+  @SaveError
+  @ssize_t
+  long recvmsg(int fd, Pointer message, int flags);
+
+  @SaveError
+  int close(int fd);
+
+  @SaveError
+  int setns(int fd, int namespaceType);
+
+  @SaveError
+  int unshare(int flags);
+
+  @SaveError
+  int mount(String source, String target, String fsType, @size_t long flags, String data);
+
+  @SaveError
+  int umount2(String target, int flags);
+
+  /** Variadic in C; passing the mode always is what the x86-64 and arm64 ABIs expect. */
+  @SaveError
+  int open(String path, int flags, int mode);
+
+  @SaveError
+  int statfs(String path, Pointer buffer);
+
+  @IgnoreError
+  int gettid();
+
+  @IgnoreError
+  String strerror(int errno);
+}

@@ -1,0 +1,271 @@
+package org.nsvpn.namespacemanager.ffi;
+
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * Typed wrappers of the libc calls in {@link LibC}: arguments in, results out, failures as {@link
+ * SystemCallException}. {@code EINTR} is retried where the call is safe to repeat.
+ *
+ * <p>Thread affinity matters for {@link #setns} and {@link #unshare}: they change the namespace of
+ * the calling thread only. Only the {@code netns} package's namespace workers call them, and those
+ * always move back (or end); no application thread is ever moved.
+ */
+public final class Syscalls {
+  public static final int AF_NETLINK = 16;
+  public static final int SOCK_RAW = 3;
+  public static final int SOCK_CLOEXEC = 0x80000;
+  public static final int SOL_SOCKET = 1;
+  public static final int SO_SNDBUF = 7;
+  public static final int SO_RCVBUF = 8;
+  public static final int SO_RCVTIMEO = 20;
+
+  public static final int O_RDONLY = 0;
+  public static final int O_CREAT = 0x40;
+  public static final int O_EXCL = 0x80;
+  public static final int O_CLOEXEC = 0x80000;
+
+  public static final int CLONE_NEWNS = 0x00020000;
+  public static final int CLONE_NEWNET = 0x40000000;
+
+  public static final long MS_BIND = 4096;
+  public static final long MS_REC = 16384;
+  public static final long MS_PRIVATE = 1 << 18;
+  public static final long MS_SLAVE = 1 << 19;
+  public static final long MS_SHARED = 1 << 20;
+  public static final int MNT_DETACH = 2;
+
+  /** {@code f_type} of an nsfs file (a namespace bind-mounted somewhere). */
+  public static final long NSFS_MAGIC = 0x6e736673L;
+
+  private static final int ENOTDIR = 20;
+  private static final int MSG_TRUNC = 0x20;
+  private static final int SOCKADDR_NL_SIZE = 12;
+  private static final int MSGHDR_SIZE = 56;
+  private static final int IOVEC_SIZE = 16;
+  private static final int STATFS_SIZE = 256;
+
+  private Syscalls() {}
+
+  private static final class Holder {
+    static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  }
+
+  static Runtime runtime() {
+    return Holder.RUNTIME;
+  }
+
+  private static LibC libc() {
+    return Holder.LIBC;
+  }
+
+  private static int errno() {
+    return LastError.getLastError(Holder.RUNTIME);
+  }
+
+  /** The C library's description of an errno value, e.g. "File exists". */
+  static String describe(int errno) {
+    try {
+      String text = libc().strerror(errno);
+      return text == null ? "unknown error" : text;
+    } catch (RuntimeException | LinkageError e) {
+      return "unknown error";
+    }
+  }
+
+  /** socket(2): returns the new file descriptor. */
+  public static int socket(int domain, int type, int protocol) {
+    int fd = libc().socket(domain, type, protocol);
+    if (fd < 0) {
+      throw new SystemCallException(
+          "socket(" + domain + ", " + type + ", " + protocol + ")", errno());
+    }
+    return fd;
+  }
+
+  /** bind(2) of a netlink socket with {@code nl_pid = 0}: the kernel assigns the port id. */
+  public static void bindNetlink(int fd) {
+    Pointer address = Memory.allocateDirect(runtime(), SOCKADDR_NL_SIZE, true);
+    address.putShort(0, (short) AF_NETLINK);
+    if (libc().bind(fd, address, SOCKADDR_NL_SIZE) < 0) {
+      throw new SystemCallException("bind(netlink fd " + fd + ")", errno());
+    }
+  }
+
+  /** getsockname(2) of a netlink socket: the port id the kernel assigned. */
+  public static int netlinkPortId(int fd) {
+    Pointer address = Memory.allocateDirect(runtime(), SOCKADDR_NL_SIZE, true);
+    Pointer length = Memory.allocateDirect(runtime(), 4, true);
+    length.putInt(0, SOCKADDR_NL_SIZE);
+    if (libc().getsockname(fd, address, length) < 0) {
+      throw new SystemCallException("getsockname(netlink fd " + fd + ")", errno());
+    }
+    return address.getInt(4);
+  }
+
+  /** setsockopt(2) with an {@code int} value. */
+  public static void setsockopt(int fd, int level, int option, int value) {
+    Pointer buffer = Memory.allocateDirect(runtime(), 4, true);
+    buffer.putInt(0, value);
+    if (libc().setsockopt(fd, level, option, buffer, 4) < 0) {
+      throw new SystemCallException(
+          "setsockopt(fd " + fd + ", " + level + ", " + option + ", " + value + ")", errno());
+    }
+  }
+
+  /** setsockopt(2) SO_RCVTIMEO: receives fail with EAGAIN after {@code millis}. */
+  public static void setReceiveTimeout(int fd, long millis) {
+    Pointer timeval = Memory.allocateDirect(runtime(), 16, true);
+    timeval.putLong(0, millis / 1000);
+    timeval.putLong(8, (millis % 1000) * 1000);
+    if (libc().setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16) < 0) {
+      throw new SystemCallException("setsockopt(fd " + fd + ", SO_RCVTIMEO)", errno());
+    }
+  }
+
+  /** sendto(2) of the first {@code length} bytes of {@code buffer} to the kernel (port id 0). */
+  public static void sendToKernel(int fd, NativeBuffer buffer, int length) {
+    Pointer address = Memory.allocateDirect(runtime(), SOCKADDR_NL_SIZE, true);
+    address.putShort(0, (short) AF_NETLINK);
+    while (true) {
+      long sent = libc().sendto(fd, buffer.pointer(), length, 0, address, SOCKADDR_NL_SIZE);
+      if (sent >= 0) {
+        if (sent != length) {
+          throw new SystemCallException(
+              "sendto(netlink fd " + fd + ", " + length + " bytes) sent " + sent, Errno.EAGAIN);
+        }
+        return;
+      }
+      int errno = errno();
+      if (errno != Errno.EINTR) {
+        throw new SystemCallException("sendto(netlink fd " + fd + ", " + length + " bytes)", errno);
+      }
+    }
+  }
+
+  /**
+   * recvmsg(2) of one datagram into {@code buffer}; returns its length. A datagram larger than the
+   * buffer is an error ({@code MSG_TRUNC}), never silently cut.
+   */
+  public static int receive(int fd, NativeBuffer buffer) {
+    Pointer iovec = Memory.allocateDirect(runtime(), IOVEC_SIZE, true);
+    iovec.putAddress(0, buffer.pointer().address());
+    iovec.putLong(8, buffer.capacity());
+    Pointer header = Memory.allocateDirect(runtime(), MSGHDR_SIZE, true);
+    header.putAddress(16, iovec.address());
+    header.putLong(24, 1);
+    while (true) {
+      long received = libc().recvmsg(fd, header, 0);
+      if (received >= 0) {
+        if ((header.getInt(48) & MSG_TRUNC) != 0) {
+          throw new SystemCallException(
+              "recvmsg(netlink fd " + fd + ") datagram larger than " + buffer.capacity(),
+              Errno.ENOBUFS);
+        }
+        return (int) received;
+      }
+      int errno = errno();
+      if (errno != Errno.EINTR) {
+        throw new SystemCallException("recvmsg(netlink fd " + fd + ")", errno);
+      }
+    }
+  }
+
+  /** close(2). EINTR is not retried: on Linux the descriptor is released either way. */
+  public static void close(int fd) {
+    if (libc().close(fd) < 0) {
+      int errno = errno();
+      if (errno != Errno.EINTR) {
+        throw new SystemCallException("close(" + fd + ")", errno);
+      }
+    }
+  }
+
+  /** open(2); returns the file descriptor. */
+  public static int open(Path path, int flags, int mode) {
+    while (true) {
+      int fd = libc().open(path.toString(), flags, mode);
+      if (fd >= 0) {
+        return fd;
+      }
+      int errno = errno();
+      if (errno != Errno.EINTR) {
+        throw new SystemCallException(
+            "open(" + path + ", 0x" + Integer.toHexString(flags) + ")", errno);
+      }
+    }
+  }
+
+  /** setns(2): moves the calling thread into the namespace {@code fd} refers to. */
+  public static void setns(int fd, int namespaceType, String what) {
+    if (libc().setns(fd, namespaceType) < 0) {
+      throw new SystemCallException("setns(" + what + ", " + nsType(namespaceType) + ")", errno());
+    }
+  }
+
+  /** unshare(2): gives the calling thread new namespaces of the given types. */
+  public static void unshare(int flags) {
+    if (libc().unshare(flags) < 0) {
+      throw new SystemCallException("unshare(" + nsType(flags) + ")", errno());
+    }
+  }
+
+  /** mount(2). {@code flagNames} is how the operation is named in an error. */
+  public static void mount(
+      String source, Path target, String fsType, long flags, String flagNames) {
+    if (libc().mount(source, target.toString(), fsType, flags, null) < 0) {
+      throw new SystemCallException(
+          "mount(" + source + ", " + target + ", " + fsType + ", " + flagNames + ")", errno());
+    }
+  }
+
+  /**
+   * mount(2) that reports failure as an errno instead of an exception: 0 on success. For the one
+   * place where a failure is an expected answer (is /run/netns a mount point yet?).
+   */
+  public static int tryMount(String source, Path target, String fsType, long flags) {
+    return libc().mount(source, target.toString(), fsType, flags, null) < 0 ? errno() : 0;
+  }
+
+  /** umount2(2); returns 0, or the errno when it failed (callers decide what is an error). */
+  public static int umount2(Path target, int flags) {
+    return libc().umount2(target.toString(), flags) < 0 ? errno() : 0;
+  }
+
+  /**
+   * statfs(2): the file system type ({@code f_type}) of the file system holding {@code path}, or
+   * empty when the path does not exist.
+   */
+  public static OptionalLong fileSystemType(Path path) {
+    Pointer buffer = Memory.allocateDirect(runtime(), STATFS_SIZE, true);
+    if (libc().statfs(path.toString(), buffer) < 0) {
+      int errno = errno();
+      if (errno == Errno.ENOENT || errno == ENOTDIR) {
+        return OptionalLong.empty();
+      }
+      throw new SystemCallException("statfs(" + path + ")", errno);
+    }
+    return OptionalLong.of(buffer.getLong(0));
+  }
+
+  /** gettid(2): the kernel's id of the calling thread. */
+  public static int gettid() {
+    return libc().gettid();
+  }
+
+  private static String nsType(int type) {
+    if (type == CLONE_NEWNET) {
+      return "CLONE_NEWNET";
+    }
+    if (type == CLONE_NEWNS) {
+      return "CLONE_NEWNS";
+    }
+    return "0x" + Integer.toHexString(type);
+  }
+}
