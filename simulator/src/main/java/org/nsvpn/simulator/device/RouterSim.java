@@ -138,7 +138,8 @@ final class RouterSim {
       }
       learned = true;
     }
-    if (f.arpOperation() == ArpPacket.REQUEST && forPort && senderOnLink) {
+    int operation = f.arpOperation();
+    if (operation == ArpPacket.REQUEST && forPort && senderOnLink) {
       EthernetFrame reply =
           EthernetFrame.of(
               senderMac,
@@ -148,15 +149,23 @@ final class RouterSim {
       walk.consumed();
       return;
     }
-    if (learned) {
+    if (operation == ArpPacket.REPLY && forPort && learned) {
       walk.consumed();
       return;
     }
     String why =
         !forPort
             ? "target " + new Ipv4Address(targetIp) + " is not an address of " + in
-            : "sender " + sender + " / " + senderMac + " is not a neighbour on the subnet of " + in;
-    walk.drop(DropReason.ARP_NOT_HANDLED, "ARP operation " + f.arpOperation() + ": " + why);
+            : !senderOnLink
+                ? "sender " + sender + " / " + senderMac + " is not a neighbour on " + in
+                : "operation " + operation + " is neither request nor reply";
+    walk.drop(
+        DropReason.ARP_NOT_HANDLED,
+        "ARP from "
+            + sender
+            + ": "
+            + why
+            + (learned ? " (the sender's cache entry was refreshed)" : ""));
   }
 
   // ---- IP -----------------------------------------------------------------------------------
