@@ -245,6 +245,21 @@ class RouterTest {
     assertThat(dropReason(portDown.simulate(a, echo))).isEqualTo(DropReason.INGRESS_PORT_DOWN);
   }
 
+  @Test
+  void anExplicitRouteToAnOwnAddressIsHonouredOverTheLocalRoute() {
+    // A /32 route with a longer source prefix beats the implied local route for 192.0.2.1.
+    TestNetwork shadowed =
+        base().route("r1", "192.0.2.0/25", "192.0.2.1/32", "r1.b", "198.51.100.10").build();
+    Simulator s = shadowed.simulator(state);
+    knowHostB();
+
+    SimulationResult result =
+        s.simulate(a, fromHostA(ROUTER_A).icmpEchoRequest(1, 1, DATA).encode());
+
+    assertThat(result).isInstanceOf(SimulationResult.Emit.class);
+    assertThat(result.emissions()).extracting(Emission::port).containsExactly(b);
+  }
+
   // ---- filters ---------------------------------------------------------------------------------
 
   @Test

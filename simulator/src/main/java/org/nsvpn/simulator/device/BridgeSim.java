@@ -76,14 +76,14 @@ final class BridgeSim {
     int vlan = f.vlanId();
     long src = f.ethSrc();
     if (isUnicast(src) && staticPort(src) == null) {
-      table.learn(vlan, src, in.id);
+      table.learn(vlan, src, in.id, walk.now());
     }
     long dst = f.ethDst();
     PortSim out = null;
     if (isUnicast(dst)) {
       out = staticPort(dst);
       if (out == null) {
-        PortId learned = table.portOf(vlan, dst);
+        PortId learned = table.portOf(vlan, dst, walk.now());
         PortSim candidate = learned == null ? null : walk.network.port(learned);
         out = candidate != null && candidate.bridge == this ? candidate : null;
       }

@@ -29,7 +29,12 @@ import org.nsvpn.simulator.state.NetworkState;
 public final class Network {
   final ChainEvaluator evaluator;
   final int maxHops;
-  final Predicate<RedirectAction> redirectAvailable = this::isAvailable;
+  final Predicate<RedirectAction> redirectAvailable =
+      action -> isAvailable(action, port(action.targetPort()));
+
+  /** One walk per thread, reset for each simulation (simulations never nest). */
+  private static final ThreadLocal<Walk> WALKS = ThreadLocal.withInitial(Walk::new);
+
   private final boolean verifyL4Checksums;
   private final Map<PortId, PortSim> ports;
 
@@ -79,9 +84,12 @@ public final class Network {
     return ports.get(id);
   }
 
-  /** Can a redirect's target take the frame now (fail-open redirects are skipped otherwise)? */
-  private boolean isAvailable(RedirectAction action) {
-    PortSim target = ports.get(action.targetPort());
+  /**
+   * Can a redirect's target take the frame now (fail-open redirects are skipped otherwise)? The
+   * target must exist and be up on an up device; for an egress redirect it must also be linked or
+   * bound.
+   */
+  static boolean isAvailable(RedirectAction action, PortSim target) {
     if (target == null || !target.up || !target.deviceUp()) {
       return false;
     }
@@ -101,20 +109,32 @@ public final class Network {
       return new SimulationResult.Drop(
           DropReason.UNKNOWN_PORT, "port " + ingress + " is not in the topology", List.of());
     }
-    Frame frame = new Frame();
-    if (!frame.parse(bytes, offset, length, verifyL4Checksums)) {
-      ParseError error = frame.error();
-      DropReason reason =
-          switch (error.kind()) {
-            case TRUNCATED -> DropReason.TRUNCATED;
-            case MALFORMED -> DropReason.MALFORMED;
-            case BAD_CHECKSUM -> DropReason.BAD_CHECKSUM;
-          };
-      return new SimulationResult.Drop(
-          reason, error + " (" + error.what() + "): " + frame.errorDetail(), List.of());
+    Walk walk = WALKS.get();
+    if (walk.busy) {
+      walk = new Walk();
     }
-    Walk walk = new Walk(this, state);
-    walk.ingress(port, frame, EmissionKind.FORWARDED);
-    return walk.result();
+    walk.begin(this, state);
+    try {
+      Frame frame = walk.frame;
+      if (!frame.parse(bytes, offset, length, verifyL4Checksums)) {
+        return parseDrop(frame);
+      }
+      walk.ingress(port, frame, EmissionKind.FORWARDED);
+      return walk.result();
+    } finally {
+      walk.end();
+    }
+  }
+
+  private static SimulationResult parseDrop(Frame frame) {
+    ParseError error = frame.error();
+    DropReason reason =
+        switch (error.kind()) {
+          case TRUNCATED -> DropReason.TRUNCATED;
+          case MALFORMED -> DropReason.MALFORMED;
+          case BAD_CHECKSUM -> DropReason.BAD_CHECKSUM;
+        };
+    return new SimulationResult.Drop(
+        reason, error + " (" + error.what() + "): " + frame.errorDetail(), List.of());
   }
 }

@@ -5,10 +5,12 @@ import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.model.Router;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.Ipv4Address;
+import org.nsvpn.chainrules.net.Ipv4Subnet;
 import org.nsvpn.chainrules.net.Ipv6Address;
 import org.nsvpn.chainrules.net.MacAddress;
 import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.routing.RouteTable;
+import org.nsvpn.chainrules.routing.RouteType;
 import org.nsvpn.chainrules.rules.FragmentType;
 import org.nsvpn.simulator.packet.ArpPacket;
 import org.nsvpn.simulator.packet.EtherType;
@@ -54,6 +56,13 @@ final class RouterSim {
   private final String localWhere;
   private int[] ownV4 = new int[0];
 
+  /**
+   * True when a packet to one of the router's own IPv4 addresses always meets the implied local
+   * route: no other /32 route names such an address. Then the route lookup can be skipped for them,
+   * which is the redirect path's largest cost; otherwise the table decides, as always.
+   */
+  private boolean ownAddressesAreLocal;
+
   RouterSim(Router router, RouteTable routes) {
     this.router = router;
     this.routes = routes;
@@ -77,6 +86,16 @@ final class RouterSim {
         ownV4[i++] = a;
       }
     }
+    boolean exact = true;
+    for (Route r : routes.routes()) {
+      if (r.type() != RouteType.LOCAL
+          && r.destination() instanceof Ipv4Subnet d
+          && d.prefixLength() == 32
+          && isOwnV4(d.address().bits())) {
+        exact = false;
+      }
+    }
+    ownAddressesAreLocal = exact;
   }
 
   private boolean isOwnV4(int address) {
@@ -189,6 +208,10 @@ final class RouterSim {
       walk.drop(DropReason.NOT_ROUTABLE, martian);
       return;
     }
+    if (ownAddressesAreLocal && f.ipVersion() == 4 && isOwnV4(f.ipv4Dst())) {
+      local(walk, in, f, kind);
+      return;
+    }
     Route route = routes.lookup(f.nwSrc(), f.nwDst()).orElse(null);
     if (route == null) {
       icmpError(walk, in, f, IcmpPacket.DESTINATION_UNREACHABLE, IcmpPacket.NET_UNREACHABLE);
@@ -290,7 +313,7 @@ final class RouterSim {
     }
     IpAddress nextHop = route.nextHopGateway().orElse(f.nwDst());
     ArpCache arp = arp(walk);
-    MacAddress mac = arp.resolve(out.id, nextHop);
+    MacAddress mac = arp.resolve(out.id, nextHop, walk.now());
     if (mac != null) {
       f.decrementTtl();
       f.setEthernetAddresses(mac.bits(), out.mac);

@@ -5,6 +5,7 @@ import java.util.List;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.rules.Verdict;
 import org.nsvpn.simulator.packet.Frame;
+import org.nsvpn.simulator.packet.PacketContext;
 import org.nsvpn.simulator.result.DropReason;
 import org.nsvpn.simulator.result.Emission;
 import org.nsvpn.simulator.result.EmissionKind;
@@ -13,7 +14,8 @@ import org.nsvpn.simulator.state.NetworkState;
 
 /**
  * One simulation in progress: moves frames between ports and devices and collects what happens.
- * Used by one thread for one injected frame, then discarded.
+ * Used by one thread for one injected frame at a time; {@link Network} keeps one per thread and
+ * resets it for each simulation, so the hot path allocates neither the walk nor the frame view.
  *
  * <p>The injected frame's fate decides the result: emitted anywhere (FORWARDED or REDIRECTED) gives
  * {@code Emit}; taken by a router gives {@code Consume}; waiting for ARP gives {@code Hold};
@@ -21,11 +23,18 @@ import org.nsvpn.simulator.state.NetworkState;
  * ports but never decide the result: where they are dropped, nothing is recorded.
  */
 final class Walk {
-  final Network network;
-  final NetworkState state;
   final PacketContext context = new PacketContext();
 
-  private List<Emission> emissions;
+  /** The view of the injected frame, reused from one simulation to the next. */
+  final Frame frame = new Frame();
+
+  Network network;
+  NetworkState state;
+
+  /** True while a simulation uses this walk (guards against re-entrant use of a cached walk). */
+  boolean busy;
+
+  private final List<Emission> emissions = new ArrayList<>(4);
   private DropReason dropReason;
   private String dropDetail;
   private boolean carried;
@@ -33,10 +42,41 @@ final class Walk {
   private boolean held;
   private boolean generating;
   private int depth;
+  private long now;
+  private boolean haveNow;
 
-  Walk(Network network, NetworkState state) {
+  /** Prepares the walk for a new simulation. */
+  void begin(Network network, NetworkState state) {
     this.network = network;
     this.state = state;
+    this.busy = true;
+    emissions.clear();
+    dropReason = null;
+    dropDetail = null;
+    carried = false;
+    consumed = false;
+    held = false;
+    generating = false;
+    depth = 0;
+    haveNow = false;
+  }
+
+  /** Drops every reference to the simulation's objects, so that nothing is kept alive. */
+  void end() {
+    network = null;
+    state = null;
+    emissions.clear();
+    frame.release();
+    busy = false;
+  }
+
+  /** The state's ticker, read once per simulation. */
+  long now() {
+    if (!haveNow) {
+      now = state.ticker().nanos();
+      haveNow = true;
+    }
+    return now;
   }
 
   // ---- moving frames ------------------------------------------------------------------------
@@ -77,9 +117,6 @@ final class Walk {
   }
 
   private void emit(PortSim port, byte[] bytes, EmissionKind kind) {
-    if (emissions == null) {
-      emissions = new ArrayList<>(2);
-    }
     emissions.add(Emission.adopt(port.id, bytes, kind));
     if (!generating && (kind == EmissionKind.FORWARDED || kind == EmissionKind.REDIRECTED)) {
       carried = true;
@@ -143,7 +180,7 @@ final class Walk {
 
   private void redirect(Verdict.Redirect r, String where, Frame frame) {
     PortSim target = network.port(r.action().targetPort());
-    if (!network.redirectAvailable.test(r.action())) {
+    if (!Network.isAvailable(r.action(), target)) {
       drop(
           DropReason.REDIRECT_TARGET_UNAVAILABLE,
           "rule "
@@ -187,7 +224,7 @@ final class Walk {
   }
 
   SimulationResult result() {
-    List<Emission> out = emissions == null ? List.of() : emissions;
+    List<Emission> out = emissions;
     if (carried) {
       return new SimulationResult.Emit(out);
     }

@@ -544,6 +544,16 @@ public final class Frame {
     nwDstAddress = o.nwDstAddress;
   }
 
+  /**
+   * Forgets the frame (drops the reference to its array and cached values), so that a reused view
+   * keeps nothing alive between frames. Accessors are meaningless until the next parse.
+   */
+  public void release() {
+    reset();
+    data = null;
+    owned = false;
+  }
+
   // ---- value access -------------------------------------------------------------------------
 
   /** The frame as a value (see {@link EthernetFrame}); only after a successful parse. */

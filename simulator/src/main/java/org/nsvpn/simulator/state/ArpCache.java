@@ -91,8 +91,16 @@ public final class ArpCache {
 
   /** The MAC of {@code ip} on {@code port}, or null when unknown, pending or expired. */
   public MacAddress resolve(PortId port, IpAddress ip) {
+    return resolve(port, ip, ticker.nanos());
+  }
+
+  /**
+   * As {@link #resolve(PortId, IpAddress)} at time {@code now}, a reading of this state's ticker
+   * the caller already took (one clock read per simulation).
+   */
+  public MacAddress resolve(PortId port, IpAddress ip, long now) {
     Entry e = entries.get(new Key(port, ip));
-    return e != null && usable(e, ticker.nanos()) ? e.mac : null;
+    return e != null && usable(e, now) ? e.mac : null;
   }
 
   public Optional<MacAddress> lookup(PortId port, IpAddress ip) {

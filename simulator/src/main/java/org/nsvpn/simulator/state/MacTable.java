@@ -32,7 +32,14 @@ public final class MacTable {
 
   /** Records that {@code mac} on {@code vlanId} was seen on {@code port} now. */
   public void learn(int vlanId, long mac, PortId port) {
-    long now = ticker.nanos();
+    learn(vlanId, mac, port, ticker.nanos());
+  }
+
+  /**
+   * As {@link #learn(int, long, PortId)} at time {@code now} (a reading of this state's ticker that
+   * the caller already took: one clock read per simulation instead of one per table).
+   */
+  public void learn(int vlanId, long mac, PortId port, long now) {
     Long key = key(vlanId, mac);
     Entry e = entries.get(key);
     if (e == null || !e.port.equals(port) || now - e.seenAt >= REFRESH_NANOS) {
@@ -47,11 +54,19 @@ public final class MacTable {
 
   /** The port {@code mac} was last seen on, or null when unknown or aged out. Allocation-light. */
   public PortId portOf(int vlanId, long mac) {
+    return portOf(vlanId, mac, ticker.nanos());
+  }
+
+  /**
+   * As {@link #portOf(int, long)} at time {@code now} (see {@link #learn(int, long, PortId,
+   * long)}).
+   */
+  public PortId portOf(int vlanId, long mac, long now) {
     Entry e = entries.get(key(vlanId, mac));
     if (e == null) {
       return null;
     }
-    if (ticker.nanos() - e.seenAt >= agingNanos) {
+    if (now - e.seenAt >= agingNanos) {
       entries.remove(key(vlanId, mac), e);
       return null;
     }

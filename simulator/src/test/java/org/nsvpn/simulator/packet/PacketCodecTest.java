@@ -586,4 +586,40 @@ class PacketCodecTest {
     assertThat(Bytes.fromHex("")).isSameAs(Bytes.EMPTY);
     assertThatThrownBy(() -> Bytes.fromHex("abc")).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void thePacketContextGivesConditionsTheFramesFields() {
+    org.nsvpn.chainrules.id.PortId in = org.nsvpn.chainrules.id.PortId.random();
+    org.nsvpn.chainrules.id.PortId out = org.nsvpn.chainrules.id.PortId.random();
+    PacketContext context = new PacketContext().at(parsed(bytes(KnownFrames.TCP_SYN)), in, out);
+
+    assertThat(context.inPort()).isEqualTo(in);
+    assertThat(context.outPort()).isEqualTo(out);
+    assertThat(context.etherType()).isEqualTo(EtherType.IPV4);
+    assertThat(context.ethSrc()).isEqualTo(M1);
+    assertThat(context.ethDst()).isEqualTo(M2);
+    assertThat(context.nwSrc()).isEqualTo(A);
+    assertThat(context.nwDst()).isEqualTo(B);
+    assertThat(context.nwProto()).isEqualTo(6);
+    assertThat(context.tpSrc()).isEqualTo(40000);
+    assertThat(context.tpDst()).isEqualTo(22);
+    assertThat(context.fragmentType()).isEqualTo(FragmentType.UNFRAGMENTED);
+
+    org.nsvpn.chainrules.rules.Condition ssh =
+        org.nsvpn.chainrules.rules.Condition.builder()
+            .inPorts(in)
+            .nwDst(org.nsvpn.chainrules.net.IpSubnet.parse("192.0.2.0/24"))
+            .nwProto(6)
+            .tpDst(org.nsvpn.chainrules.rules.PortRange.of(22))
+            .build();
+    assertThat(ssh.matches(context)).isTrue();
+    byte[] later =
+        Packets.ethernet(M1, M2)
+            .ipv4(A, B)
+            .fragment(4, false)
+            .raw(IpProtocol.TCP, Bytes.zeros(8))
+            .encode();
+    assertThat(ssh.matches(context.at(parsed(later), in, out))).isFalse();
+    assertThat(ssh.matches(context.at(parsed(bytes(KnownFrames.ARP_REQUEST)), in, out))).isFalse();
+  }
 }

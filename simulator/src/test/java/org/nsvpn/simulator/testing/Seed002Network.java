@@ -7,7 +7,6 @@ import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.SecretRef;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.VpnService;
-import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.IpSubnet;
 import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.chainrules.net.MacAddress;
@@ -101,10 +100,5 @@ public final class Seed002Network {
         .withTopology(installed)
         .name(NAMESPACE, NAMESPACE_PORT_ID)
         .bind(NAMESPACE, plan.namespace().hostInterfaceName());
-  }
-
-  /** The public IP as an {@link IpAddress}, for conditions. */
-  public static IpAddress publicIp() {
-    return PUBLIC_IP;
   }
 }

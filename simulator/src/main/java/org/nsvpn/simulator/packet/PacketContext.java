@@ -1,19 +1,27 @@
-package org.nsvpn.simulator.device;
+package org.nsvpn.simulator.packet;
 
 import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.MacAddress;
 import org.nsvpn.chainrules.rules.FragmentType;
 import org.nsvpn.chainrules.rules.PacketFields;
-import org.nsvpn.simulator.packet.Frame;
 
-/** The chain-rules view of the frame being simulated, plus the ports of the current device. */
-final class PacketContext implements PacketFields {
+/**
+ * What chain-rules conditions see of a frame: the parsed {@link Frame} plus the ports the frame is
+ * entering and leaving the current device by. Mutable and reusable (re-point it with {@link #at})
+ * so that evaluating a chain allocates nothing but, once per frame, the address values a condition
+ * asks for.
+ */
+public final class PacketContext implements PacketFields {
   private Frame frame;
   private PortId in;
   private PortId out;
 
-  PacketContext at(Frame f, PortId inPort, PortId outPort) {
+  /**
+   * Points the context at {@code f} as seen by a device it enters by {@code inPort} and leaves by
+   * {@code outPort} (null when not yet decided).
+   */
+  public PacketContext at(Frame f, PortId inPort, PortId outPort) {
     this.frame = f;
     this.in = inPort;
     this.out = outPort;
