@@ -50,7 +50,6 @@ final class Walk {
     this.network = network;
     this.state = state;
     this.busy = true;
-    emissions.clear();
     dropReason = null;
     dropDetail = null;
     carried = false;
