@@ -154,4 +154,33 @@ class SimulatorApiTest {
     assertThat(dropReason(sim.simulate(net.port(UPLINK), udp))).isEqualTo(DropReason.BAD_CHECKSUM);
     assertThat(lenient.simulate(net.port(UPLINK), udp).on(net.port(NAMESPACE))).hasSize(1);
   }
+
+  @Test
+  void aFrameAcceptedWithoutL4VerificationIsReleasedFromTheArpQueueUnchecked() {
+    // A UDP checksum left to offload, held while the router resolves the namespace, released by
+    // the namespace's ARP reply: it must come out, not trip over its checksum a second time.
+    Simulator lenient = Simulator.create(net.topology(), state, new SimulatorConfig(false, 16));
+    byte[] cleartext =
+        Packets.ethernet(Seed002Network.VM_MAC, Seed002Network.TENANT_MAC)
+            .ipv4(Seed002Network.VM_IP, Seed002Network.PEER_HOST_IP)
+            .udp(1, 2, Bytes.fromHex("0011"))
+            .encode();
+    cleartext[14 + 20 + 6] ^= 0x10;
+
+    assertThat(lenient.simulate(net.port(Seed002Network.VM), cleartext))
+        .isInstanceOf(SimulationResult.Hold.class);
+    SimulationResult released =
+        lenient.simulate(
+            net.port(NAMESPACE),
+            Packets.ethernet(UPLINK_MAC, Seed002Network.NAMESPACE_PORT_MAC)
+                .arpReply(
+                    Seed002Network.NAMESPACE_IP,
+                    Seed002Network.NAMESPACE_PORT_MAC,
+                    Seed002Network.NAMESPACE_PORT_IP)
+                .encode());
+
+    assertThat(released.emissions())
+        .extracting(Emission::kind)
+        .containsExactly(EmissionKind.RELEASED);
+  }
 }

@@ -380,7 +380,7 @@ final class RouterSim {
 
   private static Frame adopted(byte[] bytes) {
     Frame frame = new Frame();
-    frame.parseAdopted(bytes);
+    frame.parseAdopted(bytes, false);
     return frame;
   }
 

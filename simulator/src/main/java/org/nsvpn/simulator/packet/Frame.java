@@ -129,11 +129,12 @@ public final class Frame {
   }
 
   /**
-   * Parses a whole array that the caller hands over (a frame it built and will not touch again):
-   * the view owns it, so rewrites and {@link #exportBytes()} need no copy. L4 checksums verified.
+   * Parses a whole array that the caller hands over (a frame it built, or one it accepted before,
+   * and will not touch again): the view owns it, so rewrites and {@link #exportBytes()} need no
+   * copy.
    */
-  public boolean parseAdopted(byte[] bytes) {
-    boolean ok = parse(bytes, 0, bytes.length, true);
+  public boolean parseAdopted(byte[] bytes, boolean verifyL4Checksums) {
+    boolean ok = parse(bytes, 0, bytes.length, verifyL4Checksums);
     owned = true;
     return ok;
   }

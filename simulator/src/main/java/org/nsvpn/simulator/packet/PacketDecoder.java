@@ -104,8 +104,10 @@ final class PacketDecoder {
         }
         break;
       case IpProtocol.UDP:
+        // Zero means "no checksum" in IPv4 only; an IPv6 zero (possible when parsed without
+        // verification) decodes as checksummed, and re-encoding computes the checksum.
         return new UdpDatagram(
-            f.u16(l4), f.u16(l4 + 2), Bytes.copyOf(d, l4 + 8, len - 8), f.u16(l4 + 6) != 0);
+            f.u16(l4), f.u16(l4 + 2), Bytes.copyOf(d, l4 + 8, len - 8), !v4 || f.u16(l4 + 6) != 0);
       case IpProtocol.TCP:
         int header = (f.u8(l4 + 12) >>> 4) * 4;
         return new TcpSegment(
