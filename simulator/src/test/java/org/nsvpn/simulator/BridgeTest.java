@@ -229,4 +229,31 @@ class BridgeTest {
     assertThat(result).isInstanceOf(SimulationResult.Emit.class);
     assertThat(result.emissions().size()).isBetween(2, 2 * SimulatorConfig.DEFAULT.maxHops());
   }
+
+  @Test
+  void aMeshedLoopOfBridgesIsCutByTheTotalVisitBudget() {
+    // Four bridges linked pairwise: every flood branches in two, 2^15 paths at the hop limit.
+    TestNetwork.Builder b = TestNetwork.builder();
+    String[] names = {"a", "b", "c", "d"};
+    for (String n : names) {
+      b.bridge(n);
+      for (String m : names) {
+        if (!m.equals(n)) {
+          b.bridgePort(n + "." + m);
+        }
+      }
+    }
+    for (int i = 0; i < names.length; i++) {
+      for (int j = i + 1; j < names.length; j++) {
+        b.link(names[i] + "." + names[j], names[j] + "." + names[i]);
+      }
+    }
+    TestNetwork mesh = b.bridgePort("a.in").bind("a.in").build();
+
+    SimulationResult result =
+        mesh.simulator(state).simulate(mesh.port("a.in"), frame(M1, MacAddress.BROADCAST));
+
+    assertThat(result).isInstanceOf(SimulationResult.Emit.class);
+    assertThat(result.emissions().size()).isBetween(1, 4096);
+  }
 }

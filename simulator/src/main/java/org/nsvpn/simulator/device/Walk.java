@@ -23,6 +23,12 @@ import org.nsvpn.simulator.state.NetworkState;
  * ports but never decide the result: where they are dropped, nothing is recorded.
  */
 final class Walk {
+  /**
+   * The most device visits one simulation may make in all. {@link Network#maxHops} bounds a path;
+   * this bounds the sum over every path, since floods in a meshed loop branch exponentially.
+   */
+  static final int MAX_VISITS = 4096;
+
   final PacketContext context = new PacketContext();
 
   /** The view of the injected frame, reused from one simulation to the next. */
@@ -42,6 +48,7 @@ final class Walk {
   private boolean held;
   private boolean generating;
   private int depth;
+  private int visits;
   private long now;
   private boolean haveNow;
 
@@ -57,6 +64,7 @@ final class Walk {
     held = false;
     generating = false;
     depth = 0;
+    visits = 0;
     haveNow = false;
   }
 
@@ -88,6 +96,12 @@ final class Walk {
     }
     if (depth >= network.maxHops) {
       drop(DropReason.TOO_MANY_HOPS, "crossed " + depth + " devices, the limit; a loop?");
+      return;
+    }
+    if (++visits > MAX_VISITS) {
+      drop(
+          DropReason.TOO_MANY_HOPS,
+          "visited " + MAX_VISITS + " devices in all, the limit; a flooding loop?");
       return;
     }
     depth++;
