@@ -5,6 +5,7 @@ import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
+import jnr.ffi.types.u_int64_t;
 
 /**
  * The libc functions used, as jnr-ffi binds them. Public only because jnr-ffi generates the
@@ -31,6 +32,20 @@ public interface LibC {
   @SaveError
   @ssize_t
   long recvmsg(int fd, Pointer message, int flags);
+
+  @SaveError
+  @ssize_t
+  long recv(int fd, Pointer buffer, @size_t long length, int flags);
+
+  @SaveError
+  @ssize_t
+  long send(int fd, Pointer buffer, @size_t long length, int flags);
+
+  @SaveError
+  int ioctl(int fd, @u_int64_t long request, Pointer argument);
+
+  @SaveError
+  int if_nametoindex(String name);
 
   @SaveError
   int close(int fd);

@@ -41,6 +41,47 @@ public final class NativeBuffer {
     memory.get(0, target, 0, length);
   }
 
+  /** Copies {@code length} bytes of {@code source} from {@code from} to {@code offset}. */
+  public void put(int offset, byte[] source, int from, int length) {
+    checkRange(offset, length);
+    memory.put(offset, source, from, length);
+  }
+
+  /** Copies {@code length} bytes at {@code offset} into {@code target} at {@code to}. */
+  public void get(int offset, byte[] target, int to, int length) {
+    checkRange(offset, length);
+    memory.get(offset, target, to, length);
+  }
+
+  /** Stores a 16-bit value in native (little-endian) byte order. */
+  public void putShort(int offset, short value) {
+    checkRange(offset, 2);
+    memory.putShort(offset, value);
+  }
+
+  public void putInt(int offset, int value) {
+    checkRange(offset, 4);
+    memory.putInt(offset, value);
+  }
+
+  public int getInt(int offset) {
+    checkRange(offset, 4);
+    return memory.getInt(offset);
+  }
+
+  /** Stores the native address of {@code other} at {@code offset} (a pointer field of a struct). */
+  public void putAddress(int offset, NativeBuffer other) {
+    checkRange(offset, 8);
+    memory.putAddress(offset, other.memory.address());
+  }
+
+  private void checkRange(int offset, int length) {
+    if (offset < 0 || length < 0 || offset > capacity - length) {
+      throw new IndexOutOfBoundsException(
+          "bytes " + offset + ".." + (offset + length) + " outside a buffer of " + capacity);
+    }
+  }
+
   Pointer pointer() {
     return memory;
   }

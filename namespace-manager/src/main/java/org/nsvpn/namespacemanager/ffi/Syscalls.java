@@ -98,6 +98,13 @@ public final class Syscalls {
     }
   }
 
+  /** bind(2) to the socket address in {@code address}; {@code what} names it in an error. */
+  public static void bind(int fd, NativeBuffer address, int length, String what) {
+    if (libc().bind(fd, address.pointer(), length) < 0) {
+      throw new SystemCallException("bind(fd " + fd + ", " + what + ")", errno());
+    }
+  }
+
   /** getsockname(2) of a netlink socket: the port id the kernel assigned. */
   public static int netlinkPortId(int fd) {
     Pointer address = Memory.allocateDirect(runtime(), SOCKADDR_NL_SIZE, true);
@@ -116,6 +123,15 @@ public final class Syscalls {
     if (libc().setsockopt(fd, level, option, buffer, 4) < 0) {
       throw new SystemCallException(
           "setsockopt(fd " + fd + ", " + level + ", " + option + ", " + value + ")", errno());
+    }
+  }
+
+  /** setsockopt(2) with a struct value held in {@code value}. */
+  public static void setsockopt(int fd, int level, int option, NativeBuffer value, int length) {
+    if (libc().setsockopt(fd, level, option, value.pointer(), length) < 0) {
+      throw new SystemCallException(
+          "setsockopt(fd " + fd + ", " + level + ", " + option + ", " + length + " bytes)",
+          errno());
     }
   }
 
@@ -175,6 +191,57 @@ public final class Syscalls {
         throw new SystemCallException("recvmsg(netlink fd " + fd + ")", errno);
       }
     }
+  }
+
+  /**
+   * recv(2) of one datagram with {@code MSG_TRUNC}: returns the datagram's full length, which
+   * exceeds {@code buffer.capacity()} when it did not fit (only the first bytes were stored), or -1
+   * when the receive timed out ({@code SO_RCVTIMEO}) or the socket is non-blocking and empty.
+   */
+  public static int receiveDatagram(int fd, NativeBuffer buffer) {
+    while (true) {
+      long received = libc().recv(fd, buffer.pointer(), buffer.capacity(), MSG_TRUNC);
+      if (received >= 0) {
+        return (int) received;
+      }
+      int errno = errno();
+      if (errno == Errno.EAGAIN) {
+        return -1;
+      }
+      if (errno != Errno.EINTR) {
+        throw new SystemCallException("recv(fd " + fd + ")", errno);
+      }
+    }
+  }
+
+  /** send(2) of the first {@code length} bytes of {@code buffer} as one datagram. */
+  public static void sendDatagram(int fd, NativeBuffer buffer, int length) {
+    while (true) {
+      long sent = libc().send(fd, buffer.pointer(), length, 0);
+      if (sent >= 0) {
+        return;
+      }
+      int errno = errno();
+      if (errno != Errno.EINTR) {
+        throw new SystemCallException("send(fd " + fd + ", " + length + " bytes)", errno);
+      }
+    }
+  }
+
+  /** ioctl(2) with a pointer argument; {@code what} names the request in an error. */
+  public static void ioctl(int fd, long request, NativeBuffer argument, String what) {
+    if (libc().ioctl(fd, request, argument.pointer()) < 0) {
+      throw new SystemCallException("ioctl(fd " + fd + ", " + what + ")", errno());
+    }
+  }
+
+  /** if_nametoindex(3) in the calling thread's network namespace. */
+  public static int interfaceIndex(String name) {
+    int index = libc().if_nametoindex(name);
+    if (index == 0) {
+      throw new SystemCallException("if_nametoindex(" + name + ")", errno());
+    }
+    return index;
   }
 
   /** close(2). EINTR is not retried: on Linux the descriptor is released either way. */

@@ -1,0 +1,127 @@
+package org.nsvpn.namespacemanager.packet;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.nsvpn.namespacemanager.ffi.NativeBuffer;
+import org.nsvpn.namespacemanager.ffi.Syscalls;
+
+/**
+ * {@link PacketSocket} over jnr-ffi. The socket is created with protocol 0, so it receives nothing
+ * until it is bound to its interface with ETH_P_ALL: no frame of another interface ever slips in.
+ */
+final class AfPacketSocket implements PacketSocket {
+  static final int AF_PACKET = 17;
+  static final int ETH_P_ALL = 0x0003;
+  static final int SOL_PACKET = 263;
+  static final int PACKET_ADD_MEMBERSHIP = 1;
+  static final int PACKET_MR_PROMISC = 1;
+  static final int PACKET_IGNORE_OUTGOING = 23;
+
+  /**
+   * struct sockaddr_ll, linux/if_packet.h: family u16, protocol be16, ifindex s32, ... = 20 bytes.
+   */
+  static final int SOCKADDR_LL_SIZE = 20;
+
+  /** struct packet_mreq, linux/if_packet.h: ifindex s32, type u16, alen u16, address[8]. */
+  static final int PACKET_MREQ_SIZE = 16;
+
+  private final String interfaceName;
+  private final int interfaceIndex;
+  private final int fd;
+  private final NativeBuffer receiveBuffer = NativeBuffer.allocate(MAX_FRAME);
+  private final NativeBuffer sendBuffer = NativeBuffer.allocate(MAX_FRAME);
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private AfPacketSocket(String interfaceName, int interfaceIndex, int fd) {
+    this.interfaceName = interfaceName;
+    this.interfaceIndex = interfaceIndex;
+    this.fd = fd;
+  }
+
+  static AfPacketSocket open(String interfaceName, long receiveTimeoutMillis) {
+    if (receiveTimeoutMillis <= 0) {
+      throw new IllegalArgumentException(
+          "receive timeout must be positive: " + receiveTimeoutMillis);
+    }
+    int index = Syscalls.interfaceIndex(interfaceName);
+    int fd = Syscalls.socket(AF_PACKET, Syscalls.SOCK_RAW | Syscalls.SOCK_CLOEXEC, 0);
+    try {
+      NativeBuffer address = NativeBuffer.allocate(SOCKADDR_LL_SIZE);
+      address.putShort(0, (short) AF_PACKET);
+      address.putShort(2, Short.reverseBytes((short) ETH_P_ALL)); // sll_protocol is big-endian
+      address.putInt(4, index);
+      Syscalls.bind(fd, address, SOCKADDR_LL_SIZE, "AF_PACKET on " + interfaceName);
+      Syscalls.setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1);
+      NativeBuffer membership = NativeBuffer.allocate(PACKET_MREQ_SIZE);
+      membership.putInt(0, index);
+      membership.putInt(4, PACKET_MR_PROMISC);
+      Syscalls.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, membership, PACKET_MREQ_SIZE);
+      Syscalls.setReceiveTimeout(fd, receiveTimeoutMillis);
+      return new AfPacketSocket(interfaceName, index, fd);
+    } catch (RuntimeException e) {
+      Syscalls.close(fd);
+      throw e;
+    }
+  }
+
+  @Override
+  public String interfaceName() {
+    return interfaceName;
+  }
+
+  @Override
+  public int interfaceIndex() {
+    return interfaceIndex;
+  }
+
+  @Override
+  public int receive(byte[] target) {
+    if (target.length < MAX_FRAME) {
+      throw new IllegalArgumentException(
+          "target holds " + target.length + " bytes, need " + MAX_FRAME);
+    }
+    requireOpen();
+    int length = Syscalls.receiveDatagram(fd, receiveBuffer);
+    if (length < 0) {
+      return -1;
+    }
+    if (length > MAX_FRAME) {
+      return -2;
+    }
+    receiveBuffer.get(0, target, 0, length);
+    return length;
+  }
+
+  @Override
+  public void send(byte[] frame, int offset, int length) {
+    synchronized (sendBuffer) {
+      requireOpen();
+      sendBuffer.put(0, frame, offset, length);
+      Syscalls.sendDatagram(fd, sendBuffer, length);
+    }
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("packet socket on " + interfaceName + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      synchronized (sendBuffer) {
+        Syscalls.close(fd);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PacketSocket["
+        + interfaceName
+        + "#"
+        + interfaceIndex
+        + (closed.get() ? ", closed" : "")
+        + "]";
+  }
+}
