@@ -1,0 +1,10 @@
+/**
+ * The userspace datapath: frames arriving on the host interfaces bound to exterior ports are read
+ * through AF_PACKET sockets, run through the simulator over the current topology snapshot, and the
+ * frames it emits are written to the interfaces bound to their egress ports.
+ *
+ * <p>One receiving thread per bound interface; a topology change swaps the simulator atomically
+ * (learned ARP and MAC state is kept), opens sockets for new bindings and closes those of bindings
+ * that went away. Frames the host itself transmits are never read back.
+ */
+package org.nsvpn.agentplugin.datapath;
