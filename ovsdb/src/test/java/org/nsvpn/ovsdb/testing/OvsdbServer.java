@@ -183,6 +183,32 @@ public final class OvsdbServer implements AutoCloseable {
     }
   }
 
+  /**
+   * How many transactions the database file holds ({@code ovsdb-tool show-log}): each committed
+   * transaction that changed something is one record. An independent count of transactions.
+   */
+  public long transactionCount() {
+    String out = run("ovsdb-tool", "show-log", db.toString());
+    return out.lines().filter(l -> l.startsWith("record ")).count() - 1;
+  }
+
+  /**
+   * {@code ovsdb-tool transact} on the database file while the server is stopped: changes the data
+   * behind every client's back.
+   */
+  public synchronized JsonNode offlineTransact(String operationsJson) {
+    if (pid > 0) {
+      throw new IllegalStateException("stop the server before an offline transaction");
+    }
+    String params = "[\"" + database + "\"," + operationsJson.trim().substring(1);
+    String out = run("ovsdb-tool", "transact", db.toString(), params);
+    try {
+      return OvsdbJson.MAPPER.readTree(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unparseable ovsdb-tool transact output: " + out, e);
+    }
+  }
+
   /** Stops the server and deletes its directory. Idempotent. */
   @Override
   public synchronized void close() {
