@@ -14,6 +14,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -666,15 +667,24 @@ final class NettyOvsdbClient implements OvsdbClient {
     }
   }
 
-  private static String describe(Throwable cause) {
+  /** Netty's codec failures as the protocol errors they are; other causes unchanged. */
+  private Throwable protocolError(Throwable cause) {
     Throwable c = cause;
     if (c instanceof DecoderException && c.getCause() != null) {
       c = c.getCause();
     }
     if (c instanceof TooLongFrameException) {
-      return "message from server too large: " + c.getMessage();
+      return new OvsdbProtocolException(
+          "message from server too large (limit " + options.maxMessageBytes() + " bytes)", c);
     }
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    if (c instanceof CorruptedFrameException) {
+      return new OvsdbProtocolException("malformed JSON from peer: " + c.getMessage(), c);
+    }
+    return c;
+  }
+
+  private static String describe(Throwable cause) {
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }
 
   // ---------------------------------------------------------------- per-channel handler
@@ -723,8 +733,8 @@ final class NettyOvsdbClient implements OvsdbClient {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       if (failure == null) {
-        failure = cause;
-        log.warn("ovsdb {}: dropping connection to {}: {}", name, endpoint, describe(cause));
+        failure = protocolError(cause);
+        log.debug("ovsdb {}: dropping connection to {}", name, endpoint, cause);
       }
       ctx.close();
     }
