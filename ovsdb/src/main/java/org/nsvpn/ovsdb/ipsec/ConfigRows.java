@@ -86,20 +86,20 @@ final class ConfigRows {
     String local = required(row, "ike_local_addr");
     String remote = required(row, "ike_remote_addr");
     IpFamily family =
-        row.optionalString("ip_family")
+        optString(row, "ip_family")
             .map(f -> IpFamily.parse("ip_family", f))
             .orElseGet(
                 () ->
                     Checks.familyOf(remote).or(() -> Checks.familyOf(local)).orElse(IpFamily.IPV4));
     IpsecProtocol protocol = enumOr(row, "ipsec_protocol", IpsecProtocol.ESP, IpsecProtocol::parse);
     Optional<EncryptionAlgorithm> encryption =
-        row.optionalString("encryption").map(e -> EncryptionAlgorithm.parse("encryption", e));
+        optString(row, "encryption").map(e -> EncryptionAlgorithm.parse("encryption", e));
     if (encryption.isEmpty() && protocol == IpsecProtocol.ESP) {
       encryption = Optional.of(EncryptionAlgorithm.AES256);
     }
     return new IkeConnectionConfig(
         row.string("policy_name"),
-        row.optionalBool("policy_enable").orElse(true),
+        optBool(row, "policy_enable").orElse(true),
         family,
         protocol,
         enumOr(row, "ipsec_mode", IpsecMode.TUNNEL, IpsecMode::parse),
@@ -112,9 +112,9 @@ final class ConfigRows {
         local,
         remote,
         enumOr(row, "peer_auth_by", PeerAuth.PSK, PeerAuth::parse),
-        row.optionalString("local_cert_id"),
-        row.optionalString("local_id"),
-        row.optionalString("remote_id"));
+        optString(row, "local_cert_id"),
+        optString(row, "local_id"),
+        optString(row, "remote_id"));
   }
 
   static ManualSpConfig sp(Row row) {
@@ -126,27 +126,27 @@ final class ConfigRows {
             (int) row.integer("dest_addr_mask"),
             SpDirection.parse("direction", row.string("direction")));
     Optional<IpFamily> declared =
-        row.optionalString("addr_family").map(f -> IpFamily.parse("addr_family", f));
+        optString(row, "addr_family").map(f -> IpFamily.parse("addr_family", f));
     if (declared.isPresent() && declared.get() != selector.family()) {
       throw new InvalidIpsecValueException(
           "addr_family",
           declared.get().text(),
           "disagrees with src_addr/dest_addr, which are " + selector.family().text());
     }
-    Optional<String> tmplProtocol = row.optionalString("tmpl_protocol");
-    Optional<String> tmplSrc = row.optionalString("tmpl_src_addr");
-    Optional<String> tmplDest = row.optionalString("tmpl_dest_addr");
+    Optional<String> tmplProtocol = optString(row, "tmpl_protocol");
+    Optional<String> tmplSrc = optString(row, "tmpl_src_addr");
+    Optional<String> tmplDest = optString(row, "tmpl_dest_addr");
     boolean anyTemplate =
         tmplProtocol.isPresent()
             || tmplSrc.isPresent()
             || tmplDest.isPresent()
-            || row.optionalString("tmpl_mode").isPresent()
-            || row.optionalString("tmpl_addr_family").isPresent()
-            || row.optionalInteger("tmpl_request_id").isPresent();
+            || optString(row, "tmpl_mode").isPresent()
+            || optString(row, "tmpl_addr_family").isPresent()
+            || optInt(row, "tmpl_request_id").isPresent();
     Optional<SpTemplate> template = Optional.empty();
     if (anyTemplate) {
       IpFamily tmplFamily =
-          row.optionalString("tmpl_addr_family")
+          optString(row, "tmpl_addr_family")
               .map(f -> IpFamily.parse("tmpl_addr_family", f))
               .orElseGet(
                   () ->
@@ -166,10 +166,10 @@ final class ConfigRows {
                   tmplFamily,
                   tmplSrc,
                   tmplDest,
-                  row.optionalInteger("tmpl_request_id").orElse(0),
+                  optInt(row, "tmpl_request_id").orElse(0),
                   enumOr(row, "tmpl_mode", IpsecMode.TUNNEL, IpsecMode::parse)));
     }
-    return new ManualSpConfig(selector, row.optionalInteger("priority"), template);
+    return new ManualSpConfig(selector, optInt(row, "priority"), template);
   }
 
   static ManualSaConfig sa(Row row) {
@@ -179,21 +179,21 @@ final class ConfigRows {
             row.string("dest_addr"),
             IpsecProtocol.parse("protocol", row.string("protocol")));
     IpFamily family =
-        row.optionalString("addr_family")
+        optString(row, "addr_family")
             .map(f -> IpFamily.parse("addr_family", f))
             .orElseGet(() -> Checks.address("dest_addr", key.destAddr()));
     Optional<Selector> selector = Optional.empty();
-    Optional<String> selSrc = row.optionalString("selector_src_addr");
-    Optional<String> selDest = row.optionalString("selector_dest_addr");
+    Optional<String> selSrc = optString(row, "selector_src_addr");
+    Optional<String> selDest = optString(row, "selector_dest_addr");
     if (selSrc.isPresent()
         || selDest.isPresent()
-        || row.optionalString("selector_addr_family").isPresent()
-        || row.optionalInteger("selector_src_addr_mask").isPresent()
-        || row.optionalInteger("selector_dest_addr_mask").isPresent()) {
+        || optString(row, "selector_addr_family").isPresent()
+        || optInt(row, "selector_src_addr_mask").isPresent()
+        || optInt(row, "selector_dest_addr_mask").isPresent()) {
       String src = required(row, "selector_src_addr");
       String dest = required(row, "selector_dest_addr");
       IpFamily selFamily =
-          row.optionalString("selector_addr_family")
+          optString(row, "selector_addr_family")
               .map(f -> IpFamily.parse("selector_addr_family", f))
               .orElseGet(() -> Checks.address("selector_src_addr", src));
       int full = selFamily == IpFamily.IPV4 ? 32 : 128;
@@ -202,31 +202,45 @@ final class ConfigRows {
               new Selector(
                   selFamily,
                   src,
-                  (int) row.optionalInteger("selector_src_addr_mask").orElse(full),
+                  (int) optInt(row, "selector_src_addr_mask").orElse(full),
                   dest,
-                  (int) row.optionalInteger("selector_dest_addr_mask").orElse(full)));
+                  (int) optInt(row, "selector_dest_addr_mask").orElse(full)));
     }
     return new ManualSaConfig(
         key,
         family,
         required(row, "src_addr"),
-        row.optionalInteger("request_id"),
+        optInt(row, "request_id"),
         enumOr(row, "mode", IpsecMode.TUNNEL, IpsecMode::parse),
         IntegrityAlgorithm.parse("auth_type", required(row, "auth_type")),
         required(row, "auth_key_id"),
-        row.optionalString("encr_type").map(e -> EncryptionAlgorithm.parse("encr_type", e)),
-        row.optionalString("encr_key_id"),
-        row.optionalInteger("priority"),
+        optString(row, "encr_type").map(e -> EncryptionAlgorithm.parse("encr_type", e)),
+        optString(row, "encr_key_id"),
+        optInt(row, "priority"),
         selector);
   }
 
+  // A column the row does not carry counts as unset (rows from the monitor carry them all).
+
+  private static Optional<String> optString(Row row, String column) {
+    return row.has(column) ? row.optionalString(column) : Optional.empty();
+  }
+
+  private static java.util.OptionalLong optInt(Row row, String column) {
+    return row.has(column) ? row.optionalInteger(column) : java.util.OptionalLong.empty();
+  }
+
+  private static Optional<Boolean> optBool(Row row, String column) {
+    return row.has(column) ? row.optionalBool(column) : Optional.empty();
+  }
+
   private static String required(Row row, String column) {
-    return row.optionalString(column)
+    return optString(row, column)
         .orElseThrow(() -> new InvalidIpsecValueException(column, "", "is required"));
   }
 
   private static <E> E enumOr(
       Row row, String column, E dflt, java.util.function.BiFunction<String, String, E> parse) {
-    return row.optionalString(column).map(v -> parse.apply(column, v)).orElse(dflt);
+    return optString(row, column).map(v -> parse.apply(column, v)).orElse(dflt);
   }
 }
