@@ -1,6 +1,6 @@
 package org.nsvpn.ovsdb.ipsec;
 
-import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,13 +19,17 @@ import java.util.OptionalLong;
  * @param ikeSpiInbound our IKE SPI (64 bits, written as 16 hex digits)
  * @param ikeSpiOutbound the peer's IKE SPI
  * @param ikeProposals the negotiated IKE proposal, e.g. {@code AES_CBC_256/HMAC_SHA2_256_128/...}
- * @param ikeReauthEta time until the IKE SA is re-authenticated
+ * @param ikeReauthEta when the IKE SA is due for re-authentication (written as epoch seconds: an
+ *     absolute time does not change from one refresh to the next, so an idle connection's row is
+ *     not rewritten)
  * @param saStatus CHILD SA state, e.g. {@code installed}
  * @param saMode CHILD SA mode
  * @param saSpiInbound inbound ESP/AH SPI (32 bits, written as {@code 0x} and 8 hex digits)
  * @param saSpiOutbound outbound ESP/AH SPI
  * @param saProposal the negotiated CHILD SA proposal
- * @param saRekeyEta time until the CHILD SA is rekeyed
+ * @param saRekeyEta when the CHILD SA is due for rekeying (epoch seconds)
+ * @param traffic the CHILD SAs' counters (nsvpn keys {@code sa_data_bytes_in}, {@code
+ *     sa_data_packets_in}, {@code sa_data_bytes_out}, {@code sa_data_packets_out})
  * @param lastError the last error charon reported for the connection (error-notify), if any
  */
 public record IkeConnectionStatus(
@@ -35,13 +39,14 @@ public record IkeConnectionStatus(
     OptionalLong ikeSpiInbound,
     OptionalLong ikeSpiOutbound,
     Optional<String> ikeProposals,
-    Optional<Duration> ikeReauthEta,
+    Optional<Instant> ikeReauthEta,
     Optional<String> saStatus,
     Optional<IpsecMode> saMode,
     OptionalLong saSpiInbound,
     OptionalLong saSpiOutbound,
     Optional<String> saProposal,
-    Optional<Duration> saRekeyEta,
+    Optional<Instant> saRekeyEta,
+    Optional<TrafficCounters> traffic,
     Optional<String> lastError) {
 
   public IkeConnectionStatus {
@@ -49,13 +54,14 @@ public record IkeConnectionStatus(
     Checks.text("ike_status", ikeStatus, 64);
     requestId.ifPresent(v -> Checks.range("request_id", v, 0, 0xFFFF_FFFFL));
     ikeProposals.ifPresent(v -> Checks.text("ike_proposals", v, 1024));
-    ikeReauthEta.ifPresent(v -> nonNegative("ike_reauth_eta", v));
+    Objects.requireNonNull(ikeReauthEta, "ike_reauth_eta");
     saStatus.ifPresent(v -> Checks.text("sa_status", v, 64));
     Objects.requireNonNull(saMode, "sa_mode");
     saSpiInbound.ifPresent(v -> Checks.range("sa_spi_inbound", v, 0, 0xFFFF_FFFFL));
     saSpiOutbound.ifPresent(v -> Checks.range("sa_spi_outbound", v, 0, 0xFFFF_FFFFL));
     saProposal.ifPresent(v -> Checks.text("sa_proposal", v, 1024));
-    saRekeyEta.ifPresent(v -> nonNegative("sa_rekey_eta", v));
+    Objects.requireNonNull(saRekeyEta, "sa_rekey_eta");
+    Objects.requireNonNull(traffic, "traffic");
     lastError.ifPresent(v -> Checks.text("last_error", v, 1024));
   }
 
@@ -73,21 +79,22 @@ public record IkeConnectionStatus(
     ikeSpiInbound.ifPresent(v -> m.put("ike_spi_inbound", String.format("%016x", v)));
     ikeSpiOutbound.ifPresent(v -> m.put("ike_spi_outbound", String.format("%016x", v)));
     ikeProposals.ifPresent(v -> m.put("ike_proposals", v));
-    ikeReauthEta.ifPresent(v -> m.put("ike_reauth_eta", Long.toString(v.toSeconds())));
+    ikeReauthEta.ifPresent(v -> m.put("ike_reauth_eta", Long.toString(v.getEpochSecond())));
     saStatus.ifPresent(v -> m.put("sa_status", v));
     saMode.ifPresent(v -> m.put("sa_mode", v.text()));
     saSpiInbound.ifPresent(v -> m.put("sa_spi_inbound", String.format("0x%08x", v)));
     saSpiOutbound.ifPresent(v -> m.put("sa_spi_outbound", String.format("0x%08x", v)));
     saProposal.ifPresent(v -> m.put("sa_proposal", v));
-    saRekeyEta.ifPresent(v -> m.put("sa_rekey_eta", Long.toString(v.toSeconds())));
+    saRekeyEta.ifPresent(v -> m.put("sa_rekey_eta", Long.toString(v.getEpochSecond())));
+    traffic.ifPresent(
+        t -> {
+          m.put("sa_data_bytes_in", Long.toString(t.bytesIn()));
+          m.put("sa_data_packets_in", Long.toString(t.packetsIn()));
+          m.put("sa_data_bytes_out", Long.toString(t.bytesOut()));
+          m.put("sa_data_packets_out", Long.toString(t.packetsOut()));
+        });
     lastError.ifPresent(v -> m.put("last_error", v));
     return Collections.unmodifiableMap(m);
-  }
-
-  private static void nonNegative(String field, Duration d) {
-    if (d.isNegative()) {
-      throw new InvalidIpsecValueException(field, d, "must not be negative");
-    }
   }
 
   /** Builds an {@link IkeConnectionStatus}; every value but name and IKE state is optional. */
@@ -98,13 +105,14 @@ public record IkeConnectionStatus(
     private OptionalLong ikeSpiInbound = OptionalLong.empty();
     private OptionalLong ikeSpiOutbound = OptionalLong.empty();
     private Optional<String> ikeProposals = Optional.empty();
-    private Optional<Duration> ikeReauthEta = Optional.empty();
+    private Optional<Instant> ikeReauthEta = Optional.empty();
     private Optional<String> saStatus = Optional.empty();
     private Optional<IpsecMode> saMode = Optional.empty();
     private OptionalLong saSpiInbound = OptionalLong.empty();
     private OptionalLong saSpiOutbound = OptionalLong.empty();
     private Optional<String> saProposal = Optional.empty();
-    private Optional<Duration> saRekeyEta = Optional.empty();
+    private Optional<Instant> saRekeyEta = Optional.empty();
+    private Optional<TrafficCounters> traffic = Optional.empty();
     private Optional<String> lastError = Optional.empty();
 
     private Builder(String policyName, String ikeStatus) {
@@ -128,7 +136,7 @@ public record IkeConnectionStatus(
       return this;
     }
 
-    public Builder ikeReauthEta(Duration v) {
+    public Builder ikeReauthEta(Instant v) {
       ikeReauthEta = Optional.of(v);
       return this;
     }
@@ -154,8 +162,13 @@ public record IkeConnectionStatus(
       return this;
     }
 
-    public Builder saRekeyEta(Duration v) {
+    public Builder saRekeyEta(Instant v) {
       saRekeyEta = Optional.of(v);
+      return this;
+    }
+
+    public Builder traffic(TrafficCounters v) {
+      traffic = Optional.of(v);
       return this;
     }
 
@@ -179,6 +192,7 @@ public record IkeConnectionStatus(
           saSpiOutbound,
           saProposal,
           saRekeyEta,
+          traffic,
           lastError);
     }
   }

@@ -1,6 +1,6 @@
 package org.nsvpn.ovsdb.ipsec;
 
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -14,18 +14,21 @@ public final class Snapshots {
     return "site-" + i;
   }
 
-  /** A connection status whose values depend on {@code i} and {@code generation}. */
+  /** A connection status whose counters depend on {@code generation}. */
   public static IkeConnectionStatus connection(int i, long generation) {
     return IkeConnectionStatus.builder(name(i), "established")
         .requestId(i + 1)
         .ikeSpis(0x1000_0000_0000L + i, 0x2000_0000_0000L + i)
         .ikeProposals("AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")
-        .ikeReauthEta(Duration.ofSeconds(3600 - generation % 3600))
+        .ikeReauthEta(Instant.ofEpochSecond(1_700_003_600L + i))
         .saStatus("installed")
         .saMode(IpsecMode.TUNNEL)
         .saSpis(0xc000_0000L + i, 0xd000_0000L + i)
         .saProposal("AES_CBC_256/HMAC_SHA2_256_128")
-        .saRekeyEta(Duration.ofSeconds(900 - generation % 900))
+        .saRekeyEta(Instant.ofEpochSecond(1_700_000_900L + i))
+        .traffic(
+            new TrafficCounters(
+                1500 * generation + i, 10 * generation, 1400 * generation + i, 9 * generation))
         .build();
   }
 
@@ -66,6 +69,15 @@ public final class Snapshots {
                 i + 1,
                 IpsecMode.TUNNEL)),
         new Counters(900 * generation + i, 9 * generation + i, 1_700_000_000L, 0));
+  }
+
+  /** Connections {@code from..to-1} alone: state and counters in one row each. */
+  public static IpsecStatusSnapshot connectionsOnly(int from, int to, long generation) {
+    List<IkeConnectionStatus> conns = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      conns.add(connection(i, generation));
+    }
+    return IpsecStatusSnapshot.of(conns, List.of(), List.of());
   }
 
   /** Connections {@code from..to-1}, each with two SAs and one SP. */

@@ -3,7 +3,6 @@ package org.nsvpn.ovsdb.ipsec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,10 +27,15 @@ class StatusValuesTest {
             "sa_spi_inbound",
             "sa_spi_outbound",
             "sa_proposal",
-            "sa_rekey_eta")
+            "sa_rekey_eta",
+            "sa_data_bytes_in",
+            "sa_data_packets_in",
+            "sa_data_bytes_out",
+            "sa_data_packets_out")
         .containsEntry("ike_spi_inbound", "0000100000000007")
         .containsEntry("sa_spi_inbound", "0xc0000007")
-        .containsEntry("ike_reauth_eta", "3599")
+        .containsEntry("ike_reauth_eta", "1700003607")
+        .containsEntry("sa_data_bytes_in", "1507")
         .containsEntry("sa_mode", "tunnel");
     IkeConnectionStatus down =
         IkeConnectionStatus.builder("site-b", "down")
@@ -71,10 +75,8 @@ class StatusValuesTest {
         .hasMessage("dest_addr: invalid value '2001:db8::': is an IPv6 address, expected IPv4");
     assertThatThrownBy(() -> IkeConnectionStatus.builder("bad name", "up").build())
         .hasMessageStartingWith("policy_name: invalid value 'bad name'");
-    assertThatThrownBy(
-            () ->
-                IkeConnectionStatus.builder("a", "up").ikeReauthEta(Duration.ofSeconds(-1)).build())
-        .hasMessageContaining("ike_reauth_eta");
+    assertThatThrownBy(() -> new TrafficCounters(0, -1, 0, 0))
+        .hasMessageStartingWith("sa_data_packets_in:");
     assertThatThrownBy(() -> new Counters(-1, 0, 0, 0)).hasMessageStartingWith("bytes:");
     assertThatThrownBy(
             () ->
