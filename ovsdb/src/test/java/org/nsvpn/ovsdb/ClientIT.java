@@ -457,13 +457,15 @@ class ClientIT {
   }
 
   @Test
-  void reconnectsAfterAServerRestartAndResyncsMonitors() throws Exception {
+  void reconnectsAfterAServerRestartAndResyncsMonitorsAndLocks() throws Exception {
     UUID root = root();
     get(client.transact(DB, insertSa(root, "before", 4096, Map.of())));
     Recorder recorder = new Recorder();
     get(client.monitor(DB, List.of(MonitorRequest.columns(SA, List.of("spi"))), recorder));
     List<ClientState> states = new CopyOnWriteArrayList<>();
     client.addStateListener((from, to) -> states.add(to));
+    List<Boolean> lock = new CopyOnWriteArrayList<>();
+    assertThat(get(client.lock("agent", (l, held) -> lock.add(held)))).isTrue();
 
     server.stop();
     await().atMost(Duration.ofSeconds(10)).until(() -> client.state() != ClientState.CONNECTED);
@@ -485,6 +487,9 @@ class ClientIT {
             () ->
                 recorder.resyncs.get(0).table(SA).isEmpty()
                     || recorder.kinds().contains(RowUpdate.Kind.DELETE));
+    // The lock was lost with the connection and is held again after it.
+    await().atMost(Duration.ofSeconds(10)).until(() -> lock.equals(List.of(false, true)));
+    get(client.transact(DB, List.of(Operation.assertLock("agent"))));
     get(client.transact(DB, insertSa(root, "after", 5000, Map.of())));
     await()
         .atMost(Duration.ofSeconds(10))

@@ -9,16 +9,19 @@ import org.nsvpn.ovsdb.api.OvsdbClient;
  * Writes IPsec status and counters into the IPsec tables, each refresh as <b>one</b> transaction.
  *
  * <p>What one {@link #publish} does, atomically: upserts one row per connection (by policy name),
- * SA (by SPI, destination, protocol) and policy (by selector), replacing each row's status map
- * whole; deletes the rows it manages that the snapshot no longer has; adds and removes the IPSEC
- * root row's references in the same transaction (unreferenced rows would be garbage-collected, and
- * deleting a referenced row would fail); creates the IPSEC row if there is none; sets {@code
- * stats_publish_all} to true. Rows an operator configured ({@code nsvpn_managed = false}) get their
- * status map replaced when the snapshot has them and are never deleted.
+ * SA (by SPI, destination, protocol) and policy (by selector), replacing each row's status map (so
+ * keys that went away are gone); deletes the rows it manages that the snapshot no longer has; adds
+ * and removes the IPSEC root row's references in the same transaction (unreferenced rows would be
+ * garbage-collected, and deleting a referenced row would fail); creates the IPSEC row if there is
+ * none; sets {@code stats_publish_all} to true. Rows an operator configured ({@code nsvpn_managed =
+ * false}) get their status map replaced when the snapshot has them and are never deleted.
  *
  * <p>The publisher keeps a monitor on the tables' keys (not the status maps), so a refresh costs
- * one transaction and no reads. Status maps that did not change since the last confirmed write are
- * not sent again; after a reconnection (the monitor resyncs) the next publish rewrites everything.
+ * one transaction and no reads. A status map is written whole the first time; after that, while the
+ * last write is confirmed, only its changed entries travel (delete and insert in one mutate, which
+ * leaves the column equal to the new map), and unchanged maps are not sent at all. After a failure
+ * or a reconnection (the monitor resyncs) that memory is dropped and the next publish rewrites
+ * every map whole. The publisher assumes it is the only writer of those status maps.
  *
  * <p>The refresh interval comes from IPSEC {@code stats_refresh_seconds}, monitored; when it is
  * unset (or there is no IPSEC row yet) the configured default applies.

@@ -351,14 +351,25 @@ final class OvsdbStatusPublisher implements IpsecStatusPublisher, MonitorListene
             .add(Atom.namedUuid(name));
         plan.written.add(new Written<>(table, key, status, -1));
         plan.inserted++;
-      } else if (status.equals(table.written.get(key))) {
-        plan.unchanged++;
       } else {
-        plan.operations.add(
-            Operation.update(
-                table.table,
-                List.of(Condition.uuidIs(row.get())),
-                Row.builder().put(table.statusColumn, MapValue.ofStrings(status)).build()));
+        Map<String, String> previous = table.written.get(key);
+        if (status.equals(previous)) {
+          plan.unchanged++;
+          continue;
+        }
+        List<Condition> where = List.of(Condition.uuidIs(row.get()));
+        if (previous == null) {
+          // Nothing confirmed to build on: write the whole column.
+          plan.operations.add(
+              Operation.update(
+                  table.table,
+                  where,
+                  Row.builder().put(table.statusColumn, MapValue.ofStrings(status)).build()));
+        } else {
+          plan.operations.add(
+              Operation.mutate(
+                  table.table, where, replaceEntries(table.statusColumn, previous, status)));
+        }
         plan.written.add(new Written<>(table, key, status, plan.operations.size() - 1));
         plan.updated++;
       }
@@ -378,6 +389,38 @@ final class OvsdbStatusPublisher implements IpsecStatusPublisher, MonitorListene
                 plan.deleted++;
               }
             });
+  }
+
+  /**
+   * Mutations that turn a map known to equal {@code previous} into {@code next}: delete the keys
+   * that went away or changed, insert the new and changed entries. Both in one mutate, the delete
+   * first, because a map insert never overwrites an existing key. Only the changed entries travel
+   * and get parsed, diffed and logged by the server.
+   */
+  static List<Mutation> replaceEntries(
+      String column, Map<String, String> previous, Map<String, String> next) {
+    List<String> stale = new ArrayList<>();
+    Map<String, String> fresh = new java.util.LinkedHashMap<>();
+    previous.forEach(
+        (k, v) -> {
+          if (!v.equals(next.get(k))) {
+            stale.add(k);
+          }
+        });
+    next.forEach(
+        (k, v) -> {
+          if (!v.equals(previous.get(k))) {
+            fresh.put(k, v);
+          }
+        });
+    List<Mutation> mutations = new ArrayList<>(2);
+    if (!stale.isEmpty()) {
+      mutations.add(Mutation.delete(column, SetValue.ofStrings(stale)));
+    }
+    if (!fresh.isEmpty()) {
+      mutations.add(Mutation.insert(column, MapValue.ofStrings(fresh)));
+    }
+    return mutations;
   }
 
   private void confirmLocked(Plan plan, TransactResult result) {
