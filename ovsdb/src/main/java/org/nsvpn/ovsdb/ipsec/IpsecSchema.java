@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,21 +45,24 @@ public final class IpsecSchema {
   /** Key of the config reader's error message in an invalid row's status map. */
   public static final String CONFIG_ERROR_KEY = "config_error";
 
-  private static final Map<String, List<String>> REQUIRED =
-      Map.of(
-          IPSEC,
-          List.of(
-              STATS_REFRESH_SECONDS,
-              STATS_PUBLISH_ALL,
-              IKE_CONNECTIONS_REF,
-              MANUAL_SPS_REF,
-              MANUAL_SAS_REF),
-          IKE_CONNECTION,
-          List.of("policy_name", NSVPN_MANAGED, IKE_CONN_STATUSES),
-          MANUAL_SP,
-          List.of("src_addr", "dest_addr", "direction", NSVPN_MANAGED, MANUAL_SP_STATUSES),
-          MANUAL_SA,
-          List.of("spi", "dest_addr", "protocol", NSVPN_MANAGED, MANUAL_SA_STATUSES));
+  private static final Map<String, List<String>> REQUIRED = new LinkedHashMap<>();
+
+  static {
+    REQUIRED.put(
+        IPSEC,
+        List.of(
+            STATS_REFRESH_SECONDS,
+            STATS_PUBLISH_ALL,
+            IKE_CONNECTIONS_REF,
+            MANUAL_SPS_REF,
+            MANUAL_SAS_REF));
+    REQUIRED.put(IKE_CONNECTION, List.of("policy_name", NSVPN_MANAGED, IKE_CONN_STATUSES));
+    REQUIRED.put(
+        MANUAL_SP,
+        List.of("src_addr", "dest_addr", "direction", NSVPN_MANAGED, MANUAL_SP_STATUSES));
+    REQUIRED.put(
+        MANUAL_SA, List.of("spi", "dest_addr", "protocol", NSVPN_MANAGED, MANUAL_SA_STATUSES));
+  }
 
   private IpsecSchema() {}
 

@@ -126,7 +126,15 @@ final class OvsdbStatusPublisher implements IpsecStatusPublisher, MonitorListene
               synchronized (lock) {
                 if (error != null) {
                   monitorRequested = false; // retried at the next CONNECTED
-                  log.warn("IPsec publisher: cannot monitor {}: {}", options.database(), error);
+                  Throwable cause =
+                      error instanceof java.util.concurrent.CompletionException
+                              && error.getCause() != null
+                          ? error.getCause()
+                          : error;
+                  log.warn(
+                      "IPsec publisher: cannot monitor {} (retrying at the next connection): {}",
+                      options.database(),
+                      cause.getMessage());
                   return;
                 }
                 monitor = m;
