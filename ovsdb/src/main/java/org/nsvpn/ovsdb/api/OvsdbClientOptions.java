@@ -72,6 +72,7 @@ public record OvsdbClientOptions(
         "ovsdb");
   }
 
+  /** These options with another request timeout. */
   public OvsdbClientOptions withRequestTimeout(Duration d) {
     return new OvsdbClientOptions(
         d,
@@ -83,11 +84,13 @@ public record OvsdbClientOptions(
         name);
   }
 
+  /** These options with another backoff range (first delay, cap). */
   public OvsdbClientOptions withReconnectDelays(Duration min, Duration max) {
     return new OvsdbClientOptions(
         requestTimeout, connectTimeout, min, max, echoInterval, maxMessageBytes, name);
   }
 
+  /** These options with an explicit echo interval ({@link Duration#ZERO}: no probes). */
   public OvsdbClientOptions withEchoInterval(Duration d) {
     return new OvsdbClientOptions(
         requestTimeout,
@@ -99,6 +102,7 @@ public record OvsdbClientOptions(
         name);
   }
 
+  /** These options with another limit on the size of one message from the server. */
   public OvsdbClientOptions withMaxMessageBytes(int bytes) {
     return new OvsdbClientOptions(
         requestTimeout,
@@ -110,6 +114,7 @@ public record OvsdbClientOptions(
         name);
   }
 
+  /** These options with another name for threads and log lines. */
   public OvsdbClientOptions withName(String n) {
     return new OvsdbClientOptions(
         requestTimeout,
