@@ -116,7 +116,8 @@ abstract class CacheWatch implements TopologyWatch {
     Versioned<Identified> now;
     try {
       now =
-          Entry.decode(node.getPath(), located.get().kind, data.getData(), data.getStat().getVersion())
+          Entry.decode(
+                  node.getPath(), located.get().kind, data.getData(), data.getStat().getVersion())
               .versioned();
     } catch (StoredDataException e) {
       log.warn("ignoring undecodable node: {}", e.getMessage());

@@ -60,8 +60,7 @@ public final class Cascade {
     Cascade c = new Cascade(topology);
     c.delete(id);
     c.updated.keySet().removeAll(c.deleted);
-    return new TopologyChange(
-        new ArrayList<>(c.updated.values()), new ArrayList<>(c.deleted));
+    return new TopologyChange(new ArrayList<>(c.updated.values()), new ArrayList<>(c.deleted));
   }
 
   private void delete(EntityId id) {

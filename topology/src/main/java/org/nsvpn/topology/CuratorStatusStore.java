@@ -88,7 +88,8 @@ final class CuratorStatusStore implements StatusStore {
 
   @Override
   public void publish(VpnServiceStatus status) {
-    write(paths.serviceStatus + "/" + status.service(), JsonCodec.toBytes(StatusJson.encode(status)));
+    write(
+        paths.serviceStatus + "/" + status.service(), JsonCodec.toBytes(StatusJson.encode(status)));
   }
 
   @Override

@@ -439,7 +439,12 @@ final class CuratorTopologyStore implements TopologyStore {
       ObjectNode entry = JsonNodeFactory.instance.objectNode();
       entry.put("txn", txn);
       journal.forEach(entry.putArray("paths")::add);
-      ops.add(1, client.transactionOp().create().forPath(paths.journalEntry(txn), JsonCodec.toBytes(entry)));
+      ops.add(
+          1,
+          client
+              .transactionOp()
+              .create()
+              .forPath(paths.journalEntry(txn), JsonCodec.toBytes(entry)));
     } catch (Exception e) {
       throw zkFailure("cannot prepare the transaction", e);
     }
@@ -522,11 +527,13 @@ final class CuratorTopologyStore implements TopologyStore {
   private List<String> secretProblems(StoreSnapshot base, StoreTransaction tx) {
     List<String> problems = new ArrayList<>();
     Set<SecretRef> deletedSecrets = new LinkedHashSet<>();
-    tx.secrets().forEach((ref, value) -> {
-      if (value.isEmpty()) {
-        deletedSecrets.add(ref);
-      }
-    });
+    tx.secrets()
+        .forEach(
+            (ref, value) -> {
+              if (value.isEmpty()) {
+                deletedSecrets.add(ref);
+              }
+            });
     Map<EntityId, IpsecSiteConnection> after = new LinkedHashMap<>();
     base.topology().connections().forEach(c -> after.put(c.id(), c));
     tx.change().deletions().forEach(after::remove);
@@ -561,7 +568,10 @@ final class CuratorTopologyStore implements TopologyStore {
   }
 
   private static String aliasFor(
-      StoreSnapshot base, Optional<Entry> old, Identified object, Map<String, Set<String>> assigned) {
+      StoreSnapshot base,
+      Optional<Entry> old,
+      Identified object,
+      Map<String, Set<String>> assigned) {
     String scopeKey = StoreSnapshot.scopeKey(object);
     if (old.isPresent() && StoreSnapshot.scopeKey(old.get().value()).equals(scopeKey)) {
       return old.get().alias();
@@ -605,7 +615,8 @@ final class CuratorTopologyStore implements TopologyStore {
       Matcher m = UUID_TEXT.matcher(problem);
       StringBuilder sb = new StringBuilder();
       while (m.find()) {
-        m.appendReplacement(sb, Matcher.quoteReplacement(labels.getOrDefault(m.group(), m.group())));
+        m.appendReplacement(
+            sb, Matcher.quoteReplacement(labels.getOrDefault(m.group(), m.group())));
       }
       m.appendTail(sb);
       out.add(sb.toString());

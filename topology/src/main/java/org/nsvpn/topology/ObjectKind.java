@@ -24,12 +24,12 @@ import org.nsvpn.chainrules.rules.Chain;
 
 /**
  * A type of object the store holds, with everything the store needs to know about it: its name in
- * the CLI and in JSON ({@code router}), the directory under the store root ({@code routers}), how to
- * parse its id, and the prefix and scope of its aliases.
+ * the CLI and in JSON ({@code router}), the directory under the store root ({@code routers}), how
+ * to parse its id, and the prefix and scope of its aliases.
  *
- * <p>Aliases ({@code router0}, {@code port1}) are unique within a scope: ports within their
- * device, routes within their router, connections within their VPN service; the other kinds are
- * global (scope empty).
+ * <p>Aliases ({@code router0}, {@code port1}) are unique within a scope: ports within their device,
+ * routes within their router, connections within their VPN service; the other kinds are global
+ * (scope empty).
  *
  * @param <I> the id type
  * @param <T> the object type
@@ -43,7 +43,8 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
       new ObjectKind<>(
           "bridge", "bridges", "bridge", BridgeId.class, Bridge.class, BridgeId::parse, o -> null);
   public static final ObjectKind<PortId, Port> PORT =
-      new ObjectKind<>("port", "ports", "port", PortId.class, Port.class, PortId::parse, Port::device);
+      new ObjectKind<>(
+          "port", "ports", "port", PortId.class, Port.class, PortId::parse, Port::device);
   public static final ObjectKind<ChainId, Chain> CHAIN =
       new ObjectKind<>(
           "chain", "chains", "chain", ChainId.class, Chain.class, ChainId::parse, o -> null);

@@ -52,11 +52,7 @@ public final class References {
       } else if (o instanceof Port p) {
         add(out, p.id(), "device", p.device().equals(target));
         add(out, p.id(), "peer", p.peer().filter(target::equals).isPresent());
-        add(
-            out,
-            p.id(),
-            "binding",
-            p.binding().filter(b -> b.host().equals(target)).isPresent());
+        add(out, p.id(), "binding", p.binding().filter(b -> b.host().equals(target)).isPresent());
       } else if (o instanceof Chain c) {
         for (Rule rule : c.rules()) {
           if (rule instanceof JumpRule j && j.target().equals(target)) {

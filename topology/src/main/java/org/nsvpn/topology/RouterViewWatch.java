@@ -12,6 +12,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.id.EntityId;
 import org.nsvpn.chainrules.id.Identified;
+import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Router;
@@ -20,15 +21,14 @@ import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.rules.Chain;
 import org.nsvpn.chainrules.rules.JumpRule;
 import org.nsvpn.chainrules.rules.Rule;
-import org.nsvpn.chainrules.id.RouterId;
 
 /**
  * Everything under one router; see {@link TopologyStore#watchRouter}. Watches the whole topology
  * subtree with one cache (so events of all kinds keep their order) and after each event recomputes
  * which objects belong to the view: directly (a port, route or VPN service of the router) or
  * through a reference (chains the router uses and their jump targets, connections of its services,
- * hosts its ports are bound to). Chains and hosts are re-evaluated only when a router, port or chain
- * changes, connections when their service changes, so route churn costs O(1) per event.
+ * hosts its ports are bound to). Chains and hosts are re-evaluated only when a router, port or
+ * chain changes, connections when their service changes, so route churn costs O(1) per event.
  */
 final class RouterViewWatch extends CacheWatch {
   private final RouterId router;
@@ -75,11 +75,15 @@ final class RouterViewWatch extends CacheWatch {
     candidates.add(changed.id());
     if (changed instanceof VpnService) {
       objects().values().stream()
-          .filter(v -> v.value() instanceof IpsecSiteConnection c && c.vpnService().equals(changed.id()))
+          .filter(
+              v ->
+                  v.value() instanceof IpsecSiteConnection c && c.vpnService().equals(changed.id()))
           .forEach(v -> candidates.add(v.value().id()));
       view.keySet().stream()
-          .filter(id -> view.get(id).value() instanceof IpsecSiteConnection c
-              && c.vpnService().equals(changed.id()))
+          .filter(
+              id ->
+                  view.get(id).value() instanceof IpsecSiteConnection c
+                      && c.vpnService().equals(changed.id()))
           .forEach(candidates::add);
     }
     if (referenceHolder) {
@@ -122,7 +126,9 @@ final class RouterViewWatch extends CacheWatch {
       return s.router().equals(router);
     } else if (o instanceof IpsecSiteConnection c) {
       Versioned<Identified> service = objects().get(c.vpnService());
-      return service != null && service.value() instanceof VpnService s && s.router().equals(router);
+      return service != null
+          && service.value() instanceof VpnService s
+          && s.router().equals(router);
     }
     return false;
   }

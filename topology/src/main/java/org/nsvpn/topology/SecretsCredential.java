@@ -40,7 +40,8 @@ public record SecretsCredential(String user, String password) {
 
   public SecretsCredential {
     if (user == null || !USER.matcher(user).matches()) {
-      throw new InvalidValueException("secrets user", String.valueOf(user), "1-64 of [A-Za-z0-9_.-]");
+      throw new InvalidValueException(
+          "secrets user", String.valueOf(user), "1-64 of [A-Za-z0-9_.-]");
     }
     if (password == null || !PASSWORD.matcher(password).matches()) {
       throw new InvalidValueException(
@@ -77,7 +78,8 @@ public record SecretsCredential(String user, String password) {
       String line = lines.isEmpty() ? "" : lines.get(0).strip();
       int colon = line.indexOf(':');
       if (colon < 0) {
-        throw new StoreException("secrets credential " + file + ": expected one line user:password");
+        throw new StoreException(
+            "secrets credential " + file + ": expected one line user:password");
       }
       return new SecretsCredential(line.substring(0, colon), line.substring(colon + 1));
     } catch (IOException e) {

@@ -10,8 +10,8 @@ import org.nsvpn.topology.status.HostLiveness;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
 /**
- * Status and liveness, kept apart from the topology: agents write them often, and they are not
- * part of the validated transactions. Liveness nodes are ephemeral (they vanish with the agent's
+ * Status and liveness, kept apart from the topology: agents write them often, and they are not part
+ * of the validated transactions. Liveness nodes are ephemeral (they vanish with the agent's
  * ZooKeeper session); status records are persistent, carry the reporting host and a timestamp, and
  * are deleted with their VPN service or connection. A reader judges a status record stale when its
  * host is not alive.

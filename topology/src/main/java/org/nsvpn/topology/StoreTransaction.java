@@ -13,9 +13,9 @@ import org.nsvpn.chainrules.model.SecretRef;
 import org.nsvpn.chainrules.model.TopologyChange;
 
 /**
- * Writes meant to be applied atomically by {@link TopologyStore#commit}: object creations,
- * updates and deletions, each optionally conditional on the version the caller read, plus secret
- * writes. Build with {@link #builder()}.
+ * Writes meant to be applied atomically by {@link TopologyStore#commit}: object creations, updates
+ * and deletions, each optionally conditional on the version the caller read, plus secret writes.
+ * Build with {@link #builder()}.
  */
 public final class StoreTransaction {
   /** Expected "version" meaning "must not exist yet". */

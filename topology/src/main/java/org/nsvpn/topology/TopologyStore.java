@@ -99,13 +99,12 @@ public interface TopologyStore extends AutoCloseable {
   StatusStore status();
 
   /**
-   * Streams the changes of one kind of object: first one {@link TopologyEvent.Created} per
-   * existing object and {@link TopologyEvent.Initialized}, then every change, in order, on one
-   * thread. After a connection loss or session expiry the stream resynchronises with the server
-   * and delivers only what differs from what it had delivered.
+   * Streams the changes of one kind of object: first one {@link TopologyEvent.Created} per existing
+   * object and {@link TopologyEvent.Initialized}, then every change, in order, on one thread. After
+   * a connection loss or session expiry the stream resynchronises with the server and delivers only
+   * what differs from what it had delivered.
    */
-  <T extends Identified> TopologyWatch watch(
-      ObjectKind<?, T> kind, TopologyListener<T> listener);
+  <T extends Identified> TopologyWatch watch(ObjectKind<?, T> kind, TopologyListener<T> listener);
 
   /**
    * Streams everything under one router: the router, its ports and routes, the chains it uses

@@ -73,7 +73,10 @@ class CascadeTest {
             .withPeer(Optional.of(b));
     RouterPort pb =
         RouterPort.of(
-                b, other, MacAddress.parse("02:00:00:00:00:0b"), InterfaceAddress.parse("192.0.2.9/30"))
+                b,
+                other,
+                MacAddress.parse("02:00:00:00:00:0b"),
+                InterfaceAddress.parse("192.0.2.9/30"))
             .withPeer(Optional.of(a));
     Chain chain = Fixtures.chainWithRules();
     Topology t =

@@ -140,7 +140,9 @@ final class Fixtures {
                 org.nsvpn.chainrules.model.Phase1Mode.AGGRESSIVE,
                 true))
         .ipsecPolicy(IpsecPolicy.DEFAULT.withPfs(Optional.empty()))
-        .dpd(new DeadPeerDetection(DpdAction.RESTART, Duration.ofSeconds(10), Duration.ofSeconds(40)))
+        .dpd(
+            new DeadPeerDetection(
+                DpdAction.RESTART, Duration.ofSeconds(10), Duration.ofSeconds(40)))
         .initiator(Initiator.RESPONSE_ONLY)
         .mtu(1400)
         .forceUdpEncapsulation(true)

@@ -21,8 +21,7 @@ final class StoreFixture implements AutoCloseable {
   }
 
   CuratorFramework client(Optional<SecretsCredential> credential) {
-    return ZooKeeperClients.connect(
-        server.getConnectString(), credential, Duration.ofSeconds(10));
+    return ZooKeeperClients.connect(server.getConnectString(), credential, Duration.ofSeconds(10));
   }
 
   /**

@@ -65,14 +65,16 @@ class TopologyStoreIT {
   @Test
   void layoutHasSchemaVersionAndEnvelopes() throws Exception {
     baseTopology();
-    assertThat(new String(client.getData().forPath(ROOT + "/schema-version"), StandardCharsets.UTF_8))
+    assertThat(
+            new String(client.getData().forPath(ROOT + "/schema-version"), StandardCharsets.UTF_8))
         .isEqualTo("{\"schema-version\":1,\"format\":\"nsvpn-topology\"}");
     String router =
         new String(
             client.getData().forPath(ROOT + "/topology/routers/" + Fixtures.ROUTER),
             StandardCharsets.UTF_8);
     assertThat(router)
-        .startsWith("{\"kind\":\"router\",\"alias\":\"router0\",\"object\":{\"id\":\"" + Fixtures.ROUTER);
+        .startsWith(
+            "{\"kind\":\"router\",\"alias\":\"router0\",\"object\":{\"id\":\"" + Fixtures.ROUTER);
     assertThat(client.checkExists().forPath(ROOT + "/journal/0000000001")).isNotNull();
   }
 
@@ -162,7 +164,8 @@ class TopologyStoreIT {
         .hasMessage("cannot delete host host0: still referenced by port router0:port1 (binding)");
     assertThatThrownBy(
             () -> store.commit(StoreTransaction.builder().delete(Fixtures.ROUTER).build()))
-        .hasMessageStartingWith("cannot delete router router0: still referenced by port router0:port0 (device)");
+        .hasMessageStartingWith(
+            "cannot delete router router0: still referenced by port router0:port0 (device)");
     assertThat(StoreFixture.dump(plainClient, ROOT)).isEqualTo(before);
   }
 
@@ -215,7 +218,9 @@ class TopologyStoreIT {
         .isInstanceOf(KeeperException.NoAuthException.class);
     String connectionNode =
         new String(
-            plainClient.getData().forPath(ROOT + "/topology/ipsec-site-connections/" + Fixtures.CONNECTION),
+            plainClient
+                .getData()
+                .forPath(ROOT + "/topology/ipsec-site-connections/" + Fixtures.CONNECTION),
             StandardCharsets.UTF_8);
     assertThat(connectionNode).contains("\"psk-ref\":\"site-b-psk\"").doesNotContain("horse");
 
@@ -311,7 +316,10 @@ class TopologyStoreIT {
 
   @Test
   void aNewerSchemaIsRefusedUntouched() throws Exception {
-    client.setData().forPath(ROOT + "/schema-version", "{\"schema-version\":2}".getBytes(StandardCharsets.UTF_8));
+    client
+        .setData()
+        .forPath(
+            ROOT + "/schema-version", "{\"schema-version\":2}".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> TopologyStore.open(client, ROOT, Optional.empty()))
         .isInstanceOf(SchemaVersionException.class)
         .hasMessageContaining("schema version 2; this nsvpn reads version 1");

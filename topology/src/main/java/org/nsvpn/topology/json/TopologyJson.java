@@ -288,8 +288,7 @@ public final class TopologyJson {
     String type = Fields.text(in, "type");
     return switch (type) {
       case "literal" ->
-          new LiteralRule(
-              id, condition, LiteralAction.parse("action", Fields.text(in, "action")));
+          new LiteralRule(id, condition, LiteralAction.parse("action", Fields.text(in, "action")));
       case "jump" -> new JumpRule(id, condition, Fields.parsed(in, "jump-to", ChainId::parse));
       case "l2-transform" -> {
         String action = Fields.text(in, "action");
@@ -341,9 +340,11 @@ public final class TopologyJson {
 
   static Condition condition(JsonNode in) {
     return Condition.builder()
-        .inPorts(match(in, "in-ports", v -> new HashSet<>(Fields.parsedList(v, "value", PortId::parse))))
+        .inPorts(
+            match(in, "in-ports", v -> new HashSet<>(Fields.parsedList(v, "value", PortId::parse))))
         .outPorts(
-            match(in, "out-ports", v -> new HashSet<>(Fields.parsedList(v, "value", PortId::parse))))
+            match(
+                in, "out-ports", v -> new HashSet<>(Fields.parsedList(v, "value", PortId::parse))))
         .etherType(match(in, "ethertype", v -> Fields.integer(v, "value")))
         .ethSrc(match(in, "src-mac", v -> Fields.parsed(v, "value", MacAddress::parse)))
         .ethDst(match(in, "dst-mac", v -> Fields.parsed(v, "value", MacAddress::parse)))
@@ -352,8 +353,7 @@ public final class TopologyJson {
         .nwProto(match(in, "proto", v -> Fields.integer(v, "value")))
         .tpSrc(match(in, "src-port", v -> Fields.parsed(v, "value", PortRange::parse)))
         .tpDst(match(in, "dst-port", v -> Fields.parsed(v, "value", PortRange::parse)))
-        .fragmentPolicy(
-            FragmentPolicy.parse("fragment-policy", Fields.text(in, "fragment-policy")))
+        .fragmentPolicy(FragmentPolicy.parse("fragment-policy", Fields.text(in, "fragment-policy")))
         .inverted(Fields.bool(in, "inverted"))
         .build();
   }

@@ -3,6 +3,7 @@ package org.nsvpn.topology.server;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A standalone ZooKeeper server in this JVM: the single-machine default, so that one host needs no
  * separately installed ensemble. Built on ZooKeeper's own embedded server. Data persists in a
- * directory (transaction log and snapshots, purged to the last three snapshots hourly); a lock
- * file keeps two servers off one directory. {@link #close()} stops the server and waits until it
- * has released its port and files; it is idempotent.
+ * directory (transaction log and snapshots, purged to the last three snapshots hourly); a lock file
+ * keeps two servers off one directory. {@link #close()} stops the server and waits until it has
+ * released its port and files; it is idempotent.
  *
  * <p>The server listens on loopback only unless told otherwise: other hosts of a multi-host
  * deployment should use a real ensemble.
@@ -66,7 +67,12 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
               dataDir.resolve("nsvpn-zookeeper.lock"),
               StandardOpenOption.CREATE,
               StandardOpenOption.WRITE);
-      FileLock lock = channel.tryLock();
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException sameProcess) {
+        lock = null;
+      }
       if (lock == null) {
         throw new StoreException(
             "the ZooKeeper data directory " + dataDir + " is in use by another server");

@@ -164,7 +164,10 @@ class TopologyJsonTest {
     JsonNode port =
         TopologyJson.encode(
             RouterPort.of(
-                P, R, MacAddress.parse("02:00:00:00:00:01"), InterfaceAddress.parse("192.0.2.1/24")));
+                P,
+                R,
+                MacAddress.parse("02:00:00:00:00:01"),
+                InterfaceAddress.parse("192.0.2.1/24")));
     ((ObjectNode) port).put("mac", "02:00:00:00:00");
     assertThatThrownBy(() -> TopologyJson.decode("port", port)).hasMessageStartingWith("mac:");
   }
