@@ -352,7 +352,7 @@ final class CuratorTopologyStore implements TopologyStore {
     } catch (InconsistentTopologyException e) {
       throw new IntegrityException(relabel(base, change, e.problems()));
     }
-    if (!tx.secrets().isEmpty() && credential.isEmpty()) {
+    if (tx.secrets().values().stream().anyMatch(Optional::isPresent) && credential.isEmpty()) {
       throw new StoreException(
           "storing a PSK needs the secrets credential (see --secrets-auth); nothing was written");
     }
