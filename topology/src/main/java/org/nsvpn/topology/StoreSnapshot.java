@@ -51,6 +51,11 @@ public final class StoreSnapshot {
 
   static final StoreSnapshot EMPTY = new StoreSnapshot(0, Topology.EMPTY, Map.of());
 
+  /** The content of a fresh store: no objects, transaction 0. */
+  public static StoreSnapshot empty() {
+    return EMPTY;
+  }
+
   /** The number of the last transaction this snapshot includes (0 for a fresh store). */
   public long txn() {
     return txn;
