@@ -120,7 +120,9 @@ final class CliCompleter implements Completer {
       return List.of();
     }
     List<String> rest = words.subList(i, words.size());
-    if (verb.equals("add") && !rest.isEmpty() && CHILDREN.getOrDefault(current, List.of()).contains(rest.get(0))) {
+    if (verb.equals("add")
+        && !rest.isEmpty()
+        && CHILDREN.getOrDefault(current, List.of()).contains(rest.get(0))) {
       current = rest.get(0);
       rest = rest.subList(1, rest.size());
     } else if (verb.equals("add") && rest.isEmpty() && !expectRef) {
@@ -128,7 +130,8 @@ final class CliCompleter implements Completer {
     }
     if (rest.size() % 2 == 1) {
       String field = rest.get(rest.size() - 1).replace("!", "");
-      if (REFERENCE_FIELDS.containsKey(field) && !(current.equals("route") && field.equals("type"))) {
+      if (REFERENCE_FIELDS.containsKey(field)
+          && !(current.equals("route") && field.equals("type"))) {
         return aliases(s, REFERENCE_FIELDS.get(field).name());
       }
       if (field.equals("type")) {

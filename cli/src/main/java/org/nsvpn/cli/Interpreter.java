@@ -51,9 +51,9 @@ import org.nsvpn.topology.Versioned;
 
 /**
  * Runs midonet-cli style command lines against the topology store. One line is one store
- * transaction: it is parsed and validated completely (every value through the chain-rules
- * parsers and constructors, the result through the store's consistency check) before anything is
- * written, so a refused line writes nothing. See docs/cli.md for the grammar.
+ * transaction: it is parsed and validated completely (every value through the chain-rules parsers
+ * and constructors, the result through the store's consistency check) before anything is written,
+ * so a refused line writes nothing. See docs/cli.md for the grammar.
  */
 public final class Interpreter {
   /** Longer lines are refused before they are parsed. */
@@ -61,7 +61,8 @@ public final class Interpreter {
 
   static final List<String> TYPES =
       List.of("router", "bridge", "port", "chain", "host", "vpn-service", "ipsec-site-connection");
-  static final List<String> VERBS = List.of("list", "show", "add", "create", "set", "clear", "delete");
+  static final List<String> VERBS =
+      List.of("list", "show", "add", "create", "set", "clear", "delete");
   private static final Pattern WHITESPACE = Pattern.compile("[ \t]+");
   private static final Map<String, String> SYNONYMS =
       Map.of("inbound-filter", "infilter", "outbound-filter", "outfilter");
@@ -147,7 +148,11 @@ public final class Interpreter {
       String v = next("a verb (" + String.join(", ", VERBS) + ")");
       if (!isVerb(v)) {
         throw new CliException(
-            context + ": unknown verb " + Text.quote(v) + "; verbs are: " + String.join(", ", VERBS));
+            context
+                + ": unknown verb "
+                + Text.quote(v)
+                + "; verbs are: "
+                + String.join(", ", VERBS));
       }
       return v.equals("create") ? "add" : v;
     }
@@ -198,14 +203,19 @@ public final class Interpreter {
     private List<String> clearFields(String type, List<String> clearable) {
       List<String> fields = rest();
       if (fields.isEmpty()) {
-        throw new CliException(type + ": clear what? clearable fields: " + String.join(", ", clearable));
+        throw new CliException(
+            type + ": clear what? clearable fields: " + String.join(", ", clearable));
       }
       List<String> out = new ArrayList<>();
       for (String f : fields) {
         String field = SYNONYMS.getOrDefault(f, f);
         if (!clearable.contains(field)) {
           throw new CliException(
-              type + ": cannot clear " + Text.quote(f) + "; clearable fields: " + String.join(", ", clearable));
+              type
+                  + ": cannot clear "
+                  + Text.quote(f)
+                  + "; clearable fields: "
+                  + String.join(", ", clearable));
         }
         out.add(field);
       }
@@ -259,7 +269,8 @@ public final class Interpreter {
             return List.of(commit(StoreTransaction.builder().create(r).build()).label(r.id()));
           }
           default ->
-              throw new CliException("router: '" + verb + "' needs a router, e.g. router router0 " + verb);
+              throw new CliException(
+                  "router: '" + verb + "' needs a router, e.g. router router0 " + verb);
         }
       }
       RouterId id = refs.router("router", next("a router"));
@@ -283,14 +294,22 @@ public final class Interpreter {
           return switch (child) {
             case "port" -> addPort(id);
             case "route" -> addRoute(id);
-            default -> throw new CliException("router: can add port or route, not " + Text.quote(child));
+            default ->
+                throw new CliException("router: can add port or route, not " + Text.quote(child));
           };
         }
         case "set" -> {
           Args a = args("router", ROUTER_FIELDS, Set.of());
           Router r = v.value();
           if (a.has("name")) {
-            r = new Router(id, a.required("name"), r.adminStateUp(), r.inboundFilter(), r.outboundFilter(), r.localRedirectChain());
+            r =
+                new Router(
+                    id,
+                    a.required("name"),
+                    r.adminStateUp(),
+                    r.inboundFilter(),
+                    r.outboundFilter(),
+                    r.localRedirectChain());
           }
           if (a.has("state")) {
             r = r.withAdminStateUp(Values.state("state", a.required("state")));
@@ -302,20 +321,24 @@ public final class Interpreter {
             r = r.withOutboundFilter(Optional.of(refs.chain("outfilter", a.required("outfilter"))));
           }
           if (a.has("local-redirect-chain")) {
-            r = r.withLocalRedirectChain(
-                Optional.of(refs.chain("local-redirect-chain", a.required("local-redirect-chain"))));
+            r =
+                r.withLocalRedirectChain(
+                    Optional.of(
+                        refs.chain("local-redirect-chain", a.required("local-redirect-chain"))));
           }
           commit(StoreTransaction.builder().update(r, v.version()).build());
           return List.of();
         }
         case "clear" -> {
           Router r = v.value();
-          for (String f : clearFields("router", List.of("infilter", "outfilter", "local-redirect-chain"))) {
-            r = switch (f) {
-              case "infilter" -> r.withInboundFilter(Optional.empty());
-              case "outfilter" -> r.withOutboundFilter(Optional.empty());
-              default -> r.withLocalRedirectChain(Optional.empty());
-            };
+          for (String f :
+              clearFields("router", List.of("infilter", "outfilter", "local-redirect-chain"))) {
+            r =
+                switch (f) {
+                  case "infilter" -> r.withInboundFilter(Optional.empty());
+                  case "outfilter" -> r.withOutboundFilter(Optional.empty());
+                  default -> r.withLocalRedirectChain(Optional.empty());
+                };
           }
           commit(StoreTransaction.builder().update(r, v.version()).build());
           return List.of();
@@ -353,7 +376,8 @@ public final class Interpreter {
             return List.of(commit(StoreTransaction.builder().create(b).build()).label(b.id()));
           }
           default ->
-              throw new CliException("bridge: '" + verb + "' needs a bridge, e.g. bridge bridge0 " + verb);
+              throw new CliException(
+                  "bridge: '" + verb + "' needs a bridge, e.g. bridge bridge0 " + verb);
         }
       }
       BridgeId id = refs.bridge("bridge", next("a bridge"));
@@ -378,7 +402,13 @@ public final class Interpreter {
           Args a = args("bridge", BRIDGE_FIELDS, Set.of());
           Bridge b = v.value();
           if (a.has("name")) {
-            b = new Bridge(id, a.required("name"), b.adminStateUp(), b.inboundFilter(), b.outboundFilter());
+            b =
+                new Bridge(
+                    id,
+                    a.required("name"),
+                    b.adminStateUp(),
+                    b.inboundFilter(),
+                    b.outboundFilter());
           }
           if (a.has("state")) {
             b = b.withAdminStateUp(Values.state("state", a.required("state")));
@@ -395,9 +425,10 @@ public final class Interpreter {
         case "clear" -> {
           Bridge b = v.value();
           for (String f : clearFields("bridge", List.of("infilter", "outfilter"))) {
-            b = f.equals("infilter")
-                ? b.withInboundFilter(Optional.empty())
-                : b.withOutboundFilter(Optional.empty());
+            b =
+                f.equals("infilter")
+                    ? b.withInboundFilter(Optional.empty())
+                    : b.withOutboundFilter(Optional.empty());
           }
           commit(StoreTransaction.builder().update(b, v.version()).build());
           return List.of();
@@ -428,7 +459,8 @@ public final class Interpreter {
           case "add" -> {
             return addPort(device);
           }
-          default -> throw new CliException("port: '" + verb + "' needs a port, e.g. port port0 " + verb);
+          default ->
+              throw new CliException("port: '" + verb + "' needs a port, e.g. port port0 " + verb);
         }
       }
       return port(refs.port("port", device, next("a port")));
@@ -442,7 +474,9 @@ public final class Interpreter {
         }
         noMoreWords();
         Printer p = printer();
-        return s.list(ObjectKind.PORT).stream().map(v -> p.ref(v.value().id()) + " " + p.port(v.value())).toList();
+        return s.list(ObjectKind.PORT).stream()
+            .map(v -> p.ref(v.value().id()) + " " + p.port(v.value()))
+            .toList();
       }
       return port(refs.port("port", next("a port, e.g. router0:port1")));
     }
@@ -461,7 +495,10 @@ public final class Interpreter {
           StoreTransaction.Builder tx = StoreTransaction.builder();
           if (a.has("state")) {
             boolean up = Values.state("state", a.required("state"));
-            p = p instanceof RouterPort rp ? rp.withAdminStateUp(up) : ((BridgePort) p).withAdminStateUp(up);
+            p =
+                p instanceof RouterPort rp
+                    ? rp.withAdminStateUp(up)
+                    : ((BridgePort) p).withAdminStateUp(up);
           }
           if (p instanceof RouterPort rp) {
             if (a.has("mac")) {
@@ -488,7 +525,9 @@ public final class Interpreter {
           StoreTransaction.Builder tx = StoreTransaction.builder();
           if (fields.contains("peer") && p.peer().isPresent()) {
             Port peer = s.get(ObjectKind.PORT, p.peer().get()).orElseThrow().value();
-            tx.update(withPeer(peer, Optional.empty()), s.get(ObjectKind.PORT, peer.id()).orElseThrow().version());
+            tx.update(
+                withPeer(peer, Optional.empty()),
+                s.get(ObjectKind.PORT, peer.id()).orElseThrow().version());
             p = withPeer(p, Optional.empty());
           }
           if (fields.contains("binding")) {
@@ -507,7 +546,8 @@ public final class Interpreter {
     }
 
     /** Adds the writes that make {@code peerId} linked to {@code id} (and unlinks its old peer). */
-    private void link(StoreTransaction.Builder tx, PortId id, PortId peerId, Optional<PortId> unused) {
+    private void link(
+        StoreTransaction.Builder tx, PortId id, PortId peerId, Optional<PortId> unused) {
       if (peerId.equals(id)) {
         throw Values.invalid("peer", s.label(peerId), "a port cannot be linked to itself");
       }
@@ -517,7 +557,10 @@ public final class Interpreter {
             "peer", s.label(peerId), "is already linked to " + s.label(peer.value().peer().get()));
       }
       if (peer.value().binding().isPresent()) {
-        throw Values.invalid("peer", s.label(peerId), "is bound to a host interface; only exterior ports can be bound");
+        throw Values.invalid(
+            "peer",
+            s.label(peerId),
+            "is bound to a host interface; only exterior ports can be bound");
       }
       tx.update(withPeer(peer.value(), Optional.of(id)), peer.version());
       s.get(ObjectKind.PORT, id)
@@ -535,7 +578,9 @@ public final class Interpreter {
     }
 
     private Port withBinding(Port p, Optional<HostBinding> binding) {
-      return p instanceof RouterPort rp ? rp.withBinding(binding) : ((BridgePort) p).withBinding(binding);
+      return p instanceof RouterPort rp
+          ? rp.withBinding(binding)
+          : ((BridgePort) p).withBinding(binding);
     }
 
     private Optional<List<InterfaceAddress>> addresses(Args a) {
@@ -543,7 +588,8 @@ public final class Interpreter {
         throw new CliException("addresses: give either addresses or address with net, not both");
       }
       if (a.has("addresses")) {
-        return Optional.of(Values.list("addresses", a.required("addresses"), InterfaceAddress::parse));
+        return Optional.of(
+            Values.list("addresses", a.required("addresses"), InterfaceAddress::parse));
       }
       if (a.has("address") || a.has("net")) {
         IpAddress address = Args.parse("address", a.required("address"), IpAddress::parse);
@@ -617,7 +663,9 @@ public final class Interpreter {
           case "add" -> {
             return addRoute(router);
           }
-          default -> throw new CliException("route: '" + verb + "' needs a route, e.g. route route0 " + verb);
+          default ->
+              throw new CliException(
+                  "route: '" + verb + "' needs a route, e.g. route route0 " + verb);
         }
       }
       RouteId id = refs.route("route", router, next("a route"));
@@ -630,14 +678,18 @@ public final class Interpreter {
           yield delete(id);
         }
         default ->
-            throw new CliException("route: routes can be shown and deleted; to change one, delete it and add another");
+            throw new CliException(
+                "route: routes can be shown and deleted; to change one, delete it and add another");
       };
     }
 
     private List<String> addRoute(RouterId router) {
       Args a = args("route", ROUTE_FIELDS, Set.of());
       IpSubnet dst = Args.parse("dst", a.required("dst"), IpSubnet::parse);
-      IpSubnet src = a.text("src").map(t -> Args.parse("src", t, IpSubnet::parse)).orElse(Route.anySource(dst));
+      IpSubnet src =
+          a.text("src")
+              .map(t -> Args.parse("src", t, IpSubnet::parse))
+              .orElse(Route.anySource(dst));
       Optional<PortId> port = a.text("port").map(t -> routePort(router, t));
       Route route =
           new Route(
@@ -648,13 +700,18 @@ public final class Interpreter {
               a.text("type").map(t -> RouteType.parse("type", t)).orElse(RouteType.NORMAL),
               port,
               a.text("gw").map(t -> Args.parse("gw", t, IpAddress::parse)),
-              a.text("weight").map(t -> Values.integer("weight", t, 0, 65535)).orElse(Route.DEFAULT_WEIGHT));
+              a.text("weight")
+                  .map(t -> Values.integer("weight", t, 0, 65535))
+                  .orElse(Route.DEFAULT_WEIGHT));
       return List.of(commit(StoreTransaction.builder().create(route).build()).label(route.id()));
     }
 
-    /** A route's port: relative to the router ({@code port1}) or anywhere ({@code router0:port1}). */
+    /**
+     * A route's port: relative to the router ({@code port1}) or anywhere ({@code router0:port1}).
+     */
     private PortId routePort(RouterId router, String text) {
-      if (text.indexOf(':') < 0 && s.byAlias(ObjectKind.PORT, Optional.of(router), text).isPresent()) {
+      if (text.indexOf(':') < 0
+          && s.byAlias(ObjectKind.PORT, Optional.of(router), text).isPresent()) {
         return refs.port("port", router, text);
       }
       return refs.port("port", text);
@@ -676,7 +733,9 @@ public final class Interpreter {
             Chain c = Chain.empty(ChainId.random(), a.required("name"));
             return List.of(commit(StoreTransaction.builder().create(c).build()).label(c.id()));
           }
-          default -> throw new CliException("chain: '" + verb + "' needs a chain, e.g. chain chain0 " + verb);
+          default ->
+              throw new CliException(
+                  "chain: '" + verb + "' needs a chain, e.g. chain chain0 " + verb);
         }
       }
       ChainId id = refs.chain("chain", next("a chain"));
@@ -729,7 +788,8 @@ public final class Interpreter {
           case "add" -> {
             return addRule(chain);
           }
-          default -> throw new CliException("rule: '" + verb + "' needs a rule, e.g. rule rule0 " + verb);
+          default ->
+              throw new CliException("rule: '" + verb + "' needs a rule, e.g. rule rule0 " + verb);
         }
       }
       RuleId rule = refs.rule("rule", id, next("a rule"));
@@ -743,11 +803,15 @@ public final class Interpreter {
         case "show" -> show(printer().rule(id, position + 1, rules.get(position)));
         case "delete" -> {
           noMoreWords();
-          commit(StoreTransaction.builder().update(chain.value().withoutRule(rule), chain.version()).build());
+          commit(
+              StoreTransaction.builder()
+                  .update(chain.value().withoutRule(rule), chain.version())
+                  .build());
           yield List.of();
         }
         default ->
-            throw new CliException("rule: rules can be shown and deleted; to change one, delete it and add another");
+            throw new CliException(
+                "rule: rules can be shown and deleted; to change one, delete it and add another");
       };
     }
 
@@ -755,10 +819,10 @@ public final class Interpreter {
       Args a = args("rule", RuleParser.FIELDS, RuleParser.INVERTIBLE);
       Rule rule = new RuleParser(refs).parse(a);
       int size = chain.value().rules().size();
-      int position =
-          a.text("pos").map(t -> Values.integer("pos", t, 1, size + 1)).orElse(size + 1);
+      int position = a.text("pos").map(t -> Values.integer("pos", t, 1, size + 1)).orElse(size + 1);
       Chain updated = chain.value().withRule(position - 1, rule);
-      StoreSnapshot after = commit(StoreTransaction.builder().update(updated, chain.version()).build());
+      StoreSnapshot after =
+          commit(StoreTransaction.builder().update(updated, chain.version()).build());
       return List.of(after.ruleLabel(updated.id(), rule.id()));
     }
 
@@ -775,11 +839,13 @@ public final class Interpreter {
           }
           case "add" -> {
             Args a = args("host", List.of("name", "id"), Set.of());
-            HostId id = a.text("id").map(t -> Args.parse("id", t, HostId::parse)).orElseGet(HostId::random);
+            HostId id =
+                a.text("id").map(t -> Args.parse("id", t, HostId::parse)).orElseGet(HostId::random);
             Host h = new Host(id, a.required("name"));
             return List.of(commit(StoreTransaction.builder().create(h).build()).label(id));
           }
-          default -> throw new CliException("host: '" + verb + "' needs a host, e.g. host host0 " + verb);
+          default ->
+              throw new CliException("host: '" + verb + "' needs a host, e.g. host host0 " + verb);
         }
       }
       HostId id = refs.host("host", next("a host"));
@@ -788,7 +854,8 @@ public final class Interpreter {
         at++;
         String verb = verb("binding");
         if (!verb.equals("list")) {
-          throw new CliException("binding: use host HOST add binding ... or host HOST delete binding interface IF");
+          throw new CliException(
+              "binding: use host HOST add binding ... or host HOST delete binding interface IF");
         }
         noMoreWords();
         Printer p = printer();
@@ -805,7 +872,10 @@ public final class Interpreter {
         }
         case "set" -> {
           Args a = args("host", List.of("name"), Set.of());
-          commit(StoreTransaction.builder().update(new Host(id, a.required("name")), v.version()).build());
+          commit(
+              StoreTransaction.builder()
+                  .update(new Host(id, a.required("name")), v.version())
+                  .build());
           return List.of();
         }
         case "add" -> {
@@ -815,13 +885,22 @@ public final class Interpreter {
           PortId portId = refs.port("port", a.required("port"));
           Versioned<Port> port = s.get(ObjectKind.PORT, portId).orElseThrow();
           if (port.value().binding().isPresent()) {
-            throw Values.invalid("port", s.label(portId), "is already bound to interface "
-                + port.value().binding().get().interfaceName() + " of host " + s.label(port.value().binding().get().host()));
+            throw Values.invalid(
+                "port",
+                s.label(portId),
+                "is already bound to interface "
+                    + port.value().binding().get().interfaceName()
+                    + " of host "
+                    + s.label(port.value().binding().get().host()));
           }
           if (port.value().peer().isPresent()) {
-            throw Values.invalid("port", s.label(portId), "is linked to a peer; only exterior ports can be bound");
+            throw Values.invalid(
+                "port", s.label(portId), "is linked to a peer; only exterior ports can be bound");
           }
-          commit(StoreTransaction.builder().update(withBinding(port.value(), Optional.of(binding)), port.version()).build());
+          commit(
+              StoreTransaction.builder()
+                  .update(withBinding(port.value(), Optional.of(binding)), port.version())
+                  .build());
           return List.of();
         }
         case "delete" -> {
@@ -833,10 +912,14 @@ public final class Interpreter {
           String iface = a.required("interface");
           Optional<Port> bound = s.topology().portBoundTo(id, iface);
           if (bound.isEmpty()) {
-            throw Values.invalid("interface", iface, "no port is bound to it on host " + s.label(id));
+            throw Values.invalid(
+                "interface", iface, "no port is bound to it on host " + s.label(id));
           }
           Versioned<Port> port = s.get(ObjectKind.PORT, bound.get().id()).orElseThrow();
-          commit(StoreTransaction.builder().update(withBinding(port.value(), Optional.empty()), port.version()).build());
+          commit(
+              StoreTransaction.builder()
+                  .update(withBinding(port.value(), Optional.empty()), port.version())
+                  .build());
           return List.of();
         }
         default -> throw new CliException("host: cannot '" + verb + "' a host");
@@ -850,7 +933,8 @@ public final class Interpreter {
       }
     }
 
-    // ---- VPN services and connections -------------------------------------------------------------
+    // ---- VPN services and connections
+    // -------------------------------------------------------------
 
     static final List<String> SERVICE_FIELDS = List.of("name", "router", "external-ip", "state");
 
@@ -861,7 +945,9 @@ public final class Interpreter {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.VPN_SERVICE).stream().map(v -> p.vpnService(v.value())).toList();
+            return s.list(ObjectKind.VPN_SERVICE).stream()
+                .map(v -> p.vpnService(v.value()))
+                .toList();
           }
           case "add" -> {
             Args a = args("vpn-service", SERVICE_FIELDS, Set.of());
@@ -872,10 +958,12 @@ public final class Interpreter {
                     refs.router("router", a.required("router")),
                     Args.parse("external-ip", a.required("external-ip"), IpAddress::parse),
                     a.text("state").map(t -> Values.state("state", t)).orElse(true));
-            return List.of(commit(StoreTransaction.builder().create(service).build()).label(service.id()));
+            return List.of(
+                commit(StoreTransaction.builder().create(service).build()).label(service.id()));
           }
           default ->
-              throw new CliException("vpn-service: '" + verb + "' needs a service, e.g. vpn-service vpn0 " + verb);
+              throw new CliException(
+                  "vpn-service: '" + verb + "' needs a service, e.g. vpn-service vpn0 " + verb);
         }
       }
       VpnServiceId id = refs.vpnService("vpn-service", next("a vpn-service"));
@@ -906,7 +994,9 @@ public final class Interpreter {
                   id,
                   a.text("name").orElse(old.name()),
                   old.router(),
-                  a.text("external-ip").map(t -> Args.parse("external-ip", t, IpAddress::parse)).orElse(old.externalIp()),
+                  a.text("external-ip")
+                      .map(t -> Args.parse("external-ip", t, IpAddress::parse))
+                      .orElse(old.externalIp()),
                   a.text("state").map(t -> Values.state("state", t)).orElse(old.adminStateUp()));
           commit(StoreTransaction.builder().update(updated, v.version()).build());
           return List.of();
@@ -926,13 +1016,19 @@ public final class Interpreter {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.CONNECTION, service).stream().map(v -> p.connection(v.value())).toList();
+            return s.list(ObjectKind.CONNECTION, service).stream()
+                .map(v -> p.connection(v.value()))
+                .toList();
           }
           case "add" -> {
             return addConnection(service);
           }
           default ->
-              throw new CliException("ipsec-site-connection: '" + verb + "' needs a connection, e.g. ipsec-site-connection conn0 " + verb);
+              throw new CliException(
+                  "ipsec-site-connection: '"
+                      + verb
+                      + "' needs a connection, e.g. ipsec-site-connection conn0 "
+                      + verb);
         }
       }
       return connection(refs.connection("ipsec-site-connection", service, next("a connection")));
@@ -949,7 +1045,8 @@ public final class Interpreter {
         Printer p = printer();
         return s.list(ObjectKind.CONNECTION).stream().map(v -> p.connection(v.value())).toList();
       }
-      return connection(refs.connection("ipsec-site-connection", next("a connection, e.g. vpn0:conn0")));
+      return connection(
+          refs.connection("ipsec-site-connection", next("a connection, e.g. vpn0:conn0")));
     }
 
     private List<String> connection(IpsecSiteConnectionId id) {
@@ -963,7 +1060,9 @@ public final class Interpreter {
           Args a = args("ipsec-site-connection", ConnectionParser.FIELDS, Set.of());
           StoreTransaction.Builder tx = StoreTransaction.builder();
           IpsecSiteConnection updated =
-              new ConnectionParser().apply(Optional.of(v.value()), v.value().toBuilder(), a).build();
+              new ConnectionParser()
+                  .apply(Optional.of(v.value()), v.value().toBuilder(), a)
+                  .build();
           if (a.has("psk")) {
             byte[] psk = Psk.read(a.required("psk"), secrets);
             try {
@@ -992,7 +1091,8 @@ public final class Interpreter {
           noMoreWords();
           return delete(id);
         }
-        default -> throw new CliException("ipsec-site-connection: cannot '" + verb + "' a connection");
+        default ->
+            throw new CliException("ipsec-site-connection: cannot '" + verb + "' a connection");
       }
     }
 
@@ -1010,7 +1110,11 @@ public final class Interpreter {
       byte[] psk = Psk.read(source, secrets);
       try {
         StoreSnapshot after =
-            commit(StoreTransaction.builder().create(connection).putSecret(connection.psk(), psk).build());
+            commit(
+                StoreTransaction.builder()
+                    .create(connection)
+                    .putSecret(connection.psk(), psk)
+                    .build());
         return List.of(after.label(id));
       } finally {
         Arrays.fill(psk, (byte) 0);

@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
  * given with {@code -e}, or a script given with {@code -f}.
  *
  * <p>Exit codes: 0 every command succeeded; 1 a command was refused (bad input, unknown alias,
- * integrity or version conflict; nothing of that command was written, and a script stops there);
- * 2 bad options; 3 the store is unreachable or unreadable.
+ * integrity or version conflict; nothing of that command was written, and a script stops there); 2
+ * bad options; 3 the store is unreachable or unreadable.
  */
 @Command(
     name = "nsvpn-cli",
@@ -57,7 +57,8 @@ public final class NsvpnCli implements Callable<Integer> {
   @Option(
       names = {"-f", "--file"},
       paramLabel = "FILE",
-      description = "Run the commands of FILE ('-' for standard input), stopping at the first refused one.")
+      description =
+          "Run the commands of FILE ('-' for standard input), stopping at the first refused one.")
   Path script;
 
   @Option(
@@ -70,26 +71,35 @@ public final class NsvpnCli implements Callable<Integer> {
   @Option(
       names = "--embedded",
       paramLabel = "DIR",
-      description = "Run an embedded ZooKeeper server on data directory DIR for this invocation instead of connecting to --zk.")
+      description =
+          "Run an embedded ZooKeeper server on data directory DIR for this invocation instead of connecting to --zk.")
   Path embeddedDir;
 
-  @Option(names = "--root", defaultValue = TopologyStore.DEFAULT_ROOT, description = "Store root path (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--root",
+      defaultValue = TopologyStore.DEFAULT_ROOT,
+      description = "Store root path (default ${DEFAULT-VALUE}).")
   String root;
 
   @Option(
       names = "--home",
       paramLabel = "DIR",
       defaultValue = "${env:NSVPN_HOME:-/var/lib/nsvpn}",
-      description = "nsvpn state directory holding secrets.auth (default: $NSVPN_HOME or ${DEFAULT-VALUE}).")
+      description =
+          "nsvpn state directory holding secrets.auth (default: $NSVPN_HOME or ${DEFAULT-VALUE}).")
   Path home;
 
   @Option(
       names = "--secrets-auth",
       paramLabel = "FILE",
-      description = "Credential file (user:password, mode 0600) for reading and writing PSKs; created if absent (default: HOME/secrets.auth).")
+      description =
+          "Credential file (user:password, mode 0600) for reading and writing PSKs; created if absent (default: HOME/secrets.auth).")
   Path secretsAuth;
 
-  @Option(names = "--connect-timeout", defaultValue = "10", description = "Seconds to wait for ZooKeeper (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--connect-timeout",
+      defaultValue = "10",
+      description = "Seconds to wait for ZooKeeper (default ${DEFAULT-VALUE}).")
   int connectTimeout;
 
   private final InputStream in;
@@ -200,7 +210,9 @@ public final class NsvpnCli implements Callable<Integer> {
     }
     Interpreter interpreter = new Interpreter(store, secretSource(false));
     return runScript(
-        interpreter, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)), "stdin");
+        interpreter,
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
+        "stdin");
   }
 
   private int runScript(Interpreter interpreter, BufferedReader reader, String name) {
@@ -239,7 +251,9 @@ public final class NsvpnCli implements Callable<Integer> {
       @Override
       public Optional<char[]> prompt(String prompt) {
         java.io.Console console = System.console();
-        return console == null ? Optional.empty() : Optional.ofNullable(console.readPassword("%s", prompt));
+        return console == null
+            ? Optional.empty()
+            : Optional.ofNullable(console.readPassword("%s", prompt));
       }
 
       @Override

@@ -26,7 +26,9 @@ final class Psk {
     byte[] value;
     if (source.equals("prompt")) {
       char[] first =
-          secrets.prompt("PSK: ").orElseThrow(() -> new CliException("psk: no terminal to prompt on; " + HOW));
+          secrets
+              .prompt("PSK: ")
+              .orElseThrow(() -> new CliException("psk: no terminal to prompt on; " + HOW));
       char[] second = secrets.prompt("PSK again: ").orElse(new char[0]);
       try {
         if (!Arrays.equals(first, second)) {
@@ -39,7 +41,10 @@ final class Psk {
       }
     } else if (source.equals("stdin")) {
       InputStream in =
-          secrets.stdin().orElseThrow(() -> new CliException("psk: standard input carries the commands; " + HOW));
+          secrets
+              .stdin()
+              .orElseThrow(
+                  () -> new CliException("psk: standard input carries the commands; " + HOW));
       try {
         value = stripNewline(in.readNBytes(MAX_BYTES + 2));
       } catch (IOException e) {
@@ -74,14 +79,20 @@ final class Psk {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
       if (perms.contains(PosixFilePermission.GROUP_READ)
           || perms.contains(PosixFilePermission.OTHERS_READ)) {
-        throw new CliException("psk: file " + Text.quote(file.toString()) + " is readable by others; chmod 600 it");
+        throw new CliException(
+            "psk: file " + Text.quote(file.toString()) + " is readable by others; chmod 600 it");
       }
       if (Files.size(file) > MAX_BYTES + 2) {
-        throw new CliException("psk: file " + Text.quote(file.toString()) + " is longer than " + MAX_BYTES + " bytes");
+        throw new CliException(
+            "psk: file " + Text.quote(file.toString()) + " is longer than " + MAX_BYTES + " bytes");
       }
       return stripNewline(Files.readAllBytes(file));
     } catch (IOException e) {
-      throw new CliException("psk: cannot read file " + Text.quote(file.toString()) + ": " + e.getClass().getSimpleName());
+      throw new CliException(
+          "psk: cannot read file "
+              + Text.quote(file.toString())
+              + ": "
+              + e.getClass().getSimpleName());
     }
   }
 

@@ -25,9 +25,9 @@ import org.nsvpn.topology.StoreSnapshot;
 import org.nsvpn.topology.Versioned;
 
 /**
- * Resolves what users type to refer to objects: an alias ({@code router0}, {@code port1} within
- * its device, {@code router0:port1} anywhere), an object's name when it is unique, or its UUID.
- * Errors name the field being filled and quote the reference.
+ * Resolves what users type to refer to objects: an alias ({@code router0}, {@code port1} within its
+ * device, {@code router0:port1} anywhere), an object's name when it is unique, or its UUID. Errors
+ * name the field being filled and quote the reference.
  */
 final class Refs {
   private final StoreSnapshot snapshot;
@@ -125,7 +125,9 @@ final class Refs {
     return scoped(field, ObjectKind.PORT, device, text, "port of " + snapshot.label(device));
   }
 
-  /** A port anywhere: {@code router0:port1}, {@code bridge0:port0}, a name-qualified form or a UUID. */
+  /**
+   * A port anywhere: {@code router0:port1}, {@code bridge0:port0}, a name-qualified form or a UUID.
+   */
   PortId port(String field, String text) {
     int colon = text.lastIndexOf(':');
     if (colon > 0) {
@@ -134,7 +136,9 @@ final class Refs {
     }
     Optional<PortId> id = uuid(ObjectKind.PORT, text);
     return id.orElseThrow(
-        () -> Values.invalid(field, text, "expected a port as DEVICE:portN (e.g. router0:port1) or an id"));
+        () ->
+            Values.invalid(
+                field, text, "expected a port as DEVICE:portN (e.g. router0:port1) or an id"));
   }
 
   RouteId route(String field, RouterId router, String text) {
@@ -147,18 +151,24 @@ final class Refs {
         snapshot.list(ObjectKind.CONNECTION, service).stream()
             .filter(v -> v.value().name().equals(text))
             .findFirst();
-    if (named.isPresent() && snapshot.byAlias(ObjectKind.CONNECTION, Optional.of(service), text).isEmpty()) {
+    if (named.isPresent()
+        && snapshot.byAlias(ObjectKind.CONNECTION, Optional.of(service), text).isEmpty()) {
       return named.get().value().id();
     }
     return scoped(
-        field, ObjectKind.CONNECTION, service, text, "ipsec-site-connection of " + snapshot.label(service));
+        field,
+        ObjectKind.CONNECTION,
+        service,
+        text,
+        "ipsec-site-connection of " + snapshot.label(service));
   }
 
   /** A connection anywhere: {@code vpn0:conn0}, a unique name, or a UUID. */
   IpsecSiteConnectionId connection(String field, String text) {
     int colon = text.lastIndexOf(':');
     if (colon > 0) {
-      return connection(field, vpnService(field, text.substring(0, colon)), text.substring(colon + 1));
+      return connection(
+          field, vpnService(field, text.substring(0, colon)), text.substring(colon + 1));
     }
     return global(field, ObjectKind.CONNECTION, text);
   }
@@ -178,7 +188,8 @@ final class Refs {
         // not an id; fall through to the error
       }
     }
-    throw Values.invalid(field, text, "no rule of " + snapshot.label(chain) + " with this alias or id");
+    throw Values.invalid(
+        field, text, "no rule of " + snapshot.label(chain) + " with this alias or id");
   }
 
   private <I extends EntityId> I scoped(

@@ -26,13 +26,37 @@ import org.nsvpn.chainrules.rules.Rule;
 final class RuleParser {
   static final List<String> FIELDS =
       List.of(
-          "type", "action", "jump-to", "target-port", "ingress", "fail-open", "pos", "in-ports",
-          "out-ports", "ethertype", "src-mac", "dst-mac", "src", "dst", "proto", "src-port",
-          "dst-port", "fragment-policy", "invert");
+          "type",
+          "action",
+          "jump-to",
+          "target-port",
+          "ingress",
+          "fail-open",
+          "pos",
+          "in-ports",
+          "out-ports",
+          "ethertype",
+          "src-mac",
+          "dst-mac",
+          "src",
+          "dst",
+          "proto",
+          "src-port",
+          "dst-port",
+          "fragment-policy",
+          "invert");
   static final Set<String> INVERTIBLE =
       Set.of(
-          "in-ports", "out-ports", "ethertype", "src-mac", "dst-mac", "src", "dst", "proto",
-          "src-port", "dst-port");
+          "in-ports",
+          "out-ports",
+          "ethertype",
+          "src-mac",
+          "dst-mac",
+          "src",
+          "dst",
+          "proto",
+          "src-port",
+          "dst-port");
 
   private final Refs refs;
 
@@ -49,7 +73,8 @@ final class RuleParser {
         only(a, type, "jump-to", "target-port", "ingress", "fail-open");
         String actionText = type.equals("literal") ? a.required("action") : type;
         if (!type.equals("literal") && a.has("action") && !a.required("action").equals(type)) {
-          throw Values.invalid("action", a.required("action"), "a " + type + " rule's action is " + type);
+          throw Values.invalid(
+              "action", a.required("action"), "a " + type + " rule's action is " + type);
         }
         yield new LiteralRule(id, condition, LiteralAction.parse("action", actionText));
       }
@@ -91,14 +116,19 @@ final class RuleParser {
     Condition.Builder b = Condition.builder();
     a.get("in-ports").ifPresent(v -> b.inPorts(match(v, ports("in-ports", v.text()))));
     a.get("out-ports").ifPresent(v -> b.outPorts(match(v, ports("out-ports", v.text()))));
-    a.get("ethertype").ifPresent(v -> b.etherType(match(v, Values.etherType("ethertype", v.text()))));
-    a.get("src-mac").ifPresent(v -> b.ethSrc(match(v, Args.parse("src-mac", v.text(), MacAddress::parse))));
-    a.get("dst-mac").ifPresent(v -> b.ethDst(match(v, Args.parse("dst-mac", v.text(), MacAddress::parse))));
+    a.get("ethertype")
+        .ifPresent(v -> b.etherType(match(v, Values.etherType("ethertype", v.text()))));
+    a.get("src-mac")
+        .ifPresent(v -> b.ethSrc(match(v, Args.parse("src-mac", v.text(), MacAddress::parse))));
+    a.get("dst-mac")
+        .ifPresent(v -> b.ethDst(match(v, Args.parse("dst-mac", v.text(), MacAddress::parse))));
     a.get("src").ifPresent(v -> b.nwSrc(match(v, Args.parse("src", v.text(), IpSubnet::parse))));
     a.get("dst").ifPresent(v -> b.nwDst(match(v, Args.parse("dst", v.text(), IpSubnet::parse))));
     a.get("proto").ifPresent(v -> b.nwProto(match(v, Values.protocol("proto", v.text()))));
-    a.get("src-port").ifPresent(v -> b.tpSrc(match(v, Args.parse("src-port", v.text(), PortRange::parse))));
-    a.get("dst-port").ifPresent(v -> b.tpDst(match(v, Args.parse("dst-port", v.text(), PortRange::parse))));
+    a.get("src-port")
+        .ifPresent(v -> b.tpSrc(match(v, Args.parse("src-port", v.text(), PortRange::parse))));
+    a.get("dst-port")
+        .ifPresent(v -> b.tpDst(match(v, Args.parse("dst-port", v.text(), PortRange::parse))));
     a.text("fragment-policy")
         .ifPresent(t -> b.fragmentPolicy(FragmentPolicy.parse("fragment-policy", t)));
     a.text("invert").ifPresent(t -> b.inverted(Values.bool("invert", t)));

@@ -18,8 +18,7 @@ import org.nsvpn.topology.TopologyStore;
 /**
  * The interactive shell: JLine line editing, history (kept in {@code ~/.nsvpn_cli_history}, which
  * never holds a PSK because PSKs are never typed on a command line) and tab completion of verbs,
- * object types, aliases and field names. PSK prompts use a separate reader without echo or
- * history.
+ * object types, aliases and field names. PSK prompts use a separate reader without echo or history.
  */
 final class Shell {
   private Shell() {}

@@ -41,8 +41,12 @@ final class StatusView {
     } else {
       VpnServiceStatus st = s.get();
       StringBuilder line =
-          new StringBuilder("  status ").append(st.state().text()).append(" on host ").append(printer.ref(st.host()));
-      line.append(status.isAlive(st.host()) ? " (alive)" : " (host not alive: status may be stale)");
+          new StringBuilder("  status ")
+              .append(st.state().text())
+              .append(" on host ")
+              .append(printer.ref(st.host()));
+      line.append(
+          status.isAlive(st.host()) ? " (alive)" : " (host not alive: status may be stale)");
       st.reason().ifPresent(r -> line.append(" reason: ").append(r));
       out.add(line.toString());
       List<String> details = new ArrayList<>();
@@ -60,8 +64,10 @@ final class StatusView {
   private void connection(List<String> out, IpsecSiteConnection c) {
     Optional<ConnectionStatus> st = status.connectionStatus(c.id());
     String state =
-        st.map(s -> s.state().text() + s.reason().map(r -> " (" + r + ")").orElse("")).orElse("unknown");
-    out.add("ipsec-site-connection " + printer.ref(c.id()) + " name " + c.name() + " status " + state);
+        st.map(s -> s.state().text() + s.reason().map(r -> " (" + r + ")").orElse(""))
+            .orElse("unknown");
+    out.add(
+        "ipsec-site-connection " + printer.ref(c.id()) + " name " + c.name() + " status " + state);
     out.add(
         "  peer "
             + c.peerAddress()
@@ -179,7 +185,8 @@ final class StatusView {
                 + child.spiOut()
                 + " proposal "
                 + child.proposal());
-        out.add("      " + Printer.join(child.localTs()) + " === " + Printer.join(child.remoteTs()));
+        out.add(
+            "      " + Printer.join(child.localTs()) + " === " + Printer.join(child.remoteTs()));
         SaCounters n = child.counters();
         out.add(
             "      in "

@@ -10,7 +10,9 @@ import org.nsvpn.chainrules.InvalidValueException;
 /** Parsers for the CLI's value syntax; every error names the field and quotes the value. */
 final class Values {
   private static final Map<String, Integer> PROTOCOLS =
-      Map.of("icmp", 1, "tcp", 6, "udp", 17, "gre", 47, "esp", 50, "ah", 51, "icmpv6", 58, "sctp", 132);
+      Map.of(
+          "icmp", 1, "tcp", 6, "udp", 17, "gre", 47, "esp", 50, "ah", 51, "icmpv6", 58, "sctp",
+          132);
   private static final Map<String, Integer> ETHERTYPES =
       Map.of("ipv4", 0x0800, "arp", 0x0806, "ipv6", 0x86dd);
 
@@ -65,8 +67,11 @@ final class Values {
       unit = 3600;
       digits = text.substring(0, text.length() - 1);
     }
-    if (digits.isEmpty() || digits.length() > 7 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw invalid(field, text, "must be whole seconds, or minutes/hours with m/h (e.g. 3600, 60m, 1h)");
+    if (digits.isEmpty()
+        || digits.length() > 7
+        || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw invalid(
+          field, text, "must be whole seconds, or minutes/hours with m/h (e.g. 3600, 60m, 1h)");
     }
     return Duration.ofSeconds(Long.parseLong(digits) * unit);
   }

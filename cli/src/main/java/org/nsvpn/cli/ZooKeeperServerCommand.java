@@ -28,10 +28,16 @@ public final class ZooKeeperServerCommand implements Callable<Integer> {
       description = "Data directory (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--address", defaultValue = "127.0.0.1", description = "Listen address (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--address",
+      defaultValue = "127.0.0.1",
+      description = "Listen address (default ${DEFAULT-VALUE}).")
   String address;
 
-  @Option(names = "--port", defaultValue = "2181", description = "Client port (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "2181",
+      description = "Client port (default ${DEFAULT-VALUE}).")
   int port;
 
   public static void main(String[] args) {

@@ -19,7 +19,8 @@ import org.nsvpn.topology.ZooKeeperClients;
 
 /** A real ZooKeeper, a store and an interpreter over it, with a PSK source tests control. */
 final class CliFixture implements AutoCloseable {
-  static final SecretsCredential CREDENTIAL = new SecretsCredential("nsvpn", "cli-test-password-42");
+  static final SecretsCredential CREDENTIAL =
+      new SecretsCredential("nsvpn", "cli-test-password-42");
   static final String PSK = "s3cret-psk-for-tests";
 
   final TestingServer server;
@@ -30,8 +31,12 @@ final class CliFixture implements AutoCloseable {
 
   CliFixture() throws Exception {
     server = new TestingServer(true);
-    client = ZooKeeperClients.connect(server.getConnectString(), Optional.of(CREDENTIAL), Duration.ofSeconds(10));
-    plainClient = ZooKeeperClients.connect(server.getConnectString(), Optional.empty(), Duration.ofSeconds(10));
+    client =
+        ZooKeeperClients.connect(
+            server.getConnectString(), Optional.of(CREDENTIAL), Duration.ofSeconds(10));
+    plainClient =
+        ZooKeeperClients.connect(
+            server.getConnectString(), Optional.empty(), Duration.ofSeconds(10));
     store = TopologyStore.open(client, "/nsvpn", Optional.of(CREDENTIAL));
     interpreter = new Interpreter(store, secrets(PSK));
   }
