@@ -53,7 +53,7 @@ import org.nsvpn.topology.Versioned;
  * Runs midonet-cli style command lines against the topology store. One line is one store
  * transaction: it is parsed and validated completely (every value through the chain-rules parsers
  * and constructors, the result through the store's consistency check) before anything is written,
- * so a refused line writes nothing. See docs/cli.md for the grammar.
+ * so a refused line writes nothing. The grammar is in docs/architecture.md ("nsvpn-cli").
  */
 public final class Interpreter {
   /** Longer lines are refused before they are parsed. */

@@ -36,39 +36,47 @@ final class Refs {
     this.snapshot = snapshot;
   }
 
+  private static final java.util.regex.Pattern UUID_TEXT =
+      java.util.regex.Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
   /** A top-level object of a global kind: router, bridge, chain, host, vpn-service. */
   <I extends EntityId, T extends Identified> I global(
       String field, ObjectKind<I, T> kind, String text) {
-    Optional<EntityId> byAlias = snapshot.byAlias(kind, Optional.empty(), text);
-    if (byAlias.isPresent()) {
-      return kind.idType().cast(byAlias.get());
+    List<I> found = find(kind, text);
+    if (found.size() == 1) {
+      return found.get(0);
     }
-    Optional<I> byId = uuid(kind, text);
-    if (byId.isPresent()) {
-      return byId.get();
-    }
-    List<Versioned<T>> named =
-        snapshot.list(kind).stream().filter(v -> name(v.value()).equals(text)).toList();
-    if (named.size() == 1) {
-      return kind.idType().cast(named.get(0).value().id());
-    }
-    if (named.size() > 1) {
+    if (found.size() > 1) {
       throw Values.invalid(
-          field, text, "names " + named.size() + " " + kind.name() + "s; use the alias or id");
+          field, text, "names " + found.size() + " " + kind.name() + "s; use the alias or id");
     }
     throw Values.invalid(field, text, "no " + kind.name() + " with this alias, name or id");
   }
 
+  /** The objects {@code text} can mean: by alias, else by id, else every object so named. */
+  private <I extends EntityId, T extends Identified> List<I> find(
+      ObjectKind<I, T> kind, String text) {
+    Optional<EntityId> byAlias = snapshot.byAlias(kind, Optional.empty(), text);
+    if (byAlias.isPresent()) {
+      return List.of(kind.idType().cast(byAlias.get()));
+    }
+    Optional<I> byId = uuid(kind, text);
+    if (byId.isPresent()) {
+      return List.of(byId.get());
+    }
+    return snapshot.list(kind).stream()
+        .filter(v -> name(v.value()).equals(text))
+        .map(v -> kind.idType().cast(v.value().id()))
+        .toList();
+  }
+
   private <I extends EntityId> Optional<I> uuid(ObjectKind<I, ?> kind, String text) {
-    if (text.length() != 36) {
+    if (!UUID_TEXT.matcher(text).matches()) {
       return Optional.empty();
     }
-    try {
-      I id = kind.parseId(text);
-      return snapshot.get(id).isPresent() ? Optional.of(id) : Optional.empty();
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    I id = kind.parseId(text.toLowerCase(java.util.Locale.ROOT));
+    return snapshot.get(id).isPresent() ? Optional.of(id) : Optional.empty();
   }
 
   private static String name(Identified o) {
@@ -106,18 +114,15 @@ final class Refs {
 
   /** A router or bridge: {@code router0}, {@code bridge1}, a name or a UUID. */
   DeviceId device(String field, String text) {
-    if (snapshot.byAlias(ObjectKind.BRIDGE, Optional.empty(), text).isPresent()) {
-      return global(field, ObjectKind.BRIDGE, text);
+    List<RouterId> routers = find(ObjectKind.ROUTER, text);
+    List<BridgeId> bridges = find(ObjectKind.BRIDGE, text);
+    if (routers.size() + bridges.size() == 1) {
+      return routers.isEmpty() ? bridges.get(0) : routers.get(0);
     }
-    try {
-      return global(field, ObjectKind.ROUTER, text);
-    } catch (CliException notRouter) {
-      try {
-        return global(field, ObjectKind.BRIDGE, text);
-      } catch (CliException notBridge) {
-        throw Values.invalid(field, text, "no router or bridge with this alias, name or id");
-      }
+    if (routers.isEmpty() && bridges.isEmpty()) {
+      throw Values.invalid(field, text, "no router or bridge with this alias, name or id");
     }
+    throw Values.invalid(field, text, "names more than one router or bridge; use the alias or id");
   }
 
   /** A port within a device: {@code port1} or a UUID. */
@@ -178,14 +183,10 @@ final class Refs {
     if (byAlias.isPresent()) {
       return byAlias.get();
     }
-    if (text.length() == 36) {
-      try {
-        RuleId id = RuleId.parse(text);
-        if (snapshot.topology().chain(chain).flatMap(c -> c.rule(id)).isPresent()) {
-          return id;
-        }
-      } catch (IllegalArgumentException e) {
-        // not an id; fall through to the error
+    if (UUID_TEXT.matcher(text).matches()) {
+      RuleId id = RuleId.parse(text.toLowerCase(java.util.Locale.ROOT));
+      if (snapshot.topology().chain(chain).flatMap(c -> c.rule(id)).isPresent()) {
+        return id;
       }
     }
     throw Values.invalid(

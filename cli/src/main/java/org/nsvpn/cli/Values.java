@@ -94,12 +94,8 @@ final class Values {
     if (named != null) {
       return named;
     }
-    if (text.startsWith("0x") && text.length() > 2 && text.length() <= 6) {
-      try {
-        return Integer.parseInt(text.substring(2), 16);
-      } catch (NumberFormatException e) {
-        throw invalid(field, text, "must be 0..65535, 0x0000..0xffff or ipv4, arp, ipv6");
-      }
+    if (text.matches("0x[0-9a-fA-F]{1,4}")) {
+      return Integer.parseInt(text.substring(2), 16);
     }
     if (!text.isEmpty() && text.length() <= 9 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return integer(field, text, 0, 65535);

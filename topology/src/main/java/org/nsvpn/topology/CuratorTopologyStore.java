@@ -184,6 +184,13 @@ final class CuratorTopologyStore implements TopologyStore {
   }
 
   private StoreSnapshot advance(StoreSnapshot from) {
+    try {
+      if (sequence() == from.txn()) {
+        return from;
+      }
+    } catch (Exception e) {
+      throw zkFailure("cannot read the topology from " + paths.root, e);
+    }
     return advance(from.txn(), new HashMap<>(from.entries()));
   }
 
@@ -448,7 +455,9 @@ final class CuratorTopologyStore implements TopologyStore {
     } catch (Exception e) {
       throw zkFailure("cannot prepare the transaction", e);
     }
-    return new Prepared(ops, StoreSnapshot.of(txn, next, entries), statusPaths);
+    List<Entry> removed = deletions.stream().map(id -> base.entry(id).orElseThrow()).toList();
+    return new Prepared(
+        ops, StoreSnapshot.next(base, txn, next, entries, removed, written), statusPaths);
   }
 
   private void afterCommit(Prepared prepared) {
@@ -699,6 +708,9 @@ final class CuratorTopologyStore implements TopologyStore {
   }
 
   private StoreException zkFailure(String what, Exception e) {
+    if (e instanceof StoreException se) {
+      return se;
+    }
     if (e instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }

@@ -2,6 +2,7 @@ package org.nsvpn.topology;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -23,18 +24,12 @@ public final class StoreSnapshot {
   private final long txn;
   private final Topology topology;
   private final Map<EntityId, Entry> entries;
-  private final Map<String, Map<String, EntityId>> aliasIndex;
+  private volatile Map<String, Map<String, EntityId>> aliasIndex;
 
   private StoreSnapshot(long txn, Topology topology, Map<EntityId, Entry> entries) {
     this.txn = txn;
     this.topology = topology;
     this.entries = entries;
-    this.aliasIndex = new HashMap<>();
-    for (Entry e : entries.values()) {
-      aliasIndex
-          .computeIfAbsent(scopeKey(e.value()), k -> new HashMap<>())
-          .put(e.alias(), e.value().id());
-    }
   }
 
   /** Builds a snapshot, checking that the entries form a consistent topology. */
@@ -44,9 +39,65 @@ public final class StoreSnapshot {
     return new StoreSnapshot(txn, builder.build(), Map.copyOf(entries));
   }
 
-  /** A snapshot whose topology the caller has already built from exactly these entries. */
+  /**
+   * A snapshot whose topology the caller has already built from exactly these entries. Takes
+   * ownership of {@code entries}, which the caller must not change afterwards.
+   */
   static StoreSnapshot of(long txn, Topology topology, Map<EntityId, Entry> entries) {
-    return new StoreSnapshot(txn, topology, Map.copyOf(entries));
+    return new StoreSnapshot(txn, topology, Collections.unmodifiableMap(entries));
+  }
+
+  /**
+   * The snapshot after a transaction: {@code entries} (owned, see {@link #of(long, Topology, Map)})
+   * differ from {@code base}'s by {@code removed} and {@code written}. The alias index is derived
+   * from the base's, copying only the scopes the transaction touched.
+   */
+  static StoreSnapshot next(
+      StoreSnapshot base,
+      long txn,
+      Topology topology,
+      Map<EntityId, Entry> entries,
+      List<Entry> removed,
+      List<Entry> written) {
+    StoreSnapshot next = of(txn, topology, entries);
+    Map<String, Map<String, EntityId>> baseIndex = base.aliasIndex;
+    if (baseIndex != null) {
+      Map<String, Map<String, EntityId>> index = new HashMap<>(baseIndex);
+      Set<String> copied = new java.util.HashSet<>();
+      java.util.function.Function<String, Map<String, EntityId>> scope =
+          key -> {
+            if (copied.add(key)) {
+              index.put(key, new HashMap<>(index.getOrDefault(key, Map.of())));
+            }
+            return index.get(key);
+          };
+      for (Entry e : removed) {
+        scope.apply(scopeKey(e.value())).remove(e.alias(), e.value().id());
+      }
+      for (Entry e : written) {
+        base.entry(e.value().id())
+            .ifPresent(
+                old -> scope.apply(scopeKey(old.value())).remove(old.alias(), old.value().id()));
+        scope.apply(scopeKey(e.value())).put(e.alias(), e.value().id());
+      }
+      next.aliasIndex = index;
+    }
+    return next;
+  }
+
+  /** The alias index, built on first use: writers that never resolve aliases never pay for it. */
+  private Map<String, Map<String, EntityId>> aliasIndex() {
+    Map<String, Map<String, EntityId>> index = aliasIndex;
+    if (index == null) {
+      index = new HashMap<>();
+      for (Entry e : entries.values()) {
+        index
+            .computeIfAbsent(scopeKey(e.value()), k -> new HashMap<>())
+            .put(e.alias(), e.value().id());
+      }
+      aliasIndex = index;
+    }
+    return index;
   }
 
   static final StoreSnapshot EMPTY = new StoreSnapshot(0, Topology.EMPTY, Map.of());
@@ -111,14 +162,14 @@ public final class StoreSnapshot {
   public Optional<EntityId> byAlias(
       ObjectKind<?, ?> kind, Optional<? extends EntityId> scope, String alias) {
     Map<String, EntityId> index =
-        aliasIndex.get(kind.name() + "/" + scope.map(Object::toString).orElse(""));
+        aliasIndex().get(kind.name() + "/" + scope.map(Object::toString).orElse(""));
     return index == null ? Optional.empty() : Optional.ofNullable(index.get(alias));
   }
 
   /** The aliases taken within a scope. */
   Set<String> aliases(ObjectKind<?, ?> kind, Optional<? extends EntityId> scope) {
     Map<String, EntityId> index =
-        aliasIndex.get(kind.name() + "/" + scope.map(Object::toString).orElse(""));
+        aliasIndex().get(kind.name() + "/" + scope.map(Object::toString).orElse(""));
     return index == null ? Set.of() : index.keySet();
   }
 
