@@ -1,0 +1,316 @@
+package org.nsvpn.agentplugin;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.nsvpn.agentplugin.datapath.Datapath;
+import org.nsvpn.agentplugin.spi.AgentPlugin;
+import org.nsvpn.agentplugin.spi.PluginContext;
+import org.nsvpn.agentplugin.spi.PortBinder;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.id.PortId;
+import org.nsvpn.chainrules.model.BridgePort;
+import org.nsvpn.chainrules.model.Host;
+import org.nsvpn.chainrules.model.HostBinding;
+import org.nsvpn.chainrules.model.Port;
+import org.nsvpn.chainrules.model.RouterPort;
+import org.nsvpn.chainrules.model.Topology;
+import org.nsvpn.ovsdb.Ovsdb;
+import org.nsvpn.ovsdb.api.OvsdbClient;
+import org.nsvpn.ovsdb.api.OvsdbEndpoint;
+import org.nsvpn.ovsdb.ipsec.IpsecSchema;
+import org.nsvpn.ovsdb.ipsec.IpsecStatusPublisher;
+import org.nsvpn.ovsdb.server.EmbeddedOvsdbServer;
+import org.nsvpn.simulator.state.NetworkState;
+import org.nsvpn.topology.SecretsCredential;
+import org.nsvpn.topology.TopologyStore;
+import org.nsvpn.topology.ZooKeeperClients;
+import org.nsvpn.topology.server.EmbeddedZooKeeper;
+import org.nsvpn.topology.status.HostLiveness;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent process's composition root: connects to (or runs) ZooKeeper and ovsdb-server, registers
+ * this host as alive, follows the topology, runs the datapath, starts the plugins.
+ *
+ * <p>{@link #start} either returns a running agent or fails having released everything it had
+ * acquired. {@link #close()} stops in reverse order and is idempotent. Charon instances that the
+ * IPsec plugin started keep running across an agent restart (the next agent adopts them); the
+ * embedded ovsdb-server is stopped by a clean shutdown and adopted after a crash.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  private static final Duration SERVER_START = Duration.ofSeconds(30);
+
+  private final HostIdentity identity;
+  private final Deque<AutoCloseable> resources;
+  private final TopologyStore store;
+  private final Optional<Datapath> datapath;
+  private final List<AgentPlugin> plugins;
+  private final ActorSystem<Void> actorSystem;
+  private volatile boolean closed;
+
+  private Agent(
+      HostIdentity identity,
+      Deque<AutoCloseable> resources,
+      TopologyStore store,
+      Optional<Datapath> datapath,
+      List<AgentPlugin> plugins,
+      ActorSystem<Void> actorSystem) {
+    this.identity = identity;
+    this.resources = resources;
+    this.store = store;
+    this.datapath = datapath;
+    this.plugins = plugins;
+    this.actorSystem = actorSystem;
+  }
+
+  /** Starts an agent with the plugins found by {@link ServiceLoader}. */
+  public static Agent start(AgentConfig config) {
+    List<AgentPlugin> plugins = new ArrayList<>();
+    ServiceLoader.load(AgentPlugin.class).forEach(plugins::add);
+    return start(config, plugins);
+  }
+
+  /** Starts an agent with the given plugins. */
+  public static Agent start(AgentConfig config, List<AgentPlugin> plugins) {
+    Deque<AutoCloseable> resources = new ArrayDeque<>();
+    try {
+      HostIdentity identity = HostIdentity.of(config);
+      log.info("agent starting: host {} ({})", identity.name(), identity.id());
+
+      SecretsCredential credential = SecretsCredential.loadOrCreate(config.secretsCredentialFile());
+      String connect;
+      if (config.zookeeperConnect().isPresent()) {
+        connect = config.zookeeperConnect().get();
+      } else {
+        EmbeddedZooKeeper zk =
+            EmbeddedZooKeeper.start(
+                config.embeddedZookeeperDirectory(),
+                config.embeddedZookeeperAddress(),
+                config.embeddedZookeeperPort(),
+                SERVER_START);
+        resources.push(zk);
+        connect = zk.connectString();
+        log.info("embedded ZooKeeper at {}", connect);
+      }
+      CuratorFramework curator =
+          ZooKeeperClients.connect(
+              connect, Optional.of(credential), config.zookeeperConnectTimeout());
+      resources.push(curator::close);
+      TopologyStore store =
+          TopologyStore.open(curator, config.zookeeperRoot(), Optional.of(credential));
+      resources.push(store);
+      if (store.refresh().topology().host(identity.id()).isEmpty()) {
+        store.create(new Host(identity.id(), identity.name()));
+        log.info("registered host {} in the topology", identity.name());
+      }
+      resources.push(
+          store
+              .status()
+              .registerLiveness(
+                  new HostLiveness(
+                      identity.id(),
+                      identity.name(),
+                      ProcessHandle.current().pid(),
+                      Instant.now())));
+
+      OvsdbEndpoint ovsdbEndpoint;
+      if (config.ovsdbEndpoint().isPresent()) {
+        ovsdbEndpoint = config.ovsdbEndpoint().get();
+      } else {
+        EmbeddedOvsdbServer server =
+            EmbeddedOvsdbServer.startOrAdopt(
+                config.embeddedOvsdbDirectory(), IpsecSchema.schemaJson(), SERVER_START);
+        resources.push(server::stop);
+        ovsdbEndpoint = server.endpoint();
+      }
+      OvsdbClient ovsdb = Ovsdb.client(ovsdbEndpoint);
+      resources.push(ovsdb);
+      ovsdb.start().get(SERVER_START.toSeconds(), TimeUnit.SECONDS);
+      IpsecStatusPublisher publisher =
+          IpsecStatusPublisher.create(
+              ovsdb,
+              new IpsecStatusPublisher.Options(
+                  config.ovsdbDatabase(), config.ovsdbDefaultRefresh()));
+      resources.push(publisher);
+      publisher.start().get(SERVER_START.toSeconds(), TimeUnit.SECONDS);
+
+      TopologyFollower follower = new TopologyFollower(store);
+      resources.push(follower);
+      Optional<Datapath> datapath = Optional.empty();
+      if (config.datapathEnabled()) {
+        Datapath dp = Datapath.create(identity.id(), follower.topology(), NetworkState.create());
+        resources.push(dp);
+        dp.start();
+        follower.addListener(dp::update);
+        datapath = Optional.of(dp);
+      }
+      follower.start();
+
+      ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "nsvpn-agent", config.raw());
+      resources.push(
+          () -> {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          });
+
+      PluginContext context =
+          new Context(
+              identity.id(),
+              config,
+              store,
+              follower,
+              publisher,
+              system,
+              new StorePortBinder(store, identity.id()));
+      List<AgentPlugin> started = new ArrayList<>();
+      for (AgentPlugin plugin : plugins) {
+        plugin.start(context);
+        started.add(plugin);
+        resources.push(plugin);
+        log.info("plugin {} started", plugin.name());
+      }
+      log.info("agent running: host {} ({})", identity.name(), identity.id());
+      return new Agent(identity, resources, store, datapath, List.copyOf(started), system);
+    } catch (Exception e) {
+      closeAll(resources);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new AgentStartException("agent failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  public HostId host() {
+    return identity.id();
+  }
+
+  public TopologyStore topology() {
+    return store;
+  }
+
+  public Optional<Datapath> datapath() {
+    return datapath;
+  }
+
+  public List<AgentPlugin> plugins() {
+    return plugins;
+  }
+
+  public ActorSystem<Void> actorSystem() {
+    return actorSystem;
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    log.info("agent stopping");
+    closeAll(resources);
+    log.info("agent stopped");
+  }
+
+  private static void closeAll(Deque<AutoCloseable> resources) {
+    while (!resources.isEmpty()) {
+      AutoCloseable resource = resources.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("error while stopping {}: {}", resource, e.toString());
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** The agent could not start; everything it had acquired has been released. */
+  public static final class AgentStartException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AgentStartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private record Context(
+      HostId host,
+      AgentConfig agentConfig,
+      TopologyStore topology,
+      TopologyFollower follower,
+      IpsecStatusPublisher ovsdb,
+      ActorSystem<?> actorSystem,
+      PortBinder ports)
+      implements PluginContext {
+
+    @Override
+    public com.typesafe.config.Config config() {
+      return agentConfig.raw();
+    }
+
+    @Override
+    public void onTopology(Consumer<Topology> listener) {
+      follower.addListener(listener);
+    }
+
+    @Override
+    public Path runDirectory() {
+      return agentConfig.runDirectory();
+    }
+  }
+
+  /** Binds ports by writing their host binding into the topology store. */
+  private record StorePortBinder(TopologyStore store, HostId host) implements PortBinder {
+    @Override
+    public void bind(PortId port, String interfaceName) {
+      HostBinding binding = new HostBinding(host, interfaceName);
+      Port current =
+          store
+              .refresh()
+              .topology()
+              .port(port)
+              .orElseThrow(() -> new IllegalArgumentException("port " + port + " does not exist"));
+      if (current.binding().equals(Optional.of(binding))) {
+        return;
+      }
+      store.commit(
+          new org.nsvpn.chainrules.model.TopologyChange(
+              List.of(withBinding(current, Optional.of(binding))), List.of()));
+    }
+
+    @Override
+    public void unbind(PortId port) {
+      Optional<Port> current = store.refresh().topology().port(port);
+      if (current.isEmpty()
+          || current.get().binding().map(b -> !b.host().equals(host)).orElse(true)) {
+        return;
+      }
+      store.commit(
+          new org.nsvpn.chainrules.model.TopologyChange(
+              List.of(withBinding(current.get(), Optional.empty())), List.of()));
+    }
+
+    private static Port withBinding(Port port, Optional<HostBinding> binding) {
+      return port instanceof RouterPort rp
+          ? rp.withBinding(binding)
+          : ((BridgePort) port).withBinding(binding);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package org.nsvpn.agentplugin;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.nsvpn.chainrules.InvalidValueException;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.ovsdb.api.OvsdbEndpoint;
+
+/**
+ * The agent's settings, read from HOCON ({@code reference.conf} holds every default, documented).
+ * Every value is checked here, at start, with a message naming the setting.
+ *
+ * @param raw the whole configuration, for plugins and the actor system
+ */
+public record AgentConfig(
+    Optional<HostId> hostId,
+    Path hostIdFile,
+    Optional<String> hostName,
+    Path stateDirectory,
+    Path runDirectory,
+    Optional<String> zookeeperConnect,
+    String zookeeperRoot,
+    Duration zookeeperConnectTimeout,
+    Path secretsCredentialFile,
+    Path embeddedZookeeperDirectory,
+    String embeddedZookeeperAddress,
+    int embeddedZookeeperPort,
+    Optional<OvsdbEndpoint> ovsdbEndpoint,
+    String ovsdbDatabase,
+    Duration ovsdbDefaultRefresh,
+    Path embeddedOvsdbDirectory,
+    boolean datapathEnabled,
+    Config raw) {
+
+  private static final String PREFIX = "nsvpn.agent.";
+
+  /**
+   * Reads {@code file} (if given) over the defaults. Substitutions resolve after the merge, so that
+   * overriding {@code state-directory} moves every path derived from it.
+   */
+  public static AgentConfig load(Optional<Path> file) {
+    Config overrides = ConfigFactory.empty();
+    if (file.isPresent()) {
+      if (!Files.isReadable(file.get())) {
+        throw new InvalidValueException("config", file.get(), "is not a readable file");
+      }
+      overrides = ConfigFactory.parseFile(file.get().toFile());
+    }
+    return from(ConfigFactory.load(overrides));
+  }
+
+  /** Reads the settings from an already loaded configuration. */
+  public static AgentConfig from(Config config) {
+    try {
+      Config c = config.getConfig("nsvpn.agent");
+      return new AgentConfig(
+          blank(c.getString("host-id")).map(HostId::parse),
+          path(c, "host-id-file"),
+          blank(c.getString("host-name")),
+          path(c, "state-directory"),
+          path(c, "run-directory"),
+          blank(c.getString("zookeeper.connect")),
+          c.getString("zookeeper.root"),
+          c.getDuration("zookeeper.connect-timeout"),
+          path(c, "zookeeper.secrets-credential-file"),
+          path(c, "zookeeper.embedded.data-directory"),
+          c.getString("zookeeper.embedded.address"),
+          c.getInt("zookeeper.embedded.port"),
+          blank(c.getString("ovsdb.endpoint")).map(AgentConfig::endpoint),
+          c.getString("ovsdb.database"),
+          c.getDuration("ovsdb.default-refresh"),
+          path(c, "ovsdb.embedded.directory"),
+          c.getBoolean("datapath.enabled"),
+          config);
+    } catch (ConfigException e) {
+      throw new InvalidValueException(
+          "config", e.origin() == null ? "?" : e.origin().description(), e.getMessage());
+    }
+  }
+
+  public AgentConfig {
+    if (embeddedZookeeperPort < 0 || embeddedZookeeperPort > 65535) {
+      throw new InvalidValueException(
+          PREFIX + "zookeeper.embedded.port", embeddedZookeeperPort, "must be 0..65535");
+    }
+    if (!zookeeperRoot.startsWith("/") || zookeeperRoot.length() < 2) {
+      throw new InvalidValueException(
+          PREFIX + "zookeeper.root", zookeeperRoot, "must be an absolute ZooKeeper path");
+    }
+    if (ovsdbDefaultRefresh.isNegative() || ovsdbDefaultRefresh.isZero()) {
+      throw new InvalidValueException(
+          PREFIX + "ovsdb.default-refresh", ovsdbDefaultRefresh, "must be positive");
+    }
+  }
+
+  private static OvsdbEndpoint endpoint(String text) {
+    try {
+      return OvsdbEndpoint.parse(text);
+    } catch (RuntimeException e) {
+      throw new InvalidValueException(
+          PREFIX + "ovsdb.endpoint", text, "expected unix:PATH or tcp:HOST:PORT");
+    }
+  }
+
+  private static Path path(Config c, String key) {
+    String text = c.getString(key);
+    if (text.isBlank() || !text.startsWith("/")) {
+      throw new InvalidValueException(PREFIX + key, text, "must be an absolute path");
+    }
+    return Path.of(text);
+  }
+
+  private static Optional<String> blank(String text) {
+    return text == null || text.isBlank() ? Optional.empty() : Optional.of(text.trim());
+  }
+}

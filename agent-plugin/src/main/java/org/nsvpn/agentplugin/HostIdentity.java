@@ -1,0 +1,55 @@
+package org.nsvpn.agentplugin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.nsvpn.chainrules.id.HostId;
+
+/**
+ * Who this host is: its id in the topology (configured, or kept in a file created on first start so
+ * it survives restarts) and the name of its Host object.
+ */
+record HostIdentity(HostId id, String name) {
+
+  static HostIdentity of(AgentConfig config) {
+    HostId id = config.hostId().orElseGet(() -> fromFile(config.hostIdFile()));
+    String name = config.hostName().orElseGet(HostIdentity::machineName);
+    return new HostIdentity(id, objectName(name));
+  }
+
+  private static HostId fromFile(Path file) {
+    try {
+      if (Files.exists(file)) {
+        return HostId.parse(Files.readString(file, StandardCharsets.US_ASCII).trim());
+      }
+      Files.createDirectories(file.getParent());
+      HostId id = HostId.random();
+      Files.writeString(file, id + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create the host id file " + file, e);
+    }
+  }
+
+  private static String machineName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "host";
+    }
+  }
+
+  /** A valid object name derived from a host name: other characters become '-', at most 63. */
+  static String objectName(String hostName) {
+    String cleaned = hostName.replaceAll("[^A-Za-z0-9_.-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
+    if (cleaned.isEmpty()) {
+      cleaned = "host";
+    }
+    return cleaned.length() > 63 ? cleaned.substring(0, 63) : cleaned;
+  }
+}
