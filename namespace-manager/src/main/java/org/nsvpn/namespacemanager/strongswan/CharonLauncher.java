@@ -70,10 +70,21 @@ final class CharonLauncher {
     thread.setDaemon(true);
     thread.start();
     long pid = join(started, charon);
-    ProcessHandle handle =
-        ProcessHandle.of(pid)
-            .orElseThrow(() -> new CharonException(charon + " (pid " + pid + ") vanished at once"));
     EXIT_STATUS.put(pid, new CompletableFuture<>());
+    Optional<ProcessHandle> found = ProcessHandle.of(pid);
+    if (found.isEmpty()) {
+      // Ended before it could be watched (the JDK does not hand out handles on zombies).
+      throw new CharonException(
+          charon
+              + " (pid "
+              + pid
+              + ") in namespace "
+              + namespace
+              + " exited"
+              + exitStatus(pid).map(status -> " with " + status).orElse("")
+              + " before it could answer on VICI");
+    }
+    ProcessHandle handle = found.get();
     handle.onExit().thenRunAsync(() -> reap(pid), REAPER);
     return handle;
   }

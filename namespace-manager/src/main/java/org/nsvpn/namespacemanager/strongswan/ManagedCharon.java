@@ -167,13 +167,31 @@ final class ManagedCharon implements CharonInstance {
           "register " + event);
     }
     directory.restrictSockets();
+    // Losing VICI is the quick sign of a crash; the exit itself is what confirms it (the socket
+    // closes while the process is still being torn down). For a process that is not our child the
+    // JDK notices an exit only by polling, so do not wait long for it.
     vici.addStateListener(
         s -> {
           if (s == ViciClient.State.DISCONNECTED && !process.isAlive()) {
-            processEnded();
+            process
+                .onExit()
+                .thenApply(p -> (Object) p)
+                .completeOnTimeout(process, 500, TimeUnit.MILLISECONDS)
+                .thenRunAsync(this::processEnded, executor);
           }
         });
     process.onExit().thenRunAsync(this::processEnded, executor);
+    if (adopted) {
+      ViciSection conns =
+          await(vici.request("get-conns", ViciSection.empty()), deadline, "list its connections");
+      CompletableFuture<Void> found = new CompletableFuture<>();
+      executor.execute(
+          () -> {
+            ourConnections(conns).forEach(tracker::found);
+            found.complete(null);
+          });
+      await(found, deadline, "track its connections");
+    }
     await(refresh(), deadline, "list its SAs");
     long interval = context.config().refreshInterval().toNanos();
     periodicRefresh =
@@ -402,6 +420,12 @@ final class ManagedCharon implements CharonInstance {
       boolean sendKey = before == null || !before.keyDigest().equals(keyDigest);
       boolean sendConfig = before == null || !before.configDigest().equals(configDigest);
       String name = ConnectionMapping.charonName(id);
+      // Track before sending: charon may report a failure of the attempt before the reply.
+      tracker.configured(spec, false);
+      peerAddresses.put(id, spec.connection().peerAddress().toString());
+      if (sendKey || sendConfig) {
+        tracker.clearError(id);
+      }
       CompletableFuture<Void> step = CompletableFuture.completedFuture(null);
       if (sendKey) {
         ViciSection shared = ConnectionMapping.loadShared(spec, psk);
@@ -452,11 +476,6 @@ final class ManagedCharon implements CharonInstance {
                     continue;
                   }
                   tracker.configured(spec, true);
-                } else if (!failed.containsKey(id)) {
-                  tracker.configured(spec, false);
-                  if (loadedNow.contains(id) || keysReloaded.contains(id)) {
-                    tracker.clearError(id);
-                  }
                 }
               }
               for (IpsecSiteConnectionId id : unloaded) {
@@ -623,7 +642,8 @@ final class ManagedCharon implements CharonInstance {
   }
 
   private void eventReceived(String event, ViciSection message) {
-    if (message.flag("up")) {
+    // A child SA coming up ends a failure; an IKE SA alone does not (its first child may fail).
+    if (event.equals("child-updown") && message.flag("up")) {
       for (String name : message.sections().keySet()) {
         ConnectionMapping.connectionId(name).ifPresent(tracker::clearError);
       }
