@@ -157,6 +157,19 @@ public record StrongSwanConfig(
         logLevel);
   }
 
+  public StrongSwanConfig withStopTimeout(Duration timeout) {
+    return new StrongSwanConfig(
+        stateRoot,
+        charonBinary,
+        workerThreads,
+        startTimeout,
+        timeout,
+        refreshInterval,
+        requestTimeout,
+        backend,
+        logLevel);
+  }
+
   private static void positive(String field, Duration value) {
     if (value == null || value.isNegative() || value.isZero()) {
       throw new InvalidValueException(field, String.valueOf(value), "must be positive");

@@ -163,6 +163,27 @@ class CharonLauncherIT {
   }
 
   @Test
+  void aCharonThatIgnoresSigtermIsKilledAfterTheStopTimeout() {
+    String namespace = namespace();
+    StrongSwan service =
+        CharonFixture.service(
+            StrongSwanConfig.defaults()
+                .withStateRoot(CharonFixture.stateRoot())
+                .withStopTimeout(Duration.ofMillis(300)));
+    CharonInstance charon = await(service.startOrAdopt(namespace));
+    long pid = charon.pid();
+    // A stopped process keeps SIGTERM pending; only SIGKILL ends it.
+    assertThat(Ip.exec("kill", "-STOP", Long.toString(pid)).ok()).isTrue();
+
+    await(charon.stop());
+
+    assertThat(charon.state()).isEqualTo(InstanceState.STOPPED);
+    assertThat(CharonLauncher.exitStatus(pid)).contains("signal 9");
+    assertThat(ProcessHandle.of(pid)).isEmpty();
+    assertThat(charon.directory().resolve("charon.pid")).as("removed for charon").doesNotExist();
+  }
+
+  @Test
   void refusesBadNamesAndMissingNamespacesBeforeTouchingAnything() throws Exception {
     StrongSwan service = CharonFixture.service();
     assertThatThrownBy(() -> service.startOrAdopt("../etc"))

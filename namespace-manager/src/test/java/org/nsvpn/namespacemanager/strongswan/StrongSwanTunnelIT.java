@@ -307,13 +307,60 @@ class StrongSwanTunnelIT {
   }
 
   @Test
-  void aWrongPskIsReportedAsAnAuthenticationFailure() {
+  void aWrongPskIsReportedAndFixingTheKeyAloneBringsTheTunnelUp() {
     IpsecSiteConnection site = connection(3);
     await(charon.apply(specs(site), STORE));
     ConnectionStatus failed = awaitState(site, ConnectionState.ERROR);
     assertThat(failed.error().orElseThrow().kind()).isEqualTo(FailureKind.AUTHENTICATION_FAILED);
     assertThat(failed.reason().orElseThrow()).contains("authentication failed");
     assertThat(recorder.states(site)).contains(ConnectionState.ERROR);
+
+    PresharedKeys fixed =
+        ref ->
+            (ref.name().equals("psk-3") ? "the-peer-has-this-one-41f0" : KEYS.get(ref.name()))
+                .getBytes(StandardCharsets.UTF_8);
+    ApplyResult result = await(charon.apply(specs(site), fixed));
+    assertThat(result.keysReloaded()).containsExactly(site.id());
+    assertThat(result.loaded()).as("the configuration did not change").isEmpty();
+    assertThat(result.unchanged()).containsExactly(site.id());
+    assertThat(result.initiated())
+        .as("no SA after the failure: initiated again")
+        .containsExactly(site.id());
+    ConnectionStatus up = awaitState(site, ConnectionState.UP);
+    assertThat(up.error()).isEmpty();
+  }
+
+  @Test
+  void removedAndAdministrativelyDownConnectionsAreUnloaded() {
+    IpsecSiteConnection first = connection(1);
+    IpsecSiteConnection second = connection(2);
+    await(charon.apply(specs(first, second), STORE));
+    String secondSpi = awaitState(second, ConnectionState.UP).childSas().get(0).spiIn();
+    awaitState(first, ConnectionState.UP);
+
+    IpsecSiteConnection firstDown = first.toBuilder().adminStateUp(false).build();
+    ApplyResult result = await(charon.apply(specs(firstDown), STORE));
+    assertThat(result.unloaded()).containsExactlyInAnyOrder(first.id(), second.id());
+
+    ConnectionStatus down = awaitState(first, ConnectionState.DOWN);
+    assertThat(down.reason()).contains("admin-state-up is false");
+    assertThat(down.ikeSa()).isEmpty();
+    assertThat(charon.status()).doesNotContainKey(second.id());
+    assertThat(recorder.statuses)
+        .anyMatch(
+            s ->
+                s.connection().equals(second.id())
+                    && s.reason().equals(Optional.of("removed from charon")));
+    assertThat(
+            await(
+                    charon
+                        .vici()
+                        .request("get-conns", org.nsvpn.namespacemanager.vici.ViciSection.empty()))
+                .texts("conns"))
+        .isEmpty();
+    Awaitility.await("the peer saw the SAs deleted")
+        .atMost(WAIT)
+        .until(() -> !peer.listSas().contains(secondSpi));
   }
 
   @Test
