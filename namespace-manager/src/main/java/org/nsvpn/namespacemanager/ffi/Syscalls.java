@@ -19,8 +19,9 @@ import jnr.ffi.Runtime;
  * SystemCallException}. {@code EINTR} is retried where the call is safe to repeat.
  *
  * <p>Thread affinity matters for {@link #setns} and {@link #unshare}: they change the namespace of
- * the calling thread only. Only the {@code netns} package's namespace workers call them, and those
- * always move back (or end); no application thread is ever moved.
+ * the calling thread only. Only the {@code netns} package's namespace workers call them (and always
+ * move back, or end) and the strongSwan launcher's dedicated thread (which ends after spawning
+ * charon); no application thread is ever moved.
  */
 public final class Syscalls {
   public static final int AF_NETLINK = 16;

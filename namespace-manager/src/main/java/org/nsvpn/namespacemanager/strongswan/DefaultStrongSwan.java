@@ -157,7 +157,17 @@ final class DefaultStrongSwan implements StrongSwan {
           namespace,
           e.getMessage());
       handle.destroyForcibly();
-      handle.onExit().orTimeout(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS).join();
+      try {
+        handle.onExit().get(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception notGone) {
+        throw new CharonException(
+            "charon (pid "
+                + pid
+                + ") in namespace "
+                + namespace
+                + " does not answer and does not die",
+            notGone);
+      }
       return null;
     }
   }
