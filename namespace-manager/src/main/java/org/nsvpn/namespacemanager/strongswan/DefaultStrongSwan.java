@@ -10,12 +10,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
 import org.nsvpn.namespacemanager.netns.NoSuchNamespaceException;
@@ -157,16 +159,13 @@ final class DefaultStrongSwan implements StrongSwan {
           namespace,
           e.getMessage());
       handle.destroyForcibly();
-      try {
-        handle.onExit().get(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (Exception notGone) {
+      if (!awaitExit(handle)) {
         throw new CharonException(
             "charon (pid "
                 + pid
                 + ") in namespace "
                 + namespace
-                + " does not answer and does not die",
-            notGone);
+                + " does not answer and does not die");
       }
       return null;
     }
@@ -185,13 +184,24 @@ final class DefaultStrongSwan implements StrongSwan {
           namespace, directory, process, false, backend, context(), () -> open.remove(namespace));
     } catch (RuntimeException e) {
       process.destroyForcibly();
-      try {
-        process.onExit().get(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      } catch (Exception waitFailure) {
-        e.addSuppressed(waitFailure);
+      if (!awaitExit(process)) {
+        e.addSuppressed(new CharonException("charon (pid " + process.pid() + ") did not die"));
       }
       directory.removeRuntimeFiles();
       throw e;
+    }
+  }
+
+  /** Waits up to the stop timeout for {@code process} to end; keeps an interrupt for the caller. */
+  private boolean awaitExit(ProcessHandle process) {
+    try {
+      process.onExit().get(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    } catch (ExecutionException | TimeoutException e) {
+      return !process.isAlive();
     }
   }
 
