@@ -33,10 +33,12 @@ public interface StrongSwan extends AutoCloseable {
    * Starts charon in the named network namespace, or adopts the one running there, and completes
    * when it answers on VICI (within the configured start timeout).
    *
-   * <p>Fails with {@link org.nsvpn.chainrules.InvalidValueException} for a bad name, {@link
-   * org.nsvpn.namespacemanager.netns.NoSuchNamespaceException} when the namespace does not exist,
-   * {@link IllegalStateException} when a handle for it is open, and {@link CharonException} when
-   * charon cannot be started or a foreign charon runs there.
+   * <p>The future fails with {@link org.nsvpn.namespacemanager.netns.NoSuchNamespaceException} when
+   * the namespace does not exist, {@link IllegalStateException} when a handle for it is open, and
+   * {@link CharonException} when charon cannot be started or a foreign charon runs there.
+   *
+   * @throws org.nsvpn.chainrules.InvalidValueException at once for a name that is not a valid
+   *     namespace name
    */
   CompletableFuture<CharonInstance> startOrAdopt(String namespace);
 
