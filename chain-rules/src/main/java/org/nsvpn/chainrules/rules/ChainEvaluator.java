@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.nsvpn.chainrules.id.ChainId;
 
@@ -29,6 +30,8 @@ public final class ChainEvaluator {
   public static final int MAX_JUMP_DEPTH = 32;
 
   private static final ChainEvaluator EMPTY = new ChainEvaluator(List.of());
+
+  private static final Predicate<RedirectAction> ALWAYS_AVAILABLE = action -> true;
 
   private final Map<ChainId, Compiled> compiled;
 
@@ -72,11 +75,27 @@ public final class ChainEvaluator {
    * @throws IllegalArgumentException if the chain is not one of those this evaluator was built from
    */
   public Verdict evaluate(ChainId chainId, PacketFields packet) {
+    return evaluate(chainId, packet, ALWAYS_AVAILABLE);
+  }
+
+  /**
+   * Runs {@code packet} through chain {@code chainId}, honouring fail-open redirects: a matching
+   * l2-transform rule whose {@linkplain RedirectAction#failOpen() fail-open} action targets a port
+   * that {@code available} rejects is passed over as if it had not matched, and evaluation goes on
+   * with the next rule. Fail-closed redirects are returned whatever {@code available} says; the
+   * caller drops the frame when their target is unavailable.
+   *
+   * @param available tells whether a redirect's target can take the frame now (the simulator knows
+   *     port state; this package does not). Called only for matching fail-open redirects.
+   * @throws IllegalArgumentException if the chain is not one of those this evaluator was built from
+   */
+  public Verdict evaluate(
+      ChainId chainId, PacketFields packet, Predicate<RedirectAction> available) {
     Compiled chain = compiled.get(chainId);
     if (chain == null) {
       throw new IllegalArgumentException("unknown chain " + chainId);
     }
-    Verdict verdict = run(chain, packet);
+    Verdict verdict = run(chain, packet, available);
     return verdict == null ? Verdict.CONTINUE : verdict;
   }
 
@@ -88,9 +107,13 @@ public final class ChainEvaluator {
   }
 
   /** Returns a terminal verdict, or null for "no verdict here" (end of chain, return). */
-  private static Verdict run(Compiled chain, PacketFields packet) {
+  private static Verdict run(
+      Compiled chain, PacketFields packet, Predicate<RedirectAction> available) {
     for (Step step : chain.steps) {
       if (!step.condition.matches(packet)) {
+        continue;
+      }
+      if (step.failOpen != null && !available.test(step.failOpen)) {
         continue;
       }
       if (step.verdict != null) {
@@ -100,7 +123,7 @@ public final class ChainEvaluator {
         return null;
       }
       if (step.jumpTarget != null) {
-        Verdict inner = run(step.jumpTarget, packet);
+        Verdict inner = run(step.jumpTarget, packet, available);
         if (inner != null) {
           return inner;
         }
@@ -183,18 +206,24 @@ public final class ChainEvaluator {
     }
   }
 
-  /** One rule, pre-resolved: exactly one of verdict, isReturn, jumpTarget applies (or none). */
+  /**
+   * One rule, pre-resolved: exactly one of verdict, isReturn, jumpTarget applies (or none).
+   * failOpen is the redirect of a fail-open l2-transform rule, else null.
+   */
   private static final class Step {
     final Condition condition;
     final Verdict verdict;
     final boolean isReturn;
     final Compiled jumpTarget;
+    final RedirectAction failOpen;
 
     private Step(Condition condition, Verdict verdict, boolean isReturn, Compiled jumpTarget) {
       this.condition = condition;
       this.verdict = verdict;
       this.isReturn = isReturn;
       this.jumpTarget = jumpTarget;
+      this.failOpen =
+          verdict instanceof Verdict.Redirect r && r.action().failOpen() ? r.action() : null;
     }
 
     static Step of(Rule rule, Map<ChainId, Compiled> chains) {

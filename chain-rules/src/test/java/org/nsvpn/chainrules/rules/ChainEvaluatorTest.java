@@ -230,4 +230,35 @@ class ChainEvaluatorTest {
             "type l2-transform dst 201.201.201.1/32 proto 50 action redirect target-port "
                 + target);
   }
+
+  @Test
+  void unavailableFailOpenRedirectIsPassedOverButFailClosedIsReturned() {
+    PortId down = PortId.random();
+    L2TransformRule failOpen =
+        new L2TransformRule(RuleId.random(), UDP, new RedirectAction(down, false, true));
+    L2TransformRule failClosed = new L2TransformRule(RuleId.random(), UDP, RedirectAction.to(down));
+    LiteralRule accept = literal(Condition.ANY, LiteralAction.ACCEPT);
+    Chain open = chain("open", failOpen, accept);
+    Chain closed = chain("closed", failClosed, accept);
+    Chain jumping = chain("jumping", new JumpRule(RuleId.random(), Condition.ANY, open.id()));
+    ChainEvaluator e = ChainEvaluator.of(List.of(open, closed, jumping));
+    List<RedirectAction> asked = new ArrayList<>();
+    java.util.function.Predicate<RedirectAction> nothingAvailable =
+        action -> {
+          asked.add(action);
+          return false;
+        };
+
+    assertThat(e.evaluate(open.id(), PACKET, nothingAvailable))
+        .isEqualTo(new Verdict.Accept(accept.id()));
+    assertThat(e.evaluate(jumping.id(), PACKET, nothingAvailable))
+        .isEqualTo(new Verdict.Accept(accept.id()));
+    assertThat(e.evaluate(closed.id(), PACKET, nothingAvailable))
+        .isEqualTo(new Verdict.Redirect(failClosed.id(), failClosed.redirect()));
+    assertThat(asked).containsExactly(failOpen.redirect(), failOpen.redirect());
+    assertThat(e.evaluate(open.id(), PACKET, action -> true))
+        .isEqualTo(new Verdict.Redirect(failOpen.id(), failOpen.redirect()));
+    assertThat(e.evaluate(open.id(), PACKET))
+        .isEqualTo(new Verdict.Redirect(failOpen.id(), failOpen.redirect()));
+  }
 }

@@ -1,0 +1,159 @@
+package org.nsvpn.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jline.reader.Candidate;
+import org.jline.reader.Completer;
+import org.jline.reader.LineReader;
+import org.jline.reader.ParsedLine;
+import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.topology.ObjectKind;
+import org.nsvpn.topology.StoreSnapshot;
+import org.nsvpn.topology.Versioned;
+
+/**
+ * Tab completion: object types first, then aliases of the type, verbs and nested types, then the
+ * field names of the object being added or set, and aliases for fields that name objects.
+ */
+final class CliCompleter implements Completer {
+  private static final Map<String, List<String>> CHILDREN =
+      Map.of(
+          "router", List.of("port", "route"),
+          "bridge", List.of("port"),
+          "chain", List.of("rule"),
+          "host", List.of("binding"),
+          "vpn-service", List.of("ipsec-site-connection"));
+  private static final Map<String, List<String>> FIELDS =
+      Map.of(
+          "router", Interpreter.Command.ROUTER_FIELDS,
+          "bridge", Interpreter.Command.BRIDGE_FIELDS,
+          "port", Interpreter.Command.ROUTER_PORT_FIELDS,
+          "route", Interpreter.Command.ROUTE_FIELDS,
+          "chain", List.of("name"),
+          "rule", RuleParser.FIELDS,
+          "host", List.of("name", "id"),
+          "binding", List.of("interface", "port"),
+          "vpn-service", Interpreter.Command.SERVICE_FIELDS,
+          "ipsec-site-connection", ConnectionParser.FIELDS);
+  private static final Map<String, ObjectKind<?, ?>> REFERENCE_FIELDS =
+      Map.ofEntries(
+          Map.entry("infilter", ObjectKind.CHAIN),
+          Map.entry("outfilter", ObjectKind.CHAIN),
+          Map.entry("local-redirect-chain", ObjectKind.CHAIN),
+          Map.entry("jump-to", ObjectKind.CHAIN),
+          Map.entry("router", ObjectKind.ROUTER),
+          Map.entry("peer", ObjectKind.PORT),
+          Map.entry("port", ObjectKind.PORT),
+          Map.entry("target-port", ObjectKind.PORT),
+          Map.entry("in-ports", ObjectKind.PORT),
+          Map.entry("out-ports", ObjectKind.PORT));
+  private static final Map<String, List<String>> VALUES =
+      Map.of(
+          "state", List.of("up", "down"),
+          "action", List.of("redirect", "accept", "drop", "reject", "return", "continue"),
+          "psk", List.of("prompt", "stdin", "file:"),
+          "proto", List.of("tcp", "udp", "icmp", "esp", "ah", "gre", "sctp"));
+
+  private final Supplier<StoreSnapshot> snapshot;
+
+  CliCompleter(Supplier<StoreSnapshot> snapshot) {
+    this.snapshot = snapshot;
+  }
+
+  @Override
+  public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+    List<String> before = line.words().subList(0, line.wordIndex());
+    for (String s : suggestions(before)) {
+      candidates.add(new Candidate(s, s, null, null, null, null, !s.endsWith(":")));
+    }
+  }
+
+  /** What may follow {@code words}. Package-private for tests. */
+  List<String> suggestions(List<String> words) {
+    if (words.isEmpty()) {
+      List<String> out = new ArrayList<>(Interpreter.TYPES);
+      out.add("help");
+      return out;
+    }
+    StoreSnapshot s = snapshot.get();
+    String type = words.get(0);
+    String current = type;
+    int i = 1;
+    boolean expectRef = true;
+    String verb = null;
+    while (i < words.size()) {
+      String w = words.get(i);
+      if (verb != null) {
+        break;
+      }
+      if (Interpreter.VERBS.contains(w)) {
+        verb = w;
+      } else if (!expectRef && CHILDREN.getOrDefault(current, List.of()).contains(w)) {
+        current = w;
+        expectRef = true;
+      } else if (expectRef) {
+        expectRef = false;
+      } else {
+        return List.of();
+      }
+      i++;
+    }
+    if (verb == null) {
+      List<String> out = new ArrayList<>();
+      if (expectRef) {
+        out.addAll(aliases(s, current));
+        out.add("list");
+        out.add("add");
+      } else {
+        out.addAll(List.of("show", "set", "clear", "delete", "add"));
+        out.addAll(CHILDREN.getOrDefault(current, List.of()));
+      }
+      return out;
+    }
+    if (verb.equals("show") && current.equals("vpn-service") && i == words.size()) {
+      return List.of("status");
+    }
+    if (!(verb.equals("add") || verb.equals("create") || verb.equals("set"))) {
+      return List.of();
+    }
+    List<String> rest = words.subList(i, words.size());
+    if (verb.equals("add")
+        && !rest.isEmpty()
+        && CHILDREN.getOrDefault(current, List.of()).contains(rest.get(0))) {
+      current = rest.get(0);
+      rest = rest.subList(1, rest.size());
+    } else if (verb.equals("add") && rest.isEmpty() && !expectRef) {
+      return CHILDREN.getOrDefault(current, List.of());
+    }
+    if (rest.size() % 2 == 1) {
+      String field = rest.get(rest.size() - 1).replace("!", "");
+      if (REFERENCE_FIELDS.containsKey(field)
+          && !(current.equals("route") && field.equals("type"))) {
+        return aliases(s, REFERENCE_FIELDS.get(field).name());
+      }
+      if (field.equals("type")) {
+        return current.equals("route")
+            ? List.of("normal", "blackhole", "reject", "local")
+            : List.of("accept", "drop", "reject", "return", "continue", "jump", "l2-transform");
+      }
+      return VALUES.getOrDefault(field, List.of());
+    }
+    return FIELDS.getOrDefault(current, List.of());
+  }
+
+  private static List<String> aliases(StoreSnapshot s, String type) {
+    Optional<ObjectKind<?, ?>> kind = ObjectKind.byName(type);
+    if (kind.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (Versioned<?> v : s.list(kind.get())) {
+      EntityId id = v.value().id();
+      out.add(s.label(id));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,118 @@
+package org.nsvpn.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Reads a PSK as {@code psk prompt}, {@code psk stdin} or {@code psk file:PATH} asks. Any other
+ * value is refused without being echoed, since it is most likely the key itself.
+ */
+final class Psk {
+  static final int MAX_BYTES = 1024;
+  private static final String HOW =
+      "use 'psk prompt' (asks without echo), 'psk stdin' or 'psk file:PATH'";
+
+  private Psk() {}
+
+  static byte[] read(String source, SecretSource secrets) {
+    byte[] value;
+    if (source.equals("prompt")) {
+      char[] first =
+          secrets
+              .prompt("PSK: ")
+              .orElseThrow(() -> new CliException("psk: no terminal to prompt on; " + HOW));
+      char[] second = secrets.prompt("PSK again: ").orElse(new char[0]);
+      try {
+        if (!Arrays.equals(first, second)) {
+          throw new CliException("psk: the two entries differ");
+        }
+        value = utf8(first);
+      } finally {
+        Arrays.fill(first, '\0');
+        Arrays.fill(second, '\0');
+      }
+    } else if (source.equals("stdin")) {
+      InputStream in =
+          secrets
+              .stdin()
+              .orElseThrow(
+                  () -> new CliException("psk: standard input carries the commands; " + HOW));
+      try {
+        value = stripNewline(in.readNBytes(MAX_BYTES + 2));
+      } catch (IOException e) {
+        throw new CliException("psk: cannot read standard input: " + e.getMessage());
+      }
+    } else if (source.startsWith("file:") && source.length() > 5) {
+      value = fromFile(Path.of(source.substring(5)));
+    } else {
+      throw new CliException(
+          "psk: a PSK is never taken from the command line (it would stay in history and process"
+              + " listings); "
+              + HOW);
+    }
+    if (value.length == 0) {
+      throw new CliException("psk: is empty");
+    }
+    if (value.length > MAX_BYTES) {
+      Arrays.fill(value, (byte) 0);
+      throw new CliException("psk: longer than " + MAX_BYTES + " bytes");
+    }
+    for (byte b : value) {
+      if (b == 0 || b == '\n' || b == '\r') {
+        Arrays.fill(value, (byte) 0);
+        throw new CliException("psk: must not contain NUL or line breaks");
+      }
+    }
+    return value;
+  }
+
+  private static byte[] fromFile(Path file) {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+      if (perms.contains(PosixFilePermission.GROUP_READ)
+          || perms.contains(PosixFilePermission.OTHERS_READ)) {
+        throw new CliException(
+            "psk: file " + Text.quote(file.toString()) + " is readable by others; chmod 600 it");
+      }
+      if (Files.size(file) > MAX_BYTES + 2) {
+        throw new CliException(
+            "psk: file " + Text.quote(file.toString()) + " is longer than " + MAX_BYTES + " bytes");
+      }
+      return stripNewline(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new CliException(
+          "psk: cannot read file "
+              + Text.quote(file.toString())
+              + ": "
+              + e.getClass().getSimpleName());
+    }
+  }
+
+  private static byte[] stripNewline(byte[] bytes) {
+    int end = bytes.length;
+    while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
+      end--;
+    }
+    byte[] out = Arrays.copyOf(bytes, end);
+    Arrays.fill(bytes, (byte) 0);
+    return out;
+  }
+
+  private static byte[] utf8(char[] chars) {
+    ByteBuffer buffer = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+    byte[] out = new byte[buffer.remaining()];
+    buffer.get(out);
+    if (buffer.hasArray()) {
+      Arrays.fill(buffer.array(), (byte) 0);
+    }
+    return out;
+  }
+}

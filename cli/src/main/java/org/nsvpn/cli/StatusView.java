@@ -1,0 +1,218 @@
+package org.nsvpn.cli;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.VpnService;
+import org.nsvpn.topology.ObjectKind;
+import org.nsvpn.topology.StatusStore;
+import org.nsvpn.topology.StoreSnapshot;
+import org.nsvpn.topology.status.ChildSaStatus;
+import org.nsvpn.topology.status.ConnectionStatus;
+import org.nsvpn.topology.status.IkeSaStatus;
+import org.nsvpn.topology.status.SaCounters;
+import org.nsvpn.topology.status.VpnServiceStatus;
+
+/**
+ * {@code vpn-service X show status}: a troubleshooting view in the spirit of {@code ovs-appctl
+ * tunnels/show}. Per connection: the configured parameters (PSK masked), the state and its reason,
+ * and each IKE SA with its child SAs, SPIs, proposals and counters, as the agent last reported
+ * them. A record whose reporting host is not alive is marked stale.
+ */
+final class StatusView {
+  private final StoreSnapshot snapshot;
+  private final StatusStore status;
+  private final Printer printer;
+
+  StatusView(StoreSnapshot snapshot, StatusStore status, Printer printer) {
+    this.snapshot = snapshot;
+    this.status = status;
+    this.printer = printer;
+  }
+
+  List<String> render(VpnService service) {
+    List<String> out = new ArrayList<>();
+    out.add(printer.vpnService(service));
+    Optional<VpnServiceStatus> s = status.serviceStatus(service.id());
+    if (s.isEmpty()) {
+      out.add("  status unknown: no agent has reported on this service");
+    } else {
+      VpnServiceStatus st = s.get();
+      StringBuilder line =
+          new StringBuilder("  status ")
+              .append(st.state().text())
+              .append(" on host ")
+              .append(printer.ref(st.host()));
+      line.append(
+          status.isAlive(st.host()) ? " (alive)" : " (host not alive: status may be stale)");
+      st.reason().ifPresent(r -> line.append(" reason: ").append(r));
+      out.add(line.toString());
+      List<String> details = new ArrayList<>();
+      st.namespace().ifPresent(n -> details.add("namespace " + n));
+      st.charonPid().ifPresent(p -> details.add("charon-pid " + p));
+      details.add("updated " + st.updatedAt());
+      out.add("  " + String.join(" ", details));
+    }
+    for (var v : snapshot.list(ObjectKind.CONNECTION, service.id())) {
+      connection(out, v.value());
+    }
+    return out;
+  }
+
+  private void connection(List<String> out, IpsecSiteConnection c) {
+    Optional<ConnectionStatus> st = status.connectionStatus(c.id());
+    String state =
+        st.map(s -> s.state().text() + s.reason().map(r -> " (" + r + ")").orElse(""))
+            .orElse("unknown");
+    out.add(
+        "ipsec-site-connection " + printer.ref(c.id()) + " name " + c.name() + " status " + state);
+    out.add(
+        "  peer "
+            + c.peerAddress()
+            + " peer-id "
+            + c.peerId()
+            + " local-id "
+            + c.localId().orElse("(external-ip)")
+            + " local-cidrs "
+            + Printer.join(c.localCidrs())
+            + " peer-cidrs "
+            + Printer.join(c.peerCidrs())
+            + " psk ****");
+    out.add(
+        "  ike "
+            + c.ikePolicy().version().text()
+            + " "
+            + c.ikePolicy().encryption().text()
+            + "/"
+            + c.ikePolicy().integrity().text()
+            + "/"
+            + c.ikePolicy().dhGroup().text()
+            + " lifetime "
+            + c.ikePolicy().lifetime().getSeconds()
+            + "s phase1-mode "
+            + c.ikePolicy().phase1Mode().text()
+            + " reauth "
+            + c.ikePolicy().reauthenticate()
+            + "; ipsec "
+            + c.ipsecPolicy().transform().text()
+            + " "
+            + c.ipsecPolicy().mode().text()
+            + " "
+            + c.ipsecPolicy().encryption().text()
+            + "/"
+            + c.ipsecPolicy().integrity().text()
+            + " pfs "
+            + c.ipsecPolicy().pfs().map(g -> g.text()).orElse("none")
+            + " lifetime "
+            + c.ipsecPolicy().lifetime().getSeconds()
+            + "s");
+    out.add(
+        "  dpd "
+            + c.dpd().action().text()
+            + " interval "
+            + c.dpd().interval().getSeconds()
+            + "s timeout "
+            + c.dpd().timeout().getSeconds()
+            + "s initiator "
+            + c.initiator().text()
+            + " mtu "
+            + c.mtu()
+            + " force-udp-encapsulation "
+            + c.forceUdpEncapsulation()
+            + " state "
+            + (c.adminStateUp() ? "up" : "down"));
+    if (st.isEmpty()) {
+      out.add("  no status reported yet");
+      return;
+    }
+    ConnectionStatus s = st.get();
+    out.add(
+        "  reported by host "
+            + printer.ref(s.host())
+            + (status.isAlive(s.host()) ? "" : " (not alive: stale)")
+            + " at "
+            + s.updatedAt());
+    if (s.ikeSas().isEmpty()) {
+      out.add("  no security associations");
+    }
+    for (IkeSaStatus ike : s.ikeSas()) {
+      out.add(
+          "  ike-sa #"
+              + ike.uniqueId()
+              + " "
+              + ike.state()
+              + " "
+              + ike.version().text()
+              + (ike.initiator() ? " initiator " : " responder ")
+              + ike.localAddress()
+              + ":"
+              + ike.localPort()
+              + " <-> "
+              + ike.remoteAddress()
+              + ":"
+              + ike.remotePort()
+              + " ids "
+              + ike.localId()
+              + " <-> "
+              + ike.remoteId());
+      out.add(
+          "    spi-i "
+              + ike.initiatorSpi()
+              + " spi-r "
+              + ike.responderSpi()
+              + ike.proposal().map(p -> " proposal " + p).orElse("")
+              + ike.establishedAt().map(t -> " established " + t).orElse("")
+              + ike.rekeyAt().map(t -> " rekey " + t).orElse("")
+              + ike.reauthAt().map(t -> " reauth " + t).orElse(""));
+      for (ChildSaStatus child : ike.childSas()) {
+        out.add(
+            "    child-sa "
+                + child.name()
+                + " #"
+                + child.uniqueId()
+                + " "
+                + child.state()
+                + " "
+                + child.protocol().text()
+                + " "
+                + child.mode().text()
+                + (child.udpEncapsulation() ? " udp-encap" : "")
+                + " spi-in "
+                + child.spiIn()
+                + " spi-out "
+                + child.spiOut()
+                + " proposal "
+                + child.proposal());
+        out.add(
+            "      " + Printer.join(child.localTs()) + " === " + Printer.join(child.remoteTs()));
+        SaCounters n = child.counters();
+        out.add(
+            "      in "
+                + n.bytesIn()
+                + " bytes "
+                + n.packetsIn()
+                + " packets last-use "
+                + when(n.lastUseIn())
+                + ", out "
+                + n.bytesOut()
+                + " bytes "
+                + n.packetsOut()
+                + " packets last-use "
+                + when(n.lastUseOut()));
+        out.add(
+            "      installed "
+                + when(child.installedAt())
+                + " rekey "
+                + when(child.rekeyAt())
+                + " expires "
+                + when(child.expiresAt()));
+      }
+    }
+  }
+
+  private static String when(Optional<Instant> t) {
+    return t.map(Instant::toString).orElse("never");
+  }
+}

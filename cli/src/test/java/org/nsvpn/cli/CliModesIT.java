@@ -1,0 +1,377 @@
+package org.nsvpn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.model.EncapsulationMode;
+import org.nsvpn.chainrules.model.IkeVersion;
+import org.nsvpn.chainrules.model.TransformProtocol;
+import org.nsvpn.chainrules.net.IpAddress;
+import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.topology.ObjectKind;
+import org.nsvpn.topology.status.ChildSaStatus;
+import org.nsvpn.topology.status.ConnectionState;
+import org.nsvpn.topology.status.ConnectionStatus;
+import org.nsvpn.topology.status.HostLiveness;
+import org.nsvpn.topology.status.IkeSaStatus;
+import org.nsvpn.topology.status.Proposal;
+import org.nsvpn.topology.status.SaCounters;
+import org.nsvpn.topology.status.ServiceState;
+import org.nsvpn.topology.status.VpnServiceStatus;
+
+/** One-shot and script modes, exit codes, PSK handling, and the status view. */
+class CliModesIT {
+  @TempDir Path tmp;
+  private CliFixture cli;
+  private Path auth;
+
+  @BeforeEach
+  void start() throws Exception {
+    cli = new CliFixture();
+    auth = tmp.resolve("secrets.auth");
+    Files.writeString(
+        auth, CliFixture.CREDENTIAL.user() + ":" + CliFixture.CREDENTIAL.password() + "\n");
+    Files.setPosixFilePermissions(auth, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    cli.close();
+  }
+
+  record Run(int code, List<String> out, List<String> err) {}
+
+  private Run run(InputStream stdin, Optional<SecretSource> secrets, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> all =
+        new ArrayList<>(
+            List.of("--zk", cli.server.getConnectString(), "--secrets-auth", auth.toString()));
+    all.addAll(List.of(args));
+    int code =
+        NsvpnCli.run(
+            all.toArray(String[]::new),
+            stdin,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            secrets);
+    return new Run(code, lines(out), lines(err));
+  }
+
+  private Run run(String... args) {
+    return run(InputStream.nullInputStream(), Optional.empty(), args);
+  }
+
+  private static List<String> lines(ByteArrayOutputStream bytes) {
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+  }
+
+  @Test
+  void oneShotCommandsShareAliasesAcrossInvocations() {
+    assertThat(run("-e", "router add name edge").out()).containsExactly("router0");
+    Run second =
+        run(
+            "-e",
+            "router router0 add port address 192.0.2.1 net 192.0.2.0/24 mac 02:00:00:00:00:01",
+            "-e",
+            "router list");
+    assertThat(second.code()).isZero();
+    assertThat(second.out()).containsExactly("router0:port0", "router router0 name edge state up");
+    Run refused = run("-e", "router router0 set state maybe");
+    assertThat(refused.code()).isEqualTo(NsvpnCli.REFUSED);
+    assertThat(refused.out()).isEmpty();
+    assertThat(refused.err())
+        .containsExactly("error: state: invalid value 'maybe': must be up or down");
+  }
+
+  @Test
+  void scriptStopsAtTheFirstRefusedLineAndNamesIt() throws IOException {
+    Path script = tmp.resolve("build.cli");
+    Files.writeString(
+        script,
+        "# comment\n\nrouter add name edge\nrouter router0 add route dst 10.0.0.0/8\nrouter add name never\n");
+    Run r = run("-f", script.toString());
+    assertThat(r.code()).isEqualTo(NsvpnCli.REFUSED);
+    assertThat(r.out()).containsExactly("router0");
+    assertThat(r.err())
+        .containsExactly(
+            script + ":4: error: port: invalid value 'none': a normal route needs a next-hop port");
+    assertThat(cli.store.refresh().list(ObjectKind.ROUTER)).hasSize(1);
+
+    Run stdin =
+        run(
+            new ByteArrayInputStream("router list\n".getBytes(StandardCharsets.UTF_8)),
+            Optional.empty(),
+            "-f",
+            "-");
+    assertThat(stdin.code()).isZero();
+    assertThat(stdin.out()).containsExactly("router router0 name edge state up");
+  }
+
+  @Test
+  void exitCodesForUsageAndUnreachableStore() throws IOException {
+    assertThat(run("--no-such-option").code()).isEqualTo(NsvpnCli.USAGE);
+    assertThat(run("-e", "router list", "-f", "x").code()).isEqualTo(NsvpnCli.USAGE);
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        NsvpnCli.run(
+            new String[] {
+              "--zk",
+              "127.0.0.1:" + port,
+              "--connect-timeout",
+              "2",
+              "--secrets-auth",
+              auth.toString(),
+              "-e",
+              "router list"
+            },
+            InputStream.nullInputStream(),
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Optional.empty());
+    assertThat(code).isEqualTo(NsvpnCli.UNAVAILABLE);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("error: cannot reach ZooKeeper at 127.0.0.1:" + port);
+  }
+
+  @Test
+  void pskComesFromAFileOrStdinAndIsNeverShownOrStoredInTheTopology() throws Exception {
+    run(
+        "-e", "router add name edge",
+        "-e",
+            "router router0 add port address 201.201.201.1 net 201.201.201.0/24 mac 02:00:00:00:00:01",
+        "-e", "vpn-service add name vpn0 router router0 external-ip 201.201.201.1");
+    String add =
+        "vpn-service vpn0 add ipsec-site-connection name site-b peer-address 198.51.100.2"
+            + " local-cidrs 192.168.10.0/24 peer-cidrs 192.168.20.0/24 psk ";
+    Path loose = tmp.resolve("loose.psk");
+    Files.writeString(loose, "file-psk-value\n");
+    Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+    Run refused = run("-e", add + "file:" + loose);
+    assertThat(refused.code()).isEqualTo(NsvpnCli.REFUSED);
+    assertThat(refused.err().get(0)).contains("is readable by others; chmod 600 it");
+
+    Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-------"));
+    assertThat(run("-e", add + "file:" + loose).out()).containsExactly("vpn0:conn0");
+    IpsecSiteConnectionId id = cli.store.refresh().list(ObjectKind.CONNECTION).get(0).value().id();
+    assertThat(
+            new String(
+                cli.store.readSecret(
+                    cli.store
+                        .snapshot()
+                        .get(ObjectKind.CONNECTION, id)
+                        .orElseThrow()
+                        .value()
+                        .psk()),
+                StandardCharsets.UTF_8))
+        .isEqualTo("file-psk-value");
+
+    Run fromStdin =
+        run(
+            new ByteArrayInputStream("stdin-psk-value\n".getBytes(StandardCharsets.UTF_8)),
+            Optional.empty(),
+            "-e",
+            "vpn-service vpn0 ipsec-site-connection conn0 set psk stdin mtu 1400");
+    assertThat(fromStdin.code()).isZero();
+    var conn = cli.store.refresh().get(ObjectKind.CONNECTION, id).orElseThrow();
+    assertThat(conn.value().mtu()).isEqualTo(1400);
+    assertThat(new String(cli.store.readSecret(conn.value().psk()), StandardCharsets.UTF_8))
+        .isEqualTo("stdin-psk-value");
+
+    Run shown =
+        run(
+            "-e",
+            "ipsec-site-connection list",
+            "-e",
+            "vpn-service vpn0 show status",
+            "-e",
+            "ipsec-site-connection vpn0:conn0 show");
+    assertThat(String.join("\n", shown.out())).contains("psk ****").doesNotContain("psk-value");
+    assertThat(cli.dump().values()).noneMatch(v -> v.contains("psk-value"));
+    assertThat(cli.dump()).containsValue("(no auth)");
+
+    Run deleted = run("-e", "vpn-service vpn0 delete");
+    assertThat(deleted.code()).isZero();
+    assertThat(cli.store.secretExists(conn.value().psk()))
+        .as("the connection's PSK goes with it")
+        .isFalse();
+  }
+
+  @Test
+  void statusViewShowsWhatTheAgentReported() {
+    run(
+        "-e", "router add name edge",
+        "-e",
+            "router router0 add port address 201.201.201.1 net 201.201.201.0/24 mac 02:00:00:00:00:01",
+        "-e", "host add name host-a id 5e3f0a42-0000-4000-8000-0000000000a1",
+        "-e", "vpn-service add name vpn0 router router0 external-ip 201.201.201.1");
+    run(
+        new ByteArrayInputStream("k3y-k3y-k3y\n".getBytes(StandardCharsets.UTF_8)),
+        Optional.empty(),
+        "-e",
+        "vpn-service vpn0 add ipsec-site-connection name site-b peer-address 198.51.100.2 local-cidrs 192.168.10.0/24 peer-cidrs 192.168.20.0/24 psk stdin");
+    var snapshot = cli.store.refresh();
+    var service = snapshot.list(ObjectKind.VPN_SERVICE).get(0).value();
+    var connection = snapshot.list(ObjectKind.CONNECTION).get(0).value();
+    HostId host = HostId.parse("5e3f0a42-0000-4000-8000-0000000000a1");
+    Instant t0 = Instant.parse("2026-11-23T10:00:00Z");
+    cli.store
+        .status()
+        .publish(
+            new VpnServiceStatus(
+                service.id(),
+                host,
+                ServiceState.ACTIVE,
+                Optional.empty(),
+                Optional.of("vpn-" + service.id().hex()),
+                Optional.of(4242L),
+                t0));
+    ChildSaStatus child =
+        new ChildSaStatus(
+            "site-b",
+            7,
+            "INSTALLED",
+            EncapsulationMode.TUNNEL,
+            TransformProtocol.ESP,
+            true,
+            "c1a2b3c4",
+            "0badf00d",
+            new Proposal(
+                "AES_CBC-256",
+                Optional.of("HMAC_SHA2_256_128"),
+                Optional.empty(),
+                Optional.of("MODP_2048")),
+            List.of(IpSubnet.parse("192.168.10.0/24")),
+            List.of(IpSubnet.parse("192.168.20.0/24")),
+            new SaCounters(1200, 3400, 12, 34, Optional.of(t0.plusSeconds(50)), Optional.empty()),
+            Optional.of(t0),
+            Optional.of(t0.plusSeconds(3300)),
+            Optional.of(t0.plusSeconds(3600)));
+    IkeSaStatus ike =
+        new IkeSaStatus(
+            3,
+            "ESTABLISHED",
+            IkeVersion.V2,
+            IpAddress.parse("201.201.201.1"),
+            4500,
+            IpAddress.parse("198.51.100.2"),
+            4500,
+            "201.201.201.1",
+            "198.51.100.2",
+            true,
+            "0123456789abcdef",
+            "fedcba9876543210",
+            Optional.of(
+                new Proposal(
+                    "AES_CBC-256",
+                    Optional.of("HMAC_SHA2_256_128"),
+                    Optional.of("PRF_HMAC_SHA2_256"),
+                    Optional.of("MODP_2048"))),
+            Optional.of(t0),
+            Optional.of(t0.plusSeconds(10000)),
+            Optional.empty(),
+            List.of(child));
+    cli.store
+        .status()
+        .publish(
+            new ConnectionStatus(
+                connection.id(),
+                host,
+                ConnectionState.UP,
+                Optional.empty(),
+                List.of(ike),
+                t0.plusSeconds(60)));
+
+    Run stale = run("-e", "vpn-service vpn0 show status");
+    assertThat(stale.out())
+        .containsExactly(
+            "vpn-service vpn0 name vpn0 router router0 external-ip 201.201.201.1 state up",
+            "  status active on host host0 (host not alive: status may be stale)",
+            "  namespace vpn-"
+                + service.id().hex()
+                + " charon-pid 4242 updated 2026-11-23T10:00:00Z",
+            "ipsec-site-connection vpn0:conn0 name site-b status up",
+            "  peer 198.51.100.2 peer-id 198.51.100.2 local-id (external-ip) local-cidrs 192.168.10.0/24 peer-cidrs 192.168.20.0/24 psk ****",
+            "  ike v2 aes-256/sha256/group14 lifetime 10800s phase1-mode main reauth false; ipsec esp tunnel aes-256/sha256 pfs group14 lifetime 3600s",
+            "  dpd hold interval 30s timeout 120s initiator bi-directional mtu 1500 force-udp-encapsulation false state up",
+            "  reported by host host0 (not alive: stale) at 2026-11-23T10:01:00Z",
+            "  ike-sa #3 ESTABLISHED v2 initiator 201.201.201.1:4500 <-> 198.51.100.2:4500 ids 201.201.201.1 <-> 198.51.100.2",
+            "    spi-i 0123456789abcdef spi-r fedcba9876543210 proposal AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048 established 2026-11-23T10:00:00Z rekey 2026-11-23T12:46:40Z",
+            "    child-sa site-b #7 INSTALLED esp tunnel udp-encap spi-in c1a2b3c4 spi-out 0badf00d proposal AES_CBC-256/HMAC_SHA2_256_128/MODP_2048",
+            "      192.168.10.0/24 === 192.168.20.0/24",
+            "      in 1200 bytes 12 packets last-use 2026-11-23T10:00:50Z, out 3400 bytes 34 packets last-use never",
+            "      installed 2026-11-23T10:00:00Z rekey 2026-11-23T10:55:00Z expires 2026-11-23T11:00:00Z");
+
+    cli.store
+        .status()
+        .registerLiveness(new HostLiveness(host, "host-a", ProcessHandle.current().pid(), t0));
+    Run live = run("-e", "vpn-service vpn0 show status", "-e", "host list");
+    assertThat(live.out())
+        .contains(
+            "  status active on host host0 (alive)",
+            "  reported by host host0 at 2026-11-23T10:01:00Z",
+            "host host0 name host-a alive true");
+  }
+
+  @Test
+  void pskPromptAsksTwiceWithoutEcho() {
+    run(
+        "-e", "router add name edge",
+        "-e",
+            "router router0 add port address 201.201.201.1 net 201.201.201.0/24 mac 02:00:00:00:00:01",
+        "-e", "vpn-service add name vpn0 router router0 external-ip 201.201.201.1");
+    List<String> prompts = new ArrayList<>();
+    String[] answers = {"typed-psk", "typed-psk-typo"};
+    SecretSource terminal =
+        new SecretSource() {
+          @Override
+          public Optional<char[]> prompt(String prompt) {
+            prompts.add(prompt);
+            return Optional.of(answers[prompts.size() - 1].toCharArray());
+          }
+
+          @Override
+          public Optional<InputStream> stdin() {
+            return Optional.empty();
+          }
+        };
+    Run r =
+        run(
+            InputStream.nullInputStream(),
+            Optional.of(terminal),
+            "-e",
+            "vpn-service vpn0 add ipsec-site-connection name c peer-address 198.51.100.2 local-cidrs 10.1.0.0/24 peer-cidrs 10.2.0.0/24");
+    assertThat(prompts).containsExactly("PSK: ", "PSK again: ");
+    assertThat(r.err()).containsExactly("error: psk: the two entries differ");
+    assertThat(cli.store.refresh().list(ObjectKind.CONNECTION)).isEmpty();
+    Run noTerminal =
+        run(
+            "-e",
+            "vpn-service vpn0 add ipsec-site-connection name c peer-address 198.51.100.2 local-cidrs 10.1.0.0/24 peer-cidrs 10.2.0.0/24");
+    assertThat(noTerminal.err().get(0)).startsWith("error: psk: no terminal to prompt on");
+  }
+}

@@ -1,0 +1,162 @@
+package org.nsvpn.topology;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.topology.json.JsonCodec;
+import org.nsvpn.topology.json.StatusJson;
+import org.nsvpn.topology.json.StoredDataException;
+import org.nsvpn.topology.status.ConnectionStatus;
+import org.nsvpn.topology.status.HostLiveness;
+import org.nsvpn.topology.status.VpnServiceStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ZooKeeper implementation of {@link StatusStore}. */
+final class CuratorStatusStore implements StatusStore {
+  private static final Logger log = LoggerFactory.getLogger(CuratorStatusStore.class);
+
+  private final CuratorFramework client;
+  private final StorePaths paths;
+  private final Set<PersistentNode> registrations = ConcurrentHashMap.newKeySet();
+
+  CuratorStatusStore(CuratorFramework client, StorePaths paths) {
+    this.client = client;
+    this.paths = paths;
+  }
+
+  @Override
+  public AutoCloseable registerLiveness(HostLiveness liveness) {
+    PersistentNode node =
+        new PersistentNode(
+            client,
+            CreateMode.EPHEMERAL,
+            false,
+            paths.hostStatus + "/" + liveness.host(),
+            JsonCodec.toBytes(StatusJson.encode(liveness)));
+    node.start();
+    try {
+      if (!node.waitForInitialCreate(
+          ZooKeeperClients.SESSION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        closeQuietly(node);
+        throw new StoreException("could not register liveness of host " + liveness.host());
+      }
+    } catch (InterruptedException e) {
+      closeQuietly(node);
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while registering liveness", e);
+    }
+    registrations.add(node);
+    return () -> {
+      if (registrations.remove(node)) {
+        node.close();
+      }
+    };
+  }
+
+  @Override
+  public Map<HostId, HostLiveness> liveHosts() {
+    Map<HostId, HostLiveness> out = new LinkedHashMap<>();
+    try {
+      for (String child : client.getChildren().forPath(paths.hostStatus)) {
+        String path = paths.hostStatus + "/" + child;
+        try {
+          HostLiveness h =
+              StatusJson.hostLiveness(JsonCodec.parse(path, client.getData().forPath(path)));
+          out.put(h.host(), h);
+        } catch (KeeperException.NoNodeException gone) {
+          // The host went while we listed.
+        } catch (StoredDataException | IllegalArgumentException e) {
+          log.warn("ignoring undecodable liveness node {}: {}", path, e.getMessage());
+        }
+      }
+      return out;
+    } catch (Exception e) {
+      throw failure("cannot list live hosts", e);
+    }
+  }
+
+  @Override
+  public void publish(VpnServiceStatus status) {
+    write(
+        paths.serviceStatus + "/" + status.service(), JsonCodec.toBytes(StatusJson.encode(status)));
+  }
+
+  @Override
+  public void publish(ConnectionStatus status) {
+    write(
+        paths.connectionStatus + "/" + status.connection(),
+        JsonCodec.toBytes(StatusJson.encode(status)));
+  }
+
+  private void write(String path, byte[] data) {
+    try {
+      try {
+        client.setData().forPath(path, data);
+      } catch (KeeperException.NoNodeException e) {
+        try {
+          client.create().forPath(path, data);
+        } catch (KeeperException.NodeExistsException raced) {
+          client.setData().forPath(path, data);
+        }
+      }
+    } catch (Exception e) {
+      throw failure("cannot write status " + path, e);
+    }
+  }
+
+  @Override
+  public Optional<VpnServiceStatus> serviceStatus(VpnServiceId service) {
+    return read(paths.serviceStatus + "/" + service).map(StatusJson::vpnServiceStatus);
+  }
+
+  @Override
+  public Optional<ConnectionStatus> connectionStatus(IpsecSiteConnectionId connection) {
+    return read(paths.connectionStatus + "/" + connection).map(StatusJson::connectionStatus);
+  }
+
+  private Optional<com.fasterxml.jackson.databind.JsonNode> read(String path) {
+    try {
+      return Optional.of(JsonCodec.parse(path, client.getData().forPath(path)));
+    } catch (KeeperException.NoNodeException e) {
+      return Optional.empty();
+    } catch (StoredDataException e) {
+      throw new StoreException(e.getMessage(), e);
+    } catch (Exception e) {
+      throw failure("cannot read status " + path, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (PersistentNode node : Set.copyOf(registrations)) {
+      registrations.remove(node);
+      closeQuietly(node);
+    }
+  }
+
+  private static void closeQuietly(PersistentNode node) {
+    try {
+      node.close();
+    } catch (Exception e) {
+      log.debug("closing a liveness node failed: {}", e.toString());
+    }
+  }
+
+  private static StoreException failure(String what, Exception e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    return new StoreException(what + ": " + e.getMessage(), e);
+  }
+}

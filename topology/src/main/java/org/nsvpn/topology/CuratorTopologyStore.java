@@ -1,0 +1,727 @@
+package org.nsvpn.topology;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.data.Stat;
+import org.nsvpn.chainrules.InvalidValueException;
+import org.nsvpn.chainrules.id.ChainId;
+import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.Identified;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.id.RouterId;
+import org.nsvpn.chainrules.id.RuleId;
+import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.InconsistentTopologyException;
+import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.SecretRef;
+import org.nsvpn.chainrules.model.Topology;
+import org.nsvpn.chainrules.model.TopologyChange;
+import org.nsvpn.chainrules.rules.Chain;
+import org.nsvpn.chainrules.rules.Rule;
+import org.nsvpn.topology.References.Reference;
+import org.nsvpn.topology.json.JsonCodec;
+import org.nsvpn.topology.json.StoredDataException;
+import org.nsvpn.topology.json.TopologyJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ZooKeeper implementation of {@link TopologyStore}; see there for the contract. */
+final class CuratorTopologyStore implements TopologyStore {
+  private static final Logger log = LoggerFactory.getLogger(CuratorTopologyStore.class);
+  static final int JOURNAL_KEEP = 1000;
+  private static final int MAX_ATTEMPTS = 100;
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  private final CuratorFramework client;
+  private final StorePaths paths;
+  private final Optional<SecretsCredential> credential;
+  private final Object writeLock = new Object();
+  private final Set<TopologyWatch> watches = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final StatusStore status;
+  private volatile StoreSnapshot snapshot = StoreSnapshot.EMPTY;
+
+  private CuratorTopologyStore(
+      CuratorFramework client, StorePaths paths, Optional<SecretsCredential> credential) {
+    this.client = client;
+    this.paths = paths;
+    this.credential = credential;
+    this.status = new CuratorStatusStore(client, paths);
+  }
+
+  static CuratorTopologyStore open(
+      CuratorFramework client, String root, Optional<SecretsCredential> credential) {
+    CuratorTopologyStore store = new CuratorTopologyStore(client, new StorePaths(root), credential);
+    store.initLayout();
+    synchronized (store.writeLock) {
+      store.snapshot = store.loadAll();
+    }
+    log.debug("opened topology store {} at transaction {}", root, store.snapshot.txn());
+    return store;
+  }
+
+  // ---- layout ---------------------------------------------------------------------------------
+
+  private void initLayout() {
+    try {
+      createIfMissing(paths.root, new byte[0]);
+      ObjectNode schema = JsonNodeFactory.instance.objectNode();
+      schema.put("schema-version", TopologyJson.SCHEMA_VERSION);
+      schema.put("format", "nsvpn-topology");
+      createIfMissing(paths.schemaVersion, JsonCodec.toBytes(schema));
+      JsonNode stored =
+          JsonCodec.parse(paths.schemaVersion, client.getData().forPath(paths.schemaVersion));
+      int version = stored.path("schema-version").asInt(-1);
+      if (version > TopologyJson.SCHEMA_VERSION) {
+        throw new SchemaVersionException(
+            "the store at "
+                + paths.root
+                + " has schema version "
+                + version
+                + "; this nsvpn reads version "
+                + TopologyJson.SCHEMA_VERSION
+                + " (upgrade nsvpn)");
+      }
+      if (version < 1) {
+        throw new SchemaVersionException(
+            paths.schemaVersion + " holds no valid schema version: " + stored);
+      }
+      createIfMissing(paths.topology, txnData(0));
+      for (ObjectKind<?, ?> kind : ObjectKind.ALL) {
+        createIfMissing(paths.directory(kind), new byte[0]);
+      }
+      for (String p :
+          List.of(
+              paths.journal,
+              paths.secrets,
+              paths.status,
+              paths.hostStatus,
+              paths.serviceStatus,
+              paths.connectionStatus)) {
+        createIfMissing(p, new byte[0]);
+      }
+    } catch (StoreException e) {
+      throw e;
+    } catch (Exception e) {
+      throw zkFailure("cannot open the store at " + paths.root, e);
+    }
+  }
+
+  private void createIfMissing(String path, byte[] data) throws Exception {
+    try {
+      client.create().creatingParentsIfNeeded().forPath(path, data);
+    } catch (KeeperException.NodeExistsException e) {
+      // Already there: another process or an earlier run created it.
+    }
+  }
+
+  private static byte[] txnData(long txn) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.put("txn", txn);
+    return JsonCodec.toBytes(out);
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  @Override
+  public StoreSnapshot snapshot() {
+    return snapshot;
+  }
+
+  @Override
+  public StoreSnapshot refresh() {
+    requireOpen();
+    synchronized (writeLock) {
+      snapshot = advance(snapshot);
+      return snapshot;
+    }
+  }
+
+  private int sequence() throws Exception {
+    Stat stat = client.checkExists().forPath(paths.topology);
+    if (stat == null) {
+      throw new StoreException(paths.topology + " has been deleted: the store is gone");
+    }
+    return stat.getVersion();
+  }
+
+  /** Reads everything; consistent because the sequence did not move while reading. */
+  private StoreSnapshot loadAll() {
+    try {
+      int at = sequence();
+      Map<EntityId, Entry> entries = new LinkedHashMap<>();
+      for (ObjectKind<?, ?> kind : ObjectKind.ALL) {
+        String dir = paths.directory(kind);
+        for (String child : client.getChildren().forPath(dir)) {
+          EntityId id = parseId(kind, dir + "/" + child, child);
+          readInto(entries, id);
+        }
+      }
+      return advance(at, entries);
+    } catch (StoreException e) {
+      throw e;
+    } catch (Exception e) {
+      throw zkFailure("cannot load the topology from " + paths.root, e);
+    }
+  }
+
+  private StoreSnapshot advance(StoreSnapshot from) {
+    try {
+      if (sequence() == from.txn()) {
+        return from;
+      }
+    } catch (Exception e) {
+      throw zkFailure("cannot read the topology from " + paths.root, e);
+    }
+    return advance(from.txn(), new HashMap<>(from.entries()));
+  }
+
+  /**
+   * Brings {@code entries}, consistent at transaction {@code at}, up to the current transaction:
+   * reads the journal entries after {@code at} and re-reads the objects they name, until the
+   * sequence stands still across a round. Falls back to a full load if the journal has been trimmed
+   * past {@code at}.
+   */
+  private StoreSnapshot advance(long at, Map<EntityId, Entry> entries) {
+    try {
+      while (true) {
+        int target = sequence();
+        if (target == at) {
+          return StoreSnapshot.of(at, entries);
+        }
+        if (target < at) {
+          log.warn("transaction sequence went back from {} to {}; reloading", at, target);
+          return loadAll();
+        }
+        Set<String> touched = new LinkedHashSet<>();
+        for (long t = at + 1; t <= target; t++) {
+          byte[] data;
+          try {
+            data = client.getData().forPath(paths.journalEntry(t));
+          } catch (KeeperException.NoNodeException e) {
+            log.info("journal entry {} is gone; reloading the whole topology", t);
+            return loadAll();
+          }
+          JsonNode entry = JsonCodec.parse(paths.journalEntry(t), data);
+          entry.path("paths").forEach(p -> touched.add(p.asText()));
+        }
+        for (String relative : touched) {
+          int slash = relative.indexOf('/');
+          ObjectKind<?, ?> kind =
+              ObjectKind.byDirectory(slash < 0 ? relative : relative.substring(0, slash))
+                  .orElseThrow(
+                      () -> new StoredDataException(paths.journal, "names unknown " + relative));
+          readInto(entries, parseId(kind, relative, relative.substring(slash + 1)));
+        }
+        at = target;
+      }
+    } catch (StoreException e) {
+      throw e;
+    } catch (InconsistentTopologyException e) {
+      throw new StoreException(
+          "the store at " + paths.root + " holds an inconsistent topology: " + e.getMessage(), e);
+    } catch (Exception e) {
+      throw zkFailure("cannot read the topology from " + paths.root, e);
+    }
+  }
+
+  private static EntityId parseId(ObjectKind<?, ?> kind, String where, String text) {
+    try {
+      return kind.parseId(text);
+    } catch (InvalidValueException e) {
+      throw new StoredDataException(where, "is not named by a " + kind.name() + " id");
+    }
+  }
+
+  private void readInto(Map<EntityId, Entry> entries, EntityId id) throws Exception {
+    String path = paths.object(id);
+    Stat stat = new Stat();
+    try {
+      byte[] data = client.getData().storingStatIn(stat).forPath(path);
+      entries.put(id, Entry.decode(path, ObjectKind.of(id), data, stat.getVersion()));
+    } catch (KeeperException.NoNodeException e) {
+      entries.remove(id);
+    }
+  }
+
+  // ---- writing --------------------------------------------------------------------------------
+
+  @Override
+  public StoreSnapshot commit(StoreTransaction transaction) {
+    requireOpen();
+    synchronized (writeLock) {
+      for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        StoreSnapshot base = snapshot;
+        Prepared prepared;
+        try {
+          prepared = prepare(base, transaction);
+        } catch (VersionConflictException | IntegrityException refused) {
+          StoreSnapshot fresh = advance(base);
+          if (fresh.txn() == base.txn()) {
+            throw refused;
+          }
+          snapshot = fresh;
+          continue;
+        }
+        if (prepared == null) {
+          return base;
+        }
+        try {
+          client.transaction().forOperations(prepared.ops);
+        } catch (KeeperException e) {
+          if (e.code() == KeeperException.Code.NOAUTH) {
+            throw new StoreException(
+                "ZooKeeper refused the write (no permission): writing PSKs needs the secrets"
+                    + " credential",
+                e);
+          }
+          if (isRetryable(e)) {
+            boolean sequenceMoved = firstFailure(e) == 0;
+            log.debug(
+                "transaction {} lost a race (attempt {}, {}); catching up",
+                base.txn() + 1,
+                attempt,
+                e.code());
+            snapshot = sequenceMoved ? advance(base) : loadAll();
+            continue;
+          }
+          throw zkFailure("the transaction failed", e);
+        } catch (Exception e) {
+          throw zkFailure("the transaction failed", e);
+        }
+        snapshot = prepared.result;
+        afterCommit(prepared);
+        return snapshot;
+      }
+      throw new StoreException(
+          "gave up after " + MAX_ATTEMPTS + " attempts: other writers keep changing the store");
+    }
+  }
+
+  private static boolean isRetryable(KeeperException e) {
+    return switch (e.code()) {
+      case BADVERSION, NODEEXISTS, NONODE, NOTEMPTY -> true;
+      default -> false;
+    };
+  }
+
+  private static int firstFailure(KeeperException e) {
+    List<OpResult> results = e.getResults();
+    if (results == null) {
+      return -1;
+    }
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i) instanceof OpResult.ErrorResult err
+          && err.getErr() != KeeperException.Code.OK.intValue()
+          && err.getErr() != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The ops of one attempt and the snapshot they produce. */
+  private record Prepared(
+      List<CuratorOp> ops, StoreSnapshot result, List<String> deletedStatusPaths) {}
+
+  /** Validates {@code tx} against {@code base}; null when there is nothing to write. */
+  private Prepared prepare(StoreSnapshot base, StoreTransaction tx) {
+    checkExpectations(base, tx);
+    TopologyChange change = tx.change();
+    List<EntityId> deletions =
+        change.deletions().stream().filter(id -> base.entry(id).isPresent()).toList();
+    List<String> problems = new ArrayList<>(referrersOfDeleted(base, change, deletions));
+    problems.addAll(secretProblems(base, tx));
+    if (!problems.isEmpty()) {
+      throw new IntegrityException(problems);
+    }
+    Topology next;
+    try {
+      next = base.topology().apply(change);
+    } catch (InconsistentTopologyException e) {
+      throw new IntegrityException(relabel(base, change, e.problems()));
+    }
+    if (tx.secrets().values().stream().anyMatch(Optional::isPresent) && credential.isEmpty()) {
+      throw new StoreException(
+          "storing a PSK needs the secrets credential (see --secrets-auth); nothing was written");
+    }
+
+    Map<EntityId, Entry> entries = new HashMap<>(base.entries());
+    deletions.forEach(entries::remove);
+    Map<String, Set<String>> assigned = new HashMap<>();
+    List<Entry> written = new ArrayList<>();
+    for (Identified object : change.upserts()) {
+      Optional<Entry> old = base.entry(object.id());
+      if (old.isPresent() && old.get().value().equals(object)) {
+        continue;
+      }
+      String alias = aliasFor(base, old, object, assigned);
+      Map<RuleId, String> ruleAliases =
+          object instanceof Chain chain ? ruleAliases(old, chain) : Map.of();
+      Entry entry = new Entry(object, old.map(e -> e.version() + 1).orElse(0), alias, ruleAliases);
+      entries.put(object.id(), entry);
+      written.add(entry);
+    }
+    if (deletions.isEmpty() && written.isEmpty() && tx.secrets().isEmpty()) {
+      return null;
+    }
+
+    long txn = base.txn() + 1;
+    List<CuratorOp> ops = new ArrayList<>();
+    List<String> journal = new ArrayList<>();
+    List<String> statusPaths = new ArrayList<>();
+    try {
+      ops.add(
+          client
+              .transactionOp()
+              .setData()
+              .withVersion((int) base.txn())
+              .forPath(paths.topology, txnData(txn)));
+      for (EntityId id : deletions) {
+        ops.add(
+            client
+                .transactionOp()
+                .delete()
+                .withVersion(base.entry(id).orElseThrow().version())
+                .forPath(paths.object(id)));
+        journal.add(paths.relative(id));
+        if (id instanceof VpnServiceId) {
+          statusPaths.add(paths.serviceStatus + "/" + id);
+        } else if (id instanceof IpsecSiteConnectionId) {
+          statusPaths.add(paths.connectionStatus + "/" + id);
+        }
+      }
+      for (Entry entry : written) {
+        EntityId id = entry.value().id();
+        if (entry.version() == 0) {
+          ops.add(client.transactionOp().create().forPath(paths.object(id), entry.encode()));
+        } else {
+          ops.add(
+              client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(entry.version() - 1)
+                  .forPath(paths.object(id), entry.encode()));
+        }
+        journal.add(paths.relative(id));
+      }
+      for (Map.Entry<SecretRef, Optional<byte[]>> s : tx.secrets().entrySet()) {
+        String path = paths.secret(s.getKey());
+        Stat stat = client.checkExists().forPath(path);
+        if (s.getValue().isPresent()) {
+          ops.add(
+              stat == null
+                  ? client
+                      .transactionOp()
+                      .create()
+                      .withACL(credential.orElseThrow().acl())
+                      .forPath(path, s.getValue().get())
+                  : client
+                      .transactionOp()
+                      .setData()
+                      .withVersion(stat.getVersion())
+                      .forPath(path, s.getValue().get()));
+        } else if (stat != null) {
+          ops.add(client.transactionOp().delete().withVersion(stat.getVersion()).forPath(path));
+        }
+      }
+      ObjectNode entry = JsonNodeFactory.instance.objectNode();
+      entry.put("txn", txn);
+      journal.forEach(entry.putArray("paths")::add);
+      ops.add(
+          1,
+          client
+              .transactionOp()
+              .create()
+              .forPath(paths.journalEntry(txn), JsonCodec.toBytes(entry)));
+    } catch (Exception e) {
+      throw zkFailure("cannot prepare the transaction", e);
+    }
+    List<Entry> removed = deletions.stream().map(id -> base.entry(id).orElseThrow()).toList();
+    return new Prepared(
+        ops, StoreSnapshot.next(base, txn, next, entries, removed, written), statusPaths);
+  }
+
+  private void afterCommit(Prepared prepared) {
+    long txn = prepared.result.txn();
+    try {
+      if (txn > JOURNAL_KEEP) {
+        client.delete().quietly().inBackground().forPath(paths.journalEntry(txn - JOURNAL_KEEP));
+      }
+      for (String path : prepared.deletedStatusPaths) {
+        client.delete().quietly().inBackground().forPath(path);
+      }
+    } catch (Exception e) {
+      log.warn("housekeeping after transaction {} failed: {}", txn, e.toString());
+    }
+  }
+
+  private static void checkExpectations(StoreSnapshot base, StoreTransaction tx) {
+    for (Map.Entry<EntityId, Integer> x : tx.expectations().entrySet()) {
+      EntityId id = x.getKey();
+      Optional<Entry> entry = base.entry(id);
+      String what = ObjectKind.of(id).name() + " " + base.label(id);
+      if (x.getValue() == StoreTransaction.ABSENT) {
+        if (entry.isPresent()) {
+          throw new VersionConflictException(what + " already exists");
+        }
+      } else if (entry.isEmpty()) {
+        throw new VersionConflictException(
+            ObjectKind.of(id).name() + " " + id + " no longer exists (deleted by someone else)");
+      } else if (entry.get().version() != x.getValue()) {
+        throw new VersionConflictException(
+            what
+                + " was changed by someone else (version "
+                + entry.get().version()
+                + ", expected "
+                + x.getValue()
+                + "); read it again");
+      }
+    }
+  }
+
+  /** "cannot delete X: still referenced by Y (field)" for deletions that leave referrers. */
+  private static List<String> referrersOfDeleted(
+      StoreSnapshot base, TopologyChange change, List<EntityId> deletions) {
+    if (deletions.isEmpty()) {
+      return List.of();
+    }
+    Map<EntityId, Identified> after = new LinkedHashMap<>();
+    base.entries().values().forEach(e -> after.put(e.value().id(), e.value()));
+    deletions.forEach(after::remove);
+    change.upserts().forEach(o -> after.put(o.id(), o));
+    List<String> problems = new ArrayList<>();
+    for (EntityId id : deletions) {
+      List<Reference> refs = References.to(id, after.values());
+      if (refs.isEmpty()) {
+        continue;
+      }
+      List<String> who = new ArrayList<>();
+      for (Reference r : refs) {
+        String from =
+            r.rule().isPresent()
+                ? "rule " + base.ruleLabel((ChainId) r.from(), r.rule().get().id())
+                : ObjectKind.of(r.from()).name() + " " + base.label(r.from());
+        who.add(from + " (" + r.field() + ")");
+      }
+      problems.add(
+          "cannot delete "
+              + ObjectKind.of(id).name()
+              + " "
+              + base.label(id)
+              + ": still referenced by "
+              + String.join(", ", who));
+    }
+    return problems;
+  }
+
+  private List<String> secretProblems(StoreSnapshot base, StoreTransaction tx) {
+    List<String> problems = new ArrayList<>();
+    Set<SecretRef> deletedSecrets = new LinkedHashSet<>();
+    tx.secrets()
+        .forEach(
+            (ref, value) -> {
+              if (value.isEmpty()) {
+                deletedSecrets.add(ref);
+              }
+            });
+    Map<EntityId, IpsecSiteConnection> after = new LinkedHashMap<>();
+    base.topology().connections().forEach(c -> after.put(c.id(), c));
+    tx.change().deletions().forEach(after::remove);
+    for (Identified o : tx.change().upserts()) {
+      if (o instanceof IpsecSiteConnection c) {
+        after.put(c.id(), c);
+        boolean changedRef =
+            base.topology().connection(c.id()).map(old -> !old.psk().equals(c.psk())).orElse(true);
+        boolean written = tx.secrets().getOrDefault(c.psk(), Optional.empty()).isPresent();
+        if (changedRef && !written && !secretExists(c.psk())) {
+          problems.add(
+              "psk: ipsec-site-connection "
+                  + c.name()
+                  + " refers to secret '"
+                  + c.psk()
+                  + "', which does not exist; give the PSK with the connection");
+        }
+      }
+    }
+    for (SecretRef ref : deletedSecrets) {
+      for (IpsecSiteConnection c : after.values()) {
+        if (c.psk().equals(ref)) {
+          problems.add(
+              "cannot delete secret '"
+                  + ref
+                  + "': used by ipsec-site-connection "
+                  + base.label(c.id()));
+        }
+      }
+    }
+    return problems;
+  }
+
+  private static String aliasFor(
+      StoreSnapshot base,
+      Optional<Entry> old,
+      Identified object,
+      Map<String, Set<String>> assigned) {
+    String scopeKey = StoreSnapshot.scopeKey(object);
+    if (old.isPresent() && StoreSnapshot.scopeKey(old.get().value()).equals(scopeKey)) {
+      return old.get().alias();
+    }
+    ObjectKind<?, ?> kind = ObjectKind.ofObject(object);
+    Set<String> taken =
+        assigned.computeIfAbsent(
+            scopeKey, k -> new LinkedHashSet<>(base.aliases(kind, StoreSnapshot.scopeOf(object))));
+    String alias = Aliases.next(kind.aliasPrefix(), taken);
+    taken.add(alias);
+    return alias;
+  }
+
+  private static Map<RuleId, String> ruleAliases(Optional<Entry> old, Chain chain) {
+    Map<RuleId, String> previous = old.map(Entry::ruleAliases).orElse(Map.of());
+    Map<RuleId, String> out = new LinkedHashMap<>();
+    Set<String> taken = new LinkedHashSet<>(previous.values());
+    for (Rule rule : chain.rules()) {
+      String alias = previous.get(rule.id());
+      if (alias == null) {
+        alias = Aliases.next("rule", taken);
+        taken.add(alias);
+      }
+      out.put(rule.id(), alias);
+    }
+    return out;
+  }
+
+  /** Replaces the UUIDs in the model's problem texts by the objects' labels. */
+  private static List<String> relabel(
+      StoreSnapshot base, TopologyChange change, List<String> problems) {
+    Map<String, String> labels = new HashMap<>();
+    for (Entry e : base.entries().values()) {
+      labels.put(e.value().id().toString(), base.label(e.value().id()));
+    }
+    for (Identified o : change.upserts()) {
+      labels.putIfAbsent(o.id().toString(), "(new " + ObjectKind.ofObject(o).name() + ")");
+    }
+    List<String> out = new ArrayList<>();
+    for (String problem : problems) {
+      Matcher m = UUID_TEXT.matcher(problem);
+      StringBuilder sb = new StringBuilder();
+      while (m.find()) {
+        m.appendReplacement(
+            sb, Matcher.quoteReplacement(labels.getOrDefault(m.group(), m.group())));
+      }
+      m.appendTail(sb);
+      out.add(sb.toString());
+    }
+    return out;
+  }
+
+  // ---- secrets --------------------------------------------------------------------------------
+
+  @Override
+  public byte[] readSecret(SecretRef ref) {
+    requireOpen();
+    try {
+      return client.getData().forPath(paths.secret(ref));
+    } catch (KeeperException.NoNodeException e) {
+      throw new StoreException("no secret '" + ref + "' in the store");
+    } catch (KeeperException.NoAuthException e) {
+      throw new StoreException(
+          "reading secret '" + ref + "' needs the secrets credential (--secrets-auth)");
+    } catch (Exception e) {
+      throw zkFailure("cannot read secret '" + ref + "'", e);
+    }
+  }
+
+  @Override
+  public boolean secretExists(SecretRef ref) {
+    try {
+      // Listing the parent needs no permission on the secret itself (exists() would).
+      return client.getChildren().forPath(paths.secrets).contains(ref.name());
+    } catch (Exception e) {
+      throw zkFailure("cannot check secret '" + ref + "'", e);
+    }
+  }
+
+  // ---- status and watches -------------------------------------------------------------------
+
+  @Override
+  public StatusStore status() {
+    return status;
+  }
+
+  @Override
+  public <T extends Identified> TopologyWatch watch(
+      ObjectKind<?, T> kind, TopologyListener<T> listener) {
+    requireOpen();
+    KindWatch<T> watch = new KindWatch<>(client, paths, kind, listener, watches::remove);
+    watches.add(watch);
+    watch.start();
+    return watch;
+  }
+
+  @Override
+  public TopologyWatch watchRouter(RouterId router, TopologyListener<Identified> listener) {
+    requireOpen();
+    RouterViewWatch watch = new RouterViewWatch(client, paths, router, listener, watches::remove);
+    watches.add(watch);
+    watch.start();
+    return watch;
+  }
+
+  @Override
+  public String root() {
+    return paths.root;
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      for (TopologyWatch w : List.copyOf(watches)) {
+        w.close();
+      }
+      status.close();
+    }
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the topology store is closed");
+    }
+  }
+
+  private StoreException zkFailure(String what, Exception e) {
+    if (e instanceof StoreException se) {
+      return se;
+    }
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    if (e instanceof StoredDataException sde) {
+      return new StoreException(sde.getMessage(), sde);
+    }
+    return new StoreException(what + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public String toString() {
+    return "TopologyStore[" + paths.root + ", txn " + snapshot.txn() + "]";
+  }
+}

@@ -1,0 +1,225 @@
+package org.nsvpn.topology.json;
+
+import static org.nsvpn.topology.json.Fields.NODES;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.EncapsulationMode;
+import org.nsvpn.chainrules.model.IkeVersion;
+import org.nsvpn.chainrules.model.TransformProtocol;
+import org.nsvpn.chainrules.net.IpAddress;
+import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.topology.status.ChildSaStatus;
+import org.nsvpn.topology.status.ConnectionState;
+import org.nsvpn.topology.status.ConnectionStatus;
+import org.nsvpn.topology.status.HostLiveness;
+import org.nsvpn.topology.status.IkeSaStatus;
+import org.nsvpn.topology.status.Proposal;
+import org.nsvpn.topology.status.SaCounters;
+import org.nsvpn.topology.status.ServiceState;
+import org.nsvpn.topology.status.VpnServiceStatus;
+
+/** The JSON form of the status and liveness records (same conventions as {@link TopologyJson}). */
+public final class StatusJson {
+  private StatusJson() {}
+
+  public static ObjectNode encode(HostLiveness h) {
+    ObjectNode out = NODES.objectNode();
+    out.put("host", h.host().toString());
+    out.put("hostname", h.hostname());
+    out.put("pid", h.pid());
+    out.put("started-at", h.startedAt().toString());
+    return out;
+  }
+
+  public static HostLiveness hostLiveness(JsonNode in) {
+    return new HostLiveness(
+        Fields.parsed(in, "host", HostId::parse),
+        Fields.text(in, "hostname"),
+        Fields.number(in, "pid"),
+        Fields.instant(in, "started-at"));
+  }
+
+  public static ObjectNode encode(VpnServiceStatus s) {
+    ObjectNode out = NODES.objectNode();
+    out.put("vpn-service", s.service().toString());
+    out.put("host", s.host().toString());
+    out.put("state", s.state().text());
+    Fields.putOptional(out, "reason", s.reason());
+    Fields.putOptional(out, "namespace", s.namespace());
+    if (s.charonPid().isPresent()) {
+      out.put("charon-pid", s.charonPid().get());
+    } else {
+      out.putNull("charon-pid");
+    }
+    out.put("updated-at", s.updatedAt().toString());
+    return out;
+  }
+
+  public static VpnServiceStatus vpnServiceStatus(JsonNode in) {
+    return new VpnServiceStatus(
+        Fields.parsed(in, "vpn-service", VpnServiceId::parse),
+        Fields.parsed(in, "host", HostId::parse),
+        ServiceState.parse("state", Fields.text(in, "state")),
+        Fields.optionalText(in, "reason"),
+        Fields.optionalText(in, "namespace"),
+        Fields.optionalNumber(in, "charon-pid"),
+        Fields.instant(in, "updated-at"));
+  }
+
+  public static ObjectNode encode(ConnectionStatus s) {
+    ObjectNode out = NODES.objectNode();
+    out.put("ipsec-site-connection", s.connection().toString());
+    out.put("host", s.host().toString());
+    out.put("state", s.state().text());
+    Fields.putOptional(out, "reason", s.reason());
+    ArrayNode ikes = out.putArray("ike-sas");
+    s.ikeSas().forEach(ike -> ikes.add(ikeSa(ike)));
+    out.put("updated-at", s.updatedAt().toString());
+    return out;
+  }
+
+  public static ConnectionStatus connectionStatus(JsonNode in) {
+    List<IkeSaStatus> ikes = new ArrayList<>();
+    for (JsonNode ike : Fields.array(in, "ike-sas")) {
+      ikes.add(ikeSa(ike));
+    }
+    return new ConnectionStatus(
+        Fields.parsed(in, "ipsec-site-connection", IpsecSiteConnectionId::parse),
+        Fields.parsed(in, "host", HostId::parse),
+        ConnectionState.parse("state", Fields.text(in, "state")),
+        Fields.optionalText(in, "reason"),
+        ikes,
+        Fields.instant(in, "updated-at"));
+  }
+
+  private static ObjectNode ikeSa(IkeSaStatus s) {
+    ObjectNode out = NODES.objectNode();
+    out.put("unique-id", s.uniqueId());
+    out.put("state", s.state());
+    out.put("version", s.version().text());
+    out.put("local-address", s.localAddress().toString());
+    out.put("local-port", s.localPort());
+    out.put("remote-address", s.remoteAddress().toString());
+    out.put("remote-port", s.remotePort());
+    out.put("local-id", s.localId());
+    out.put("remote-id", s.remoteId());
+    out.put("initiator", s.initiator());
+    out.put("initiator-spi", s.initiatorSpi());
+    out.put("responder-spi", s.responderSpi());
+    if (s.proposal().isPresent()) {
+      out.set("proposal", proposal(s.proposal().get()));
+    } else {
+      out.putNull("proposal");
+    }
+    Fields.putOptional(out, "established-at", s.establishedAt());
+    Fields.putOptional(out, "rekey-at", s.rekeyAt());
+    Fields.putOptional(out, "reauth-at", s.reauthAt());
+    ArrayNode children = out.putArray("child-sas");
+    s.childSas().forEach(c -> children.add(childSa(c)));
+    return out;
+  }
+
+  private static IkeSaStatus ikeSa(JsonNode in) {
+    List<ChildSaStatus> children = new ArrayList<>();
+    for (JsonNode c : Fields.array(in, "child-sas")) {
+      children.add(childSa(c));
+    }
+    return new IkeSaStatus(
+        Fields.number(in, "unique-id"),
+        Fields.text(in, "state"),
+        IkeVersion.parse("version", Fields.text(in, "version")),
+        Fields.parsed(in, "local-address", IpAddress::parse),
+        Fields.integer(in, "local-port"),
+        Fields.parsed(in, "remote-address", IpAddress::parse),
+        Fields.integer(in, "remote-port"),
+        Fields.text(in, "local-id"),
+        Fields.text(in, "remote-id"),
+        Fields.bool(in, "initiator"),
+        Fields.text(in, "initiator-spi"),
+        Fields.text(in, "responder-spi"),
+        in.hasNonNull("proposal")
+            ? Optional.of(proposal(Fields.object(in, "proposal")))
+            : Optional.empty(),
+        Fields.optionalInstant(in, "established-at"),
+        Fields.optionalInstant(in, "rekey-at"),
+        Fields.optionalInstant(in, "reauth-at"),
+        children);
+  }
+
+  private static ObjectNode childSa(ChildSaStatus c) {
+    ObjectNode out = NODES.objectNode();
+    out.put("name", c.name());
+    out.put("unique-id", c.uniqueId());
+    out.put("state", c.state());
+    out.put("mode", c.mode().text());
+    out.put("protocol", c.protocol().text());
+    out.put("udp-encapsulation", c.udpEncapsulation());
+    out.put("spi-in", c.spiIn());
+    out.put("spi-out", c.spiOut());
+    out.set("proposal", proposal(c.proposal()));
+    out.set("local-ts", Fields.strings(c.localTs()));
+    out.set("remote-ts", Fields.strings(c.remoteTs()));
+    ObjectNode counters = out.putObject("counters");
+    counters.put("bytes-in", c.counters().bytesIn());
+    counters.put("bytes-out", c.counters().bytesOut());
+    counters.put("packets-in", c.counters().packetsIn());
+    counters.put("packets-out", c.counters().packetsOut());
+    Fields.putOptional(counters, "last-use-in", c.counters().lastUseIn());
+    Fields.putOptional(counters, "last-use-out", c.counters().lastUseOut());
+    Fields.putOptional(out, "installed-at", c.installedAt());
+    Fields.putOptional(out, "rekey-at", c.rekeyAt());
+    Fields.putOptional(out, "expires-at", c.expiresAt());
+    return out;
+  }
+
+  private static ChildSaStatus childSa(JsonNode in) {
+    JsonNode counters = Fields.object(in, "counters");
+    return new ChildSaStatus(
+        Fields.text(in, "name"),
+        Fields.number(in, "unique-id"),
+        Fields.text(in, "state"),
+        EncapsulationMode.parse("mode", Fields.text(in, "mode")),
+        TransformProtocol.parse("protocol", Fields.text(in, "protocol")),
+        Fields.bool(in, "udp-encapsulation"),
+        Fields.text(in, "spi-in"),
+        Fields.text(in, "spi-out"),
+        proposal(Fields.object(in, "proposal")),
+        Fields.parsedList(in, "local-ts", IpSubnet::parse),
+        Fields.parsedList(in, "remote-ts", IpSubnet::parse),
+        new SaCounters(
+            Fields.number(counters, "bytes-in"),
+            Fields.number(counters, "bytes-out"),
+            Fields.number(counters, "packets-in"),
+            Fields.number(counters, "packets-out"),
+            Fields.optionalInstant(counters, "last-use-in"),
+            Fields.optionalInstant(counters, "last-use-out")),
+        Fields.optionalInstant(in, "installed-at"),
+        Fields.optionalInstant(in, "rekey-at"),
+        Fields.optionalInstant(in, "expires-at"));
+  }
+
+  private static ObjectNode proposal(Proposal p) {
+    ObjectNode out = NODES.objectNode();
+    out.put("encryption", p.encryption());
+    Fields.putOptional(out, "integrity", p.integrity());
+    Fields.putOptional(out, "prf", p.prf());
+    Fields.putOptional(out, "dh-group", p.dhGroup());
+    return out;
+  }
+
+  private static Proposal proposal(JsonNode in) {
+    return new Proposal(
+        Fields.text(in, "encryption"),
+        Fields.optionalText(in, "integrity"),
+        Fields.optionalText(in, "prf"),
+        Fields.optionalText(in, "dh-group"));
+  }
+}
