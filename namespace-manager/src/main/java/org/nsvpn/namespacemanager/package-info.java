@@ -6,7 +6,7 @@
  * <p>Layers below, each usable on its own: {@code ffi} (system calls), {@code netlink} (the wire
  * protocol), {@code netns} (iproute2-compatible named namespaces and running code inside them),
  * {@code rtnl} (links, addresses, routes, neighbours, sysctls), {@code xfrm} (SAs and policies).
- * The packages {@code strongswan} and {@code vici} are reserved for the charon launcher and the
- * VICI client.
+ * {@code vici} (strongSwan's control protocol and a Netty client) and {@code strongswan} (one
+ * charon per namespace, connection mapping, status) build on them.
  */
 package org.nsvpn.namespacemanager;

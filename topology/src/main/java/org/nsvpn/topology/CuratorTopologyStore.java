@@ -522,6 +522,8 @@ final class CuratorTopologyStore implements TopologyStore {
                 : ObjectKind.of(r.from()).name() + " " + base.label(r.from());
         who.add(from + " (" + r.field() + ")");
       }
+      // The snapshot's entries have no order; sorting keeps the message the same on every run.
+      who.sort(null);
       problems.add(
           "cannot delete "
               + ObjectKind.of(id).name()

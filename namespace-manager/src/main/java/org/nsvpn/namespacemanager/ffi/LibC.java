@@ -72,6 +72,55 @@ public interface LibC {
   @IgnoreError
   int gettid();
 
+  /** Returns 0 or an error number (posix_spawn does not set errno). */
+  @IgnoreError
+  int posix_spawn(
+      Pointer pid,
+      String path,
+      Pointer fileActions,
+      Pointer attributes,
+      Pointer argv,
+      Pointer envp);
+
+  @IgnoreError
+  int posix_spawn_file_actions_init(Pointer actions);
+
+  @IgnoreError
+  int posix_spawn_file_actions_destroy(Pointer actions);
+
+  @IgnoreError
+  int posix_spawn_file_actions_addopen(Pointer actions, int fd, String path, int flags, int mode);
+
+  @IgnoreError
+  int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
+
+  @IgnoreError
+  int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+
+  @IgnoreError
+  int posix_spawnattr_init(Pointer attributes);
+
+  @IgnoreError
+  int posix_spawnattr_destroy(Pointer attributes);
+
+  @IgnoreError
+  int posix_spawnattr_setflags(Pointer attributes, short flags);
+
+  @IgnoreError
+  int posix_spawnattr_setsigmask(Pointer attributes, Pointer signals);
+
+  @IgnoreError
+  int posix_spawnattr_setsigdefault(Pointer attributes, Pointer signals);
+
+  @IgnoreError
+  int sigemptyset(Pointer signals);
+
+  @IgnoreError
+  int sigfillset(Pointer signals);
+
+  @SaveError
+  int waitpid(int pid, Pointer status, int options);
+
   @IgnoreError
   String strerror(int errno);
 }

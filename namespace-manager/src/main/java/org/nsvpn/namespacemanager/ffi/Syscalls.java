@@ -1,10 +1,16 @@
 package org.nsvpn.namespacemanager.ffi;
 
+import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
+import jnr.ffi.NativeType;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
@@ -13,8 +19,9 @@ import jnr.ffi.Runtime;
  * SystemCallException}. {@code EINTR} is retried where the call is safe to repeat.
  *
  * <p>Thread affinity matters for {@link #setns} and {@link #unshare}: they change the namespace of
- * the calling thread only. Only the {@code netns} package's namespace workers call them, and those
- * always move back (or end); no application thread is ever moved.
+ * the calling thread only. Only the {@code netns} package's namespace workers call them (and always
+ * move back, or end) and the strongSwan launcher's dedicated thread (which ends after spawning
+ * charon); no application thread is ever moved.
  */
 public final class Syscalls {
   public static final int AF_NETLINK = 16;
@@ -319,6 +326,150 @@ public final class Syscalls {
       throw new SystemCallException("statfs(" + path + ")", errno);
     }
     return OptionalLong.of(buffer.getLong(0));
+  }
+
+  private static final int O_WRONLY = 1;
+  private static final int O_APPEND = 0x400;
+  private static final int ECHILD = 10;
+  private static final int WNOHANG = 1;
+  private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+  private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+  private static final short POSIX_SPAWN_SETSID = 0x80;
+
+  /**
+   * Larger than glibc's posix_spawn_file_actions_t (80 bytes), posix_spawnattr_t (336), sigset_t.
+   */
+  private static final int SPAWN_STRUCT_SIZE = 512;
+
+  /**
+   * posix_spawn(3) of {@code argv[0]} with exactly {@code environment}, stdin from /dev/null and
+   * stdout and stderr appended to {@code output} (created 0600), every other descriptor closed,
+   * default signal handling, an empty signal mask and a session of its own (so signals aimed at the
+   * caller's terminal or process group do not reach it). The child inherits the calling thread's
+   * namespaces and file-system context. Unlike {@link ProcessBuilder}, no JDK reaper thread is
+   * created by the calling thread, which matters when that thread is in foreign namespaces: threads
+   * inherit the namespaces of the thread that creates them.
+   *
+   * <p>The child must be reaped with {@link #reap(long)} once it exited.
+   *
+   * @return the child's pid
+   */
+  public static long spawn(List<String> argv, List<String> environment, String output) {
+    LibC c = libc();
+    Runtime runtime = runtime();
+    Pointer actions = Memory.allocateDirect(runtime, SPAWN_STRUCT_SIZE, true);
+    Pointer attributes = Memory.allocateDirect(runtime, SPAWN_STRUCT_SIZE, true);
+    Pointer signals = Memory.allocateDirect(runtime, SPAWN_STRUCT_SIZE, true);
+    spawnCheck("posix_spawn_file_actions_init", c.posix_spawn_file_actions_init(actions));
+    try {
+      spawnCheck("posix_spawnattr_init", c.posix_spawnattr_init(attributes));
+      try {
+        spawnCheck(
+            "addopen(/dev/null)",
+            c.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", O_RDONLY, 0));
+        spawnCheck(
+            "addopen(" + output + ")",
+            c.posix_spawn_file_actions_addopen(
+                actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0600));
+        spawnCheck("adddup2(1, 2)", c.posix_spawn_file_actions_adddup2(actions, 1, 2));
+        spawnCheck("addclosefrom_np(3)", c.posix_spawn_file_actions_addclosefrom_np(actions, 3));
+        c.sigemptyset(signals);
+        spawnCheck("posix_spawnattr_setsigmask", c.posix_spawnattr_setsigmask(attributes, signals));
+        c.sigfillset(signals);
+        spawnCheck(
+            "posix_spawnattr_setsigdefault", c.posix_spawnattr_setsigdefault(attributes, signals));
+        spawnCheck(
+            "posix_spawnattr_setflags",
+            c.posix_spawnattr_setflags(
+                attributes,
+                (short) (POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSID)));
+        Pointer pid = Memory.allocateDirect(runtime, 4, true);
+        List<Pointer> keep = new ArrayList<>();
+        int error =
+            c.posix_spawn(
+                pid,
+                argv.get(0),
+                actions,
+                attributes,
+                stringArray(argv, keep),
+                stringArray(environment, keep));
+        Reference.reachabilityFence(keep);
+        if (error != 0) {
+          throw new SystemCallException("posix_spawn(" + argv.get(0) + ")", error);
+        }
+        return pid.getInt(0);
+      } finally {
+        c.posix_spawnattr_destroy(attributes);
+      }
+    } finally {
+      c.posix_spawn_file_actions_destroy(actions);
+    }
+  }
+
+  private static void spawnCheck(String what, int error) {
+    if (error != 0) {
+      throw new SystemCallException(what, error);
+    }
+  }
+
+  /** A NULL-terminated {@code char *[]}; {@code keep} holds the strings' memory alive. */
+  private static Pointer stringArray(List<String> strings, List<Pointer> keep) {
+    Pointer array = Memory.allocateDirect(runtime(), (strings.size() + 1) * 8L, true);
+    for (int i = 0; i < strings.size(); i++) {
+      byte[] bytes = strings.get(i).getBytes(StandardCharsets.UTF_8);
+      Pointer text = Memory.allocateDirect(runtime(), bytes.length + 1, true);
+      text.put(0, bytes, 0, bytes.length);
+      keep.add(text);
+      array.putAddress(i * 8L, text.address());
+    }
+    keep.add(array);
+    return array;
+  }
+
+  /**
+   * waitpid(2) with WNOHANG: collects {@code pid} if it is a child of this process that exited.
+   *
+   * @return its wait status (exit code {@code status >> 8} when it exited normally, the signal in
+   *     the low 7 bits when killed), or empty when it still runs or is not a child of this process
+   */
+  public static OptionalInt reap(long pid) {
+    Pointer status = Memory.allocateDirect(runtime(), 4, true);
+    while (true) {
+      int result = libc().waitpid((int) pid, status, WNOHANG);
+      if (result == pid) {
+        return OptionalInt.of(status.getInt(0));
+      }
+      if (result == 0) {
+        return OptionalInt.empty();
+      }
+      int errno = errno();
+      if (errno == ECHILD) {
+        return OptionalInt.empty();
+      }
+      if (errno != Errno.EINTR) {
+        throw new SystemCallException("waitpid(" + pid + ")", errno);
+      }
+    }
+  }
+
+  /** A wait status in words: {@code status 1} or {@code signal 9}. */
+  public static String describeWaitStatus(int status) {
+    int signal = status & 0x7f;
+    return signal == 0 ? "status " + ((status >> 8) & 0xff) : "signal " + signal;
+  }
+
+  /**
+   * Makes jnr-ffi start its memory-cleaner thread now, from the calling thread, if it has not yet.
+   * A thread inherits the namespaces of the thread that creates it, so call this from a thread in
+   * the host's namespaces before another thread enters foreign ones and allocates native memory:
+   * otherwise the cleaner, a thread for the life of the process, is born inside them.
+   */
+  public static void startHelperThreadsHere() {
+    Pointer direct = Memory.allocateDirect(runtime(), 8, true);
+    direct.putLong(0, 0);
+    // Temporary memory (what jnr-ffi uses to pass some arguments) is what needs the cleaner.
+    Pointer temporary = Memory.allocateTemporary(runtime(), NativeType.SLONG, true);
+    temporary.putLong(0, 0);
   }
 
   /** gettid(2): the kernel's id of the calling thread. */

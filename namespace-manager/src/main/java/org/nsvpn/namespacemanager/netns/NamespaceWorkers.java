@@ -29,6 +29,8 @@ final class NamespaceWorkers {
   private final ThreadPoolExecutor workers;
 
   NamespaceWorkers() {
+    // Helper threads born on a worker would live on in a foreign namespace; start them here.
+    Syscalls.startHelperThreadsHere();
     // The process's namespace: that of its main thread, which nothing here ever moves.
     this.homeFd = Syscalls.open(HOME, Syscalls.O_RDONLY | Syscalls.O_CLOEXEC, 0);
     AtomicInteger count = new AtomicInteger();

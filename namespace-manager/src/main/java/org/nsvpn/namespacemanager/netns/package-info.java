@@ -10,7 +10,8 @@
  * into the process's namespace before taking other work (a worker that cannot move back ends).
  * Application threads are never moved. Netlink sockets opened on a worker stay in that namespace
  * for their whole life, which is how the other packages configure a namespace from ordinary
- * threads. Entering a mount namespace is not offered: {@code unshare( CLONE_NEWNS)} fails in a
- * multi-threaded process such as a JVM.
+ * threads. Workers do not change mount namespace: a thread of a multi-threaded process cannot
+ * {@code setns} into one, and a worker must be able to move back. (A thread can {@code
+ * unshare(CLONE_NEWNS)} for good; the strongSwan launcher does that on a thread of its own.)
  */
 package org.nsvpn.namespacemanager.netns;
