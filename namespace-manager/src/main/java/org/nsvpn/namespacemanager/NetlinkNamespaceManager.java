@@ -16,6 +16,8 @@ import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.IpFamily;
+import org.nsvpn.chainrules.net.Ipv4Address;
+import org.nsvpn.chainrules.net.Ipv6Address;
 import org.nsvpn.chainrules.vpn.NamespaceSpec;
 import org.nsvpn.chainrules.vpn.StaticNeighbour;
 import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
@@ -40,6 +42,7 @@ final class NetlinkNamespaceManager implements NamespaceManager {
   private static final Logger log = LoggerFactory.getLogger(NetlinkNamespaceManager.class);
   private static final int LOCK_STRIPES = 256;
   private static final int LOOPBACK_INDEX = 1;
+  private static final Ipv6Address IPV6_LOOPBACK = Ipv6Address.parse("::1");
   private static final long TEARDOWN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final NetworkNamespaces namespaces;
@@ -155,6 +158,12 @@ final class NetlinkNamespaceManager implements NamespaceManager {
       }
       families.add(a.family());
     }
+    for (InterfaceAddress a : spec.loopbackAddresses()) {
+      if (isLoopbackRange(a)) {
+        throw new InvalidValueException(
+            "loopback addresses", a, "is in the loopback range every namespace already has");
+      }
+    }
     Map<IpAddress, StaticNeighbour> neighbours = new HashMap<>();
     for (StaticNeighbour n : spec.neighbours()) {
       if (!families.contains(n.address().family())) {
@@ -206,6 +215,7 @@ final class NetlinkNamespaceManager implements NamespaceManager {
         configureLinks(spec, inside, link, hostLink, changes);
         int index = link.index();
         configureAddresses(spec, inside, index, inside.addresses(index), changes);
+        configureLoopbackAddresses(spec, inside, changes);
         configureNeighbours(spec, inside, index, inside.neighbours(index), changes);
         configureRoutes(
             spec, inside, index, inside.routes(IpFamily.IPV4, Rtnl.RT_TABLE_MAIN), changes);
@@ -254,6 +264,10 @@ final class NetlinkNamespaceManager implements NamespaceManager {
     for (StaticNeighbour neighbour : spec.neighbours()) {
       batch.putPermanentNeighbour(index, neighbour.address(), neighbour.mac());
       changes.add(neighbourSet(neighbour));
+    }
+    for (InterfaceAddress address : spec.loopbackAddresses()) {
+      batch.addAddress(LOOPBACK_INDEX, address);
+      changes.add(new Change(ChangeKind.ADDRESS_ADDED, address + " dev lo"));
     }
     batch.addRoute(RouteEntry.defaultVia(spec.defaultGateway(), index));
     changes.add(routeAdded(spec));
@@ -367,6 +381,37 @@ final class NetlinkNamespaceManager implements NamespaceManager {
         changes.add(new Change(ChangeKind.ADDRESS_ADDED, address.toString()));
       }
     }
+  }
+
+  /**
+   * Makes the loopback carry exactly the spec's loopback addresses, besides its own 127.0.0.1/8 and
+   * ::1/128, which are left alone.
+   */
+  private static void configureLoopbackAddresses(
+      NamespaceSpec spec, RouteNetlink inside, List<Change> changes) {
+    List<InterfaceAddress> present =
+        inside.addresses(LOOPBACK_INDEX).stream()
+            .map(AddressEntry::address)
+            .filter(a -> !isLoopbackRange(a))
+            .toList();
+    for (InterfaceAddress address : present) {
+      if (!spec.loopbackAddresses().contains(address)) {
+        inside.deleteAddress(LOOPBACK_INDEX, address);
+        changes.add(new Change(ChangeKind.ADDRESS_REMOVED, address + " dev lo"));
+      }
+    }
+    for (InterfaceAddress address : spec.loopbackAddresses()) {
+      if (!present.contains(address)) {
+        inside.addAddress(LOOPBACK_INDEX, address);
+        changes.add(new Change(ChangeKind.ADDRESS_ADDED, address + " dev lo"));
+      }
+    }
+  }
+
+  private static boolean isLoopbackRange(InterfaceAddress address) {
+    return address.address() instanceof Ipv4Address v4
+        ? (v4.bits() >>> 24) == 127
+        : address.address().equals(IPV6_LOOPBACK);
   }
 
   private static void configureNeighbours(

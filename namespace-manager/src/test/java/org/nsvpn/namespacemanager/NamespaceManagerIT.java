@@ -3,6 +3,8 @@ package org.nsvpn.namespacemanager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.nsvpn.namespacemanager.ChangeKind.ADDRESS_ADDED;
+import static org.nsvpn.namespacemanager.ChangeKind.ADDRESS_REMOVED;
 import static org.nsvpn.namespacemanager.ChangeKind.LINK_UP;
 import static org.nsvpn.namespacemanager.ChangeKind.MAC_SET;
 import static org.nsvpn.namespacemanager.ChangeKind.NEIGHBOUR_SET;
@@ -184,6 +186,51 @@ class NamespaceManagerIT {
             new Change(ROUTE_ADDED, "default via 169.254.1.1 dev " + spec.interfaceName()));
     assertMatchesSeedPerOracle(spec);
     assertThat(manager.ensure(spec).changes()).isEmpty();
+  }
+
+  @Test
+  void loopbackAddressesForTheLocalTrafficSelectorAreAddedAndRepaired() {
+    NamespaceSpec base = seed();
+    NamespaceSpec spec =
+        new NamespaceSpec(
+            base.name(),
+            base.interfaceName(),
+            base.hostInterfaceName(),
+            base.interfaceMac(),
+            base.addresses(),
+            base.defaultGateway(),
+            base.neighbours(),
+            List.of(
+                InterfaceAddress.parse("192.168.10.1/32"),
+                InterfaceAddress.parse("192.168.11.0/32")));
+    assertThat(manager.ensure(spec).changes())
+        .contains(
+            new Change(ADDRESS_ADDED, "192.168.10.1/32 dev lo"),
+            new Change(ADDRESS_ADDED, "192.168.11.0/32 dev lo"));
+    assertThat(loopbackAddresses(spec))
+        .containsExactlyInAnyOrder("127.0.0.1/8", "192.168.10.1/32", "192.168.11.0/32");
+
+    Ip.ip("-n", spec.name(), "addr", "del", "192.168.11.0/32", "dev", "lo");
+    Ip.ip("-n", spec.name(), "addr", "add", "192.168.99.9/32", "dev", "lo");
+    assertThat(manager.ensure(spec).changes())
+        .containsExactlyInAnyOrder(
+            new Change(ADDRESS_REMOVED, "192.168.99.9/32 dev lo"),
+            new Change(ADDRESS_ADDED, "192.168.11.0/32 dev lo"));
+    assertThat(loopbackAddresses(spec))
+        .containsExactlyInAnyOrder("127.0.0.1/8", "192.168.10.1/32", "192.168.11.0/32");
+    assertThat(manager.ensure(spec).changes()).isEmpty();
+    assertMatchesSeedPerOracle(spec);
+  }
+
+  private static List<String> loopbackAddresses(NamespaceSpec spec) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode info :
+        Ip.jsonIn(spec.name(), "addr", "show", "dev", "lo").get(0).get("addr_info")) {
+      if (info.get("family").asText().equals("inet")) {
+        out.add(info.get("local").asText() + "/" + info.get("prefixlen").asInt());
+      }
+    }
+    return out;
   }
 
   @Test

@@ -27,6 +27,10 @@ import org.nsvpn.chainrules.net.MacAddress;
  * @param defaultGateway next hop of the namespace's default route; on-link through one of the
  *     addresses
  * @param neighbours permanent neighbour entries on the interface
+ * @param loopbackAddresses host addresses (/32, /128) on the namespace's loopback. strongSwan's
+ *     userspace ESP backend (kernel-libipsec) installs a child SA's policy only when the namespace
+ *     owns an address inside the local traffic selector; these provide one per local subnet. They
+ *     take no part in forwarding.
  */
 public record NamespaceSpec(
     String name,
@@ -35,7 +39,8 @@ public record NamespaceSpec(
     MacAddress interfaceMac,
     List<InterfaceAddress> addresses,
     Ipv4Address defaultGateway,
-    List<StaticNeighbour> neighbours) {
+    List<StaticNeighbour> neighbours,
+    List<InterfaceAddress> loopbackAddresses) {
 
   private static final Pattern NETNS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
@@ -64,6 +69,39 @@ public record NamespaceSpec(
           "is not on-link through any of the addresses " + addresses);
     }
     neighbours = List.copyOf(Require.noNulls("neighbours", neighbours));
+    loopbackAddresses = List.copyOf(Require.noNulls("loopback addresses", loopbackAddresses));
+    java.util.Set<org.nsvpn.chainrules.net.IpAddress> seen = new java.util.HashSet<>();
+    addresses.forEach(a -> seen.add(a.address()));
+    for (InterfaceAddress a : loopbackAddresses) {
+      if (a.prefixLength() != a.family().bits()) {
+        throw new InvalidValueException(
+            "loopback addresses", a, "must be a host address (/32 or /128)");
+      }
+      if (!seen.add(a.address())) {
+        throw new InvalidValueException(
+            "loopback addresses", a, "is listed twice or also on the interface");
+      }
+    }
+  }
+
+  /** A spec without loopback addresses (a namespace whose host has kernel ESP needs none). */
+  public NamespaceSpec(
+      String name,
+      String interfaceName,
+      String hostInterfaceName,
+      MacAddress interfaceMac,
+      List<InterfaceAddress> addresses,
+      Ipv4Address defaultGateway,
+      List<StaticNeighbour> neighbours) {
+    this(
+        name,
+        interfaceName,
+        hostInterfaceName,
+        interfaceMac,
+        addresses,
+        defaultGateway,
+        neighbours,
+        List.of());
   }
 
   /**

@@ -322,7 +322,8 @@ public record VpnRedirectPlan(
               uplink.mac(),
               List.of(new InterfaceAddress(namespaceSide, 30), InterfaceAddress.host(publicIp)),
               routerSide,
-              List.of(new StaticNeighbour(routerSide, nsMac)));
+              List.of(new StaticNeighbour(routerSide, nsMac)),
+              selectorAddresses(routerId, topology.connections(serviceId)));
 
       Router router = topology.router(routerId).orElseThrow();
       Optional<ChainId> existingChain = router.localRedirectChain();
@@ -367,6 +368,29 @@ public record VpnRedirectPlan(
           chainId.equals(ownedChainId(serviceId)),
           rules,
           routes);
+    }
+
+    /**
+     * One host address inside each local CIDR, for the namespace's loopback (see {@link
+     * NamespaceSpec#loopbackAddresses()}): the router's own address on that subnet when it has one,
+     * which no host behind the router uses; otherwise the subnet's network address.
+     */
+    private List<InterfaceAddress> selectorAddresses(
+        RouterId routerId, List<IpsecSiteConnection> connections) {
+      Set<IpAddress> chosen = new LinkedHashSet<>();
+      for (IpsecSiteConnection c : connections) {
+        for (IpSubnet local : c.localCidrs()) {
+          IpAddress address =
+              topology.routerPorts(routerId).stream()
+                  .flatMap(p -> p.addresses().stream())
+                  .map(InterfaceAddress::address)
+                  .filter(local::contains)
+                  .findFirst()
+                  .orElse(local.address());
+          chosen.add(address);
+        }
+      }
+      return chosen.stream().map(InterfaceAddress::host).toList();
     }
 
     /** The block of the namespace port if it is already there, else a free one. */

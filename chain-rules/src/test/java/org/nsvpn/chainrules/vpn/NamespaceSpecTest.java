@@ -68,5 +68,30 @@ class NamespaceSpecTest {
                 new StaticNeighbour(
                     IpAddress.parse("169.254.1.1"), MacAddress.parse("01:00:5e:00:00:01")))
         .hasMessageStartingWith("neighbour mac:");
+    assertThatThrownBy(
+            () ->
+                new NamespaceSpec(
+                    "ns",
+                    "a",
+                    "b",
+                    MAC,
+                    ADDRESSES,
+                    GW,
+                    List.of(),
+                    List.of(InterfaceAddress.parse("10.1.0.1/24"))))
+        .hasMessageStartingWith(
+            "loopback addresses: invalid value '10.1.0.1/24': must be a host address");
+    assertThatThrownBy(
+            () ->
+                new NamespaceSpec(
+                    "ns",
+                    "a",
+                    "b",
+                    MAC,
+                    ADDRESSES,
+                    GW,
+                    List.of(),
+                    List.of(InterfaceAddress.parse("201.201.201.1/32"))))
+        .hasMessageContaining("also on the interface");
   }
 }

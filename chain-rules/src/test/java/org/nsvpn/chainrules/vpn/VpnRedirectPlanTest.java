@@ -73,6 +73,9 @@ class VpnRedirectPlanTest {
     assertThat(ns.defaultGateway()).isEqualTo(IpAddress.parse("169.254.1.1"));
     assertThat(ns.neighbours())
         .containsExactly(new StaticNeighbour(IpAddress.parse("169.254.1.1"), PORT1_MAC));
+    // Not in the seed (MidoNet's kernel ESP did not need it): an address inside the local subnet
+    // for strongSwan's userspace ESP; the router has no port there, so the network address.
+    assertThat(ns.loopbackAddresses()).containsExactly(InterfaceAddress.parse("192.168.10.0/32"));
 
     // "chain0 rule add type l2-transform dst 201.201.201.1/32 proto 50 action redirect target-port
     // router1:port1" and the same for "proto 17 dst-port 500", plus NAT-T (UDP 4500).
@@ -188,6 +191,25 @@ class VpnRedirectPlanTest {
     assertThat(plan.routes()).extracting(Route::id).doesNotHaveDuplicates();
     assertThat(plan.routes())
         .allSatisfy(r -> assertThat(r.nextHopGateway()).contains(IpAddress.parse("169.254.1.2")));
+  }
+
+  @Test
+  void loopbackAddressesUseTheRoutersOwnAddressOnEachLocalSubnet() {
+    Topology t =
+        Seed002.topology().toBuilder()
+            .put(
+                RouterPort.of(
+                    PortId.random(),
+                    ROUTER,
+                    MacAddress.parse("02:00:00:00:10:01"),
+                    InterfaceAddress.parse("192.168.10.1/24")))
+            .put(
+                Seed002.connection("site-c", "192.168.11.0/24", "10.30.0.0/16", "203.0.113.50")
+                    .build())
+            .build();
+    assertThat(Seed002.plan(t).namespace().loopbackAddresses())
+        .containsExactly(
+            InterfaceAddress.parse("192.168.10.1/32"), InterfaceAddress.parse("192.168.11.0/32"));
   }
 
   @Test
