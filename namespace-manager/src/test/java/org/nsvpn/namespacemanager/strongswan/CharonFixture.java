@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * machine are never touched: only pids recorded here are signalled, and only when they still run
  * charon.
  */
-final class CharonFixture {
-  static final Path CHARON = Path.of("/usr/lib/ipsec/charon");
+public final class CharonFixture {
+  public static final Path CHARON = Path.of("/usr/lib/ipsec/charon");
   private static final Set<Path> ROOTS = ConcurrentHashMap.newKeySet();
   private static final Set<Long> PIDS = ConcurrentHashMap.newKeySet();
   private static final Set<StrongSwan> SERVICES = ConcurrentHashMap.newKeySet();
@@ -36,7 +36,7 @@ final class CharonFixture {
   private CharonFixture() {}
 
   /** Fails with install instructions when charon is missing. */
-  static void requireCharon() {
+  public static void requireCharon() {
     if (!Files.isExecutable(CHARON)) {
       throw new AssertionError(
           CHARON
@@ -46,7 +46,7 @@ final class CharonFixture {
   }
 
   /** A fresh state root under /tmp, removed by {@link #cleanUp()}. */
-  static Path stateRoot() {
+  public static Path stateRoot() {
     try {
       Path root = Files.createTempDirectory("nsvpn-charon-");
       ROOTS.add(root);
@@ -68,17 +68,23 @@ final class CharonFixture {
     return service;
   }
 
+  /** Registers a directory whose subdirectories hold charon instances (pid files), for clean-up. */
+  public static Path trackRoot(Path root) {
+    ROOTS.add(root);
+    return root;
+  }
+
   /** Registers a pid to stop at clean-up (for charons started outside a state root). */
-  static void track(long pid) {
+  public static void track(long pid) {
     PIDS.add(pid);
   }
 
   /** True when {@code pid} is alive and runs charon. */
-  static boolean isCharon(long pid) {
+  public static boolean isCharon(long pid) {
     return CharonProcesses.runs(pid, CHARON);
   }
 
-  static synchronized void cleanUp() {
+  public static synchronized void cleanUp() {
     for (StrongSwan service : List.copyOf(SERVICES)) {
       service.close();
       SERVICES.remove(service);
@@ -98,7 +104,7 @@ final class CharonFixture {
   }
 
   /** SIGTERM, wait up to 5 s, SIGKILL; only if the pid still runs charon. */
-  static void stop(long pid) {
+  public static void stop(long pid) {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
     if (handle.isEmpty() || !isCharon(pid)) {
       return;

@@ -15,7 +15,7 @@ import org.nsvpn.namespacemanager.testing.Ip;
  * namespace with its own /run, connections and secrets only from a swanctl.conf file loaded with
  * {@code swanctl --load-all}, and inspected with {@code swanctl}. Nothing of nsvpn is used.
  */
-final class StockCharon {
+public final class StockCharon {
   private final Path directory;
   private final Process process;
 
@@ -25,7 +25,7 @@ final class StockCharon {
   }
 
   /** Starts charon in {@code namespace} with the backend's kernel plugins; waits for VICI. */
-  static StockCharon start(String namespace, Backend backend) {
+  public static StockCharon start(String namespace, Backend backend) {
     Path directory = CharonFixture.stateRoot();
     String kernel =
         backend == Backend.KERNEL_LIBIPSEC ? "kernel-libipsec kernel-netlink" : "kernel-netlink";
@@ -87,16 +87,16 @@ final class StockCharon {
     return peer;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  Path directory() {
+  public Path directory() {
     return directory;
   }
 
   /** Writes swanctl.conf and loads it with {@code swanctl --load-all}. */
-  void loadAll(String swanctlConf) {
+  public void loadAll(String swanctlConf) {
     Path file = directory.resolve("swanctl.conf");
     write(file, swanctlConf);
     Ip.Result result = swanctl("--load-all", "--file", file.toString());
@@ -106,11 +106,11 @@ final class StockCharon {
   }
 
   /** {@code swanctl --list-sas --raw}: one line per IKE SA. */
-  String listSas() {
+  public String listSas() {
     return swanctl("--list-sas", "--raw").stdout();
   }
 
-  Ip.Result swanctl(String... args) {
+  public Ip.Result swanctl(String... args) {
     // swanctl wants its command first, options after it.
     List<String> command = new java.util.ArrayList<>(List.of("swanctl", args[0]));
     command.addAll(List.of("--uri", "unix://" + directory.resolve("charon.vici")));
@@ -118,7 +118,7 @@ final class StockCharon {
     return Ip.exec(command.toArray(String[]::new));
   }
 
-  String log() {
+  public String log() {
     try {
       Path log = directory.resolve("charon.log");
       return Files.exists(log)
@@ -129,7 +129,7 @@ final class StockCharon {
     }
   }
 
-  void stop() {
+  public void stop() {
     CharonFixture.stop(process.pid());
   }
 

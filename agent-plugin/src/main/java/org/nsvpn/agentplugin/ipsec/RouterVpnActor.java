@@ -1,0 +1,527 @@
+package org.nsvpn.agentplugin.ipsec;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.nsvpn.chainrules.InvalidValueException;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.Topology;
+import org.nsvpn.chainrules.model.VpnService;
+import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
+import org.nsvpn.namespacemanager.strongswan.CharonInstance;
+import org.nsvpn.namespacemanager.strongswan.ConnectionSpec;
+import org.nsvpn.namespacemanager.strongswan.ConnectionStatus;
+import org.nsvpn.namespacemanager.strongswan.InstanceState;
+import org.nsvpn.namespacemanager.strongswan.StatusListener;
+import org.nsvpn.topology.StatusStore;
+import org.nsvpn.topology.status.ServiceState;
+import org.nsvpn.topology.status.VpnServiceStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the VPN service of one virtual router on this host, as a small state machine:
+ *
+ * <pre>
+ *   provisioning ──ok──> running ──(topology change, periodic check, charon exit)──> provisioning
+ *        │
+ *        ├──config error──> misconfigured ──(topology change)──> provisioning
+ *        └──failure──> backoff ──(timer)──> provisioning
+ *   any ──Teardown──> tearingDown ──> stopped        any ──Detach──> stopped (charon keeps running)
+ * </pre>
+ *
+ * <p>All blocking work (ZooKeeper, netlink, charon) runs on the blocking dispatcher through {@link
+ * RouterVpnRunner} and comes back as a message; the actor itself never blocks, so a hung charon of
+ * one router delays no other router. Status goes to ZooKeeper (for {@code show status}) and to the
+ * {@link StatusBoard} (for OVSDB).
+ */
+final class RouterVpnActor {
+
+  sealed interface Command {}
+
+  /** A new topology snapshot. */
+  record TopologyChanged(Topology topology) implements Command {}
+
+  /** The service is gone (or no longer served here): take everything down, then stop. */
+  record Teardown() implements Command {}
+
+  /** The agent is stopping: let go of charon (its tunnels stay up) and stop. */
+  record Detach() implements Command {}
+
+  private record Reconcile() implements Command {}
+
+  private record RefreshStatus() implements Command {}
+
+  private record ProvisionDone(RouterVpnRunner.Provisioned result) implements Command {}
+
+  private record ProvisionFailed(Throwable failure) implements Command {}
+
+  private record StatusesRefreshed(Map<IpsecSiteConnectionId, ConnectionStatus> statuses)
+      implements Command {}
+
+  private record CharonReport(ConnectionStatus status) implements Command {}
+
+  private record CharonLeft(CharonInstance instance, InstanceState state, String reason)
+      implements Command {}
+
+  private record TeardownDone(Optional<Throwable> failure) implements Command {}
+
+  /** Timings of the state machine. */
+  record Settings(
+      Duration reconcileInterval,
+      Duration statusInterval,
+      Duration minBackoff,
+      Duration maxBackoff) {
+    static final Settings DEFAULT =
+        new Settings(
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(2),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(30));
+  }
+
+  /** What every router actor of the agent shares. */
+  record Context(
+      HostId host,
+      RouterVpnRunner runner,
+      Executor blocking,
+      StatusStore status,
+      StatusBoard board,
+      Settings settings) {}
+
+  private static final Object RECONCILE_TIMER = "reconcile";
+  private static final Object STATUS_TIMER = "status";
+  private static final Object BACKOFF_TIMER = "backoff";
+
+  private static final Logger log = LoggerFactory.getLogger(RouterVpnActor.class);
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final Context shared;
+  private final VpnServiceId serviceId;
+
+  private Topology topology;
+  private Optional<VpnRedirectPlan> plan = Optional.empty();
+  private List<ConnectionSpec> appliedSpecs = List.of();
+  private Optional<CharonInstance> charon = Optional.empty();
+  private Optional<StatusListener> charonListener = Optional.empty();
+
+  /** OVSDB policy name of each connection of the service, as of the last provisioning. */
+  private Map<IpsecSiteConnectionId, String> policyNames = Map.of();
+
+  private boolean dirty;
+  private boolean teardownRequested;
+  private int failures;
+  private CompletableFuture<Void> publishing = CompletableFuture.completedFuture(null);
+
+  private RouterVpnActor(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      Context shared,
+      VpnServiceId serviceId,
+      Topology topology) {
+    this.context = context;
+    this.timers = timers;
+    this.shared = shared;
+    this.serviceId = serviceId;
+    this.topology = topology;
+  }
+
+  static Behavior<Command> create(Context shared, VpnServiceId serviceId, Topology topology) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers ->
+                    new RouterVpnActor(context, timers, shared, serviceId, topology).start()));
+  }
+
+  private Behavior<Command> start() {
+    publishService(ServiceState.PENDING, Optional.empty());
+    timers.startTimerWithFixedDelay(
+        RECONCILE_TIMER, new Reconcile(), shared.settings().reconcileInterval());
+    timers.startTimerWithFixedDelay(
+        STATUS_TIMER, new RefreshStatus(), shared.settings().statusInterval());
+    return provisioning();
+  }
+
+  // ---- states --------------------------------------------------------------------------------
+
+  private Behavior<Command> provisioning() {
+    dirty = false;
+    Optional<CharonInstance> current = charon;
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return shared.runner().provision(serviceId, current);
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            },
+            shared.blocking()),
+        (result, failure) ->
+            failure == null ? new ProvisionDone(result) : new ProvisionFailed(unwrap(failure)));
+    return Behaviors.receive(Command.class)
+        .onMessage(ProvisionDone.class, this::onProvisioned)
+        .onMessage(ProvisionFailed.class, this::onProvisionFailed)
+        .onMessage(
+            TopologyChanged.class,
+            m -> {
+              topology = m.topology();
+              dirty = true;
+              return Behaviors.same();
+            })
+        .onMessage(CharonReport.class, this::onCharonReport)
+        .onMessage(CharonLeft.class, m -> Behaviors.same())
+        .onMessage(
+            Teardown.class,
+            m -> {
+              teardownRequested = true;
+              return Behaviors.same();
+            })
+        .onMessage(Detach.class, m -> detach())
+        .onMessage(Reconcile.class, m -> Behaviors.same())
+        .onMessage(RefreshStatus.class, m -> Behaviors.same())
+        .onMessage(StatusesRefreshed.class, this::onStatuses)
+        .build();
+  }
+
+  private Behavior<Command> running() {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            TopologyChanged.class,
+            m -> {
+              topology = m.topology();
+              return needsProvisioning() ? provisioning() : Behaviors.same();
+            })
+        .onMessage(Reconcile.class, m -> provisioning())
+        .onMessage(RefreshStatus.class, m -> refreshStatuses())
+        .onMessage(StatusesRefreshed.class, this::onStatuses)
+        .onMessage(CharonReport.class, this::onCharonReport)
+        .onMessage(CharonLeft.class, this::onCharonLeft)
+        .onMessage(Teardown.class, m -> tearingDown())
+        .onMessage(Detach.class, m -> detach())
+        .build();
+  }
+
+  /** Waiting for a retry after a failure; the reconcile timer is what retries. */
+  private Behavior<Command> backoff(Duration delay) {
+    timers.startSingleTimer(BACKOFF_TIMER, new Reconcile(), delay);
+    return Behaviors.receive(Command.class)
+        .onMessage(Reconcile.class, m -> provisioning())
+        .onMessage(
+            TopologyChanged.class,
+            m -> {
+              topology = m.topology();
+              return Behaviors.same();
+            })
+        .onMessage(RefreshStatus.class, m -> Behaviors.same())
+        .onMessage(StatusesRefreshed.class, this::onStatuses)
+        .onMessage(CharonReport.class, this::onCharonReport)
+        .onMessage(CharonLeft.class, m -> Behaviors.same())
+        .onMessage(Teardown.class, m -> tearingDown())
+        .onMessage(Detach.class, m -> detach())
+        .build();
+  }
+
+  /** The configuration cannot be realised; only a change of the topology can help. */
+  private Behavior<Command> misconfigured() {
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            TopologyChanged.class,
+            m -> {
+              topology = m.topology();
+              return provisioning();
+            })
+        .onMessage(Reconcile.class, m -> Behaviors.same())
+        .onMessage(RefreshStatus.class, m -> Behaviors.same())
+        .onMessage(StatusesRefreshed.class, this::onStatuses)
+        .onMessage(CharonReport.class, this::onCharonReport)
+        .onMessage(CharonLeft.class, m -> Behaviors.same())
+        .onMessage(Teardown.class, m -> tearingDown())
+        .onMessage(Detach.class, m -> detach())
+        .build();
+  }
+
+  private Behavior<Command> tearingDown() {
+    timers.cancelAll();
+    Optional<VpnRedirectPlan> lastPlan = plan;
+    Optional<CharonInstance> current = charon;
+    context.pipeToSelf(
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                shared.runner().teardown(serviceId, lastPlan, current);
+              } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            },
+            shared.blocking()),
+        (ok, failure) ->
+            new TeardownDone(Optional.ofNullable(failure).map(RouterVpnActor::unwrap)));
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            TeardownDone.class,
+            m -> {
+              m.failure()
+                  .ifPresent(
+                      f ->
+                          context
+                              .getLog()
+                              .warn(
+                                  "vpn-service {}: teardown incomplete: {}",
+                                  serviceId,
+                                  f.toString()));
+              policyNames.keySet().forEach(shared.board()::remove);
+              return Behaviors.stopped();
+            })
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<Command> detach() {
+    charon.ifPresent(CharonInstance::close);
+    policyNames.keySet().forEach(shared.board()::remove);
+    return Behaviors.stopped();
+  }
+
+  // ---- transitions -----------------------------------------------------------------------------
+
+  private Behavior<Command> onProvisioned(ProvisionDone done) {
+    RouterVpnRunner.Provisioned p = done.result();
+    failures = 0;
+    plan = Optional.of(p.plan());
+    appliedSpecs = p.connections();
+    if (charon.map(c -> c != p.charon()).orElse(true)) {
+      charon.ifPresent(old -> charonListener.ifPresent(old::removeListener));
+      charonListener = Optional.of(listenTo(p.charon()));
+    }
+    charon = Optional.of(p.charon());
+    if (p.namespace().changed()
+        || p.topologyChanged()
+        || !p.applied().loaded().isEmpty()
+        || !p.applied().unloaded().isEmpty()) {
+      context
+          .getLog()
+          .info(
+              "vpn-service {}: provisioned (namespace changes {}, loaded {}, unloaded {}, charon pid {}{})",
+              serviceId,
+              p.namespace().changes().size(),
+              p.applied().loaded().size(),
+              p.applied().unloaded().size(),
+              p.charon().pid(),
+              p.charon().adopted() ? ", adopted" : "");
+    }
+    if (!p.applied().failed().isEmpty()) {
+      context
+          .getLog()
+          .warn("vpn-service {}: charon refused connections {}", serviceId, p.applied().failed());
+    }
+    Map<IpsecSiteConnectionId, String> names = policyNames();
+    policyNames.keySet().stream()
+        .filter(id -> !names.containsKey(id))
+        .forEach(shared.board()::remove);
+    policyNames = names;
+    boolean up = topology.vpnService(serviceId).map(VpnService::adminStateUp).orElse(true);
+    publishService(up ? ServiceState.ACTIVE : ServiceState.DOWN, Optional.empty());
+    p.charon().status().values().forEach(this::publishConnection);
+    if (teardownRequested) {
+      return tearingDown();
+    }
+    return dirty && needsProvisioning() ? provisioning() : running();
+  }
+
+  private Behavior<Command> onProvisionFailed(ProvisionFailed failed) {
+    Throwable failure = failed.failure();
+    if (teardownRequested) {
+      return tearingDown();
+    }
+    if (failure instanceof InvalidValueException) {
+      context
+          .getLog()
+          .warn("vpn-service {}: cannot be realised: {}", serviceId, failure.getMessage());
+      publishService(ServiceState.ERROR, Optional.of(failure.getMessage()));
+      return misconfigured();
+    }
+    failures++;
+    Duration delay = backoffDelay(failures);
+    context
+        .getLog()
+        .warn(
+            "vpn-service {}: provisioning failed (attempt {}, retry in {} ms): {}",
+            serviceId,
+            failures,
+            delay.toMillis(),
+            failure.toString());
+    publishService(ServiceState.ERROR, Optional.of(String.valueOf(failure.getMessage())));
+    return backoff(delay);
+  }
+
+  private Duration backoffDelay(int attempt) {
+    long base = shared.settings().minBackoff().toMillis();
+    long max = shared.settings().maxBackoff().toMillis();
+    long delay = base << Math.min(attempt - 1, 16);
+    return Duration.ofMillis(Math.min(delay, max));
+  }
+
+  private Behavior<Command> onCharonLeft(CharonLeft left) {
+    if (charon.map(c -> c != left.instance()).orElse(true)) {
+      return Behaviors.same();
+    }
+    context
+        .getLog()
+        .warn(
+            "vpn-service {}: charon {}: {}; restarting it", serviceId, left.state(), left.reason());
+    publishService(ServiceState.ERROR, Optional.of("charon " + left.reason()));
+    charon = Optional.empty();
+    return provisioning();
+  }
+
+  private Behavior<Command> refreshStatuses() {
+    charon
+        .filter(c -> c.state() == InstanceState.RUNNING)
+        .ifPresent(
+            c ->
+                context.pipeToSelf(
+                    c.refresh(),
+                    (statuses, failure) ->
+                        failure == null
+                            ? new StatusesRefreshed(statuses)
+                            : new StatusesRefreshed(c.status())));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onStatuses(StatusesRefreshed refreshed) {
+    refreshed.statuses().values().forEach(this::publishConnection);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCharonReport(CharonReport report) {
+    publishConnection(report.status());
+    return Behaviors.same();
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  /** Forwards the instance's reports to this actor; returns the listener to remove later. */
+  private StatusListener listenTo(CharonInstance instance) {
+    var self = context.getSelf();
+    StatusListener l =
+        new StatusListener() {
+          @Override
+          public void statusChanged(ConnectionStatus status) {
+            self.tell(new CharonReport(status));
+          }
+
+          @Override
+          public void instanceStateChanged(InstanceState state, String reason) {
+            if (state == InstanceState.EXITED) {
+              self.tell(new CharonLeft(instance, state, reason));
+            }
+          }
+        };
+    instance.addListener(l);
+    return l;
+  }
+
+  /** True when {@code topology} asks for something the last provisioning did not do. */
+  private boolean needsProvisioning() {
+    if (plan.isEmpty()) {
+      return true;
+    }
+    try {
+      VpnRedirectPlan next = VpnRedirectPlan.request(topology, serviceId).compute();
+      if (!next.equals(plan.get()) || !next.installChange(topology).isEmpty()) {
+        return true;
+      }
+    } catch (InvalidValueException e) {
+      return true;
+    }
+    Optional<VpnService> service = topology.vpnService(serviceId);
+    if (service.isEmpty()) {
+      return false;
+    }
+    return !RouterVpnRunner.connectionSpecs(topology, service.get()).equals(appliedSpecs);
+  }
+
+  private Map<IpsecSiteConnectionId, String> policyNames() {
+    Map<IpsecSiteConnectionId, String> names = new HashMap<>();
+    topology
+        .vpnService(serviceId)
+        .ifPresent(
+            service -> {
+              for (IpsecSiteConnection c : topology.connections(serviceId)) {
+                names.put(c.id(), StatusMapping.policyName(service, c));
+              }
+            });
+    return Map.copyOf(names);
+  }
+
+  private void publishConnection(ConnectionStatus status) {
+    String policy = policyNames.get(status.connection());
+    if (policy == null) {
+      return;
+    }
+    try {
+      shared.board().put(status.connection(), StatusMapping.toOvsdb(policy, status));
+    } catch (RuntimeException e) {
+      context
+          .getLog()
+          .warn("connection {}: OVSDB status not built: {}", status.connection(), e.getMessage());
+    }
+    org.nsvpn.topology.status.ConnectionStatus record =
+        StatusMapping.toStore(shared.host(), status);
+    enqueuePublish(() -> shared.status().publish(record));
+  }
+
+  private void publishService(ServiceState state, Optional<String> reason) {
+    VpnServiceStatus record =
+        new VpnServiceStatus(
+            serviceId,
+            shared.host(),
+            state,
+            reason,
+            plan.map(p -> p.namespace().name()),
+            charon.map(CharonInstance::pid),
+            Instant.now());
+    enqueuePublish(() -> shared.status().publish(record));
+  }
+
+  /** ZooKeeper writes block: they run on the blocking pool, one after another for this router. */
+  private void enqueuePublish(Runnable write) {
+    publishing =
+        publishing.thenRunAsync(
+            () -> {
+              try {
+                write.run();
+              } catch (RuntimeException e) {
+                log.warn(
+                    "vpn-service {}: status not written to ZooKeeper: {}",
+                    serviceId,
+                    e.getMessage());
+              }
+            },
+            shared.blocking());
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while ((t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}

@@ -1,0 +1,188 @@
+package org.nsvpn.agentplugin.ipsec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.HostBinding;
+import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.Port;
+import org.nsvpn.chainrules.model.RouterPort;
+import org.nsvpn.chainrules.model.Topology;
+import org.nsvpn.chainrules.model.TopologyChange;
+import org.nsvpn.chainrules.model.VpnService;
+import org.nsvpn.chainrules.vpn.VpnNames;
+import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
+import org.nsvpn.namespacemanager.EnsureResult;
+import org.nsvpn.namespacemanager.NamespaceManager;
+import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
+import org.nsvpn.namespacemanager.packet.InterfaceOffloads;
+import org.nsvpn.namespacemanager.strongswan.ApplyResult;
+import org.nsvpn.namespacemanager.strongswan.CharonInstance;
+import org.nsvpn.namespacemanager.strongswan.ConnectionSpec;
+import org.nsvpn.namespacemanager.strongswan.InstanceState;
+import org.nsvpn.namespacemanager.strongswan.StrongSwan;
+import org.nsvpn.topology.TopologyStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The blocking work behind one router's VPN: realise it, check it, take it down. Every step is
+ * idempotent, so the whole sequence can run again at any time and repairs whatever drifted. Runs on
+ * the blocking dispatcher, never on an actor's thread; one call at a time per router.
+ *
+ * <p>Order matters for failing closed. The routes that send local-to-peer cleartext to the
+ * namespace port are written first: from that moment such traffic goes to the namespace port, which
+ * drops it until the namespace exists and its host-side veth is bound; it never falls back to
+ * another route through the uplink.
+ */
+final class RouterVpnRunner {
+  private static final Logger log = LoggerFactory.getLogger(RouterVpnRunner.class);
+
+  private final HostId host;
+  private final TopologyStore store;
+  private final NetworkNamespaces namespaces;
+  private final NamespaceManager namespaceManager;
+  private final StrongSwan strongSwan;
+  private final Duration timeout;
+
+  RouterVpnRunner(
+      HostId host,
+      TopologyStore store,
+      NetworkNamespaces namespaces,
+      NamespaceManager namespaceManager,
+      StrongSwan strongSwan,
+      Duration timeout) {
+    this.host = host;
+    this.store = store;
+    this.namespaces = namespaces;
+    this.namespaceManager = namespaceManager;
+    this.strongSwan = strongSwan;
+    this.timeout = timeout;
+  }
+
+  /** What one provisioning run produced. */
+  record Provisioned(
+      VpnRedirectPlan plan,
+      CharonInstance charon,
+      List<ConnectionSpec> connections,
+      ApplyResult applied,
+      EnsureResult namespace,
+      boolean topologyChanged) {}
+
+  /**
+   * Realises {@code serviceId} on this host (see the class comment for the order), reusing {@code
+   * charon} while it runs in the current namespace.
+   *
+   * @throws org.nsvpn.chainrules.InvalidValueException when the service's configuration cannot be
+   *     realised (a configuration error: retrying will not help until the topology changes)
+   */
+  Provisioned provision(VpnServiceId serviceId, Optional<CharonInstance> charon) throws Exception {
+    Topology topology = store.refresh().topology();
+    VpnService service =
+        topology
+            .vpnService(serviceId)
+            .orElseThrow(() -> new IllegalStateException("vpn-service " + serviceId + " is gone"));
+    VpnRedirectPlan plan = VpnRedirectPlan.request(topology, serviceId).compute();
+    List<ConnectionSpec> specs = connectionSpecs(topology, service);
+
+    TopologyChange install = plan.installChange(topology);
+    boolean changed = !install.isEmpty();
+    if (changed) {
+      topology = store.commit(install).topology();
+      log.info(
+          "vpn-service {}: topology updated ({} writes, {} deletions)",
+          service.name(),
+          install.upserts().size(),
+          install.deletions().size());
+    }
+
+    String namespace = plan.namespace().name();
+    if (charon.isPresent() && !namespaces.exists(namespace)) {
+      // The namespace was deleted behind our back; its charon keeps the old one alive (and the
+      // veth with it) until it is stopped.
+      log.warn(
+          "vpn-service {}: namespace {} disappeared; restarting charon", service.name(), namespace);
+      await(charon.get().stop());
+      charon = Optional.empty();
+    }
+    EnsureResult ensured = namespaceManager.ensure(plan.namespace());
+    namespaces.run(
+        namespace,
+        () -> {
+          InterfaceOffloads.disableTransmitOffloads(plan.namespace().interfaceName());
+          return null;
+        });
+
+    HostBinding binding = new HostBinding(host, plan.namespace().hostInterfaceName());
+    Port nsPort = topology.port(plan.namespacePort().id()).orElseThrow();
+    if (!nsPort.binding().equals(Optional.of(binding))) {
+      topology =
+          store
+              .commit(
+                  new TopologyChange(
+                      List.of(((RouterPort) nsPort).withBinding(Optional.of(binding))), List.of()))
+              .topology();
+      changed = true;
+    }
+
+    CharonInstance instance =
+        charon.filter(c -> c.state() == InstanceState.RUNNING).isPresent()
+            ? charon.get()
+            : await(strongSwan.startOrAdopt(namespace));
+    ApplyResult applied = await(instance.apply(specs, ref -> store.readSecret(ref)));
+    return new Provisioned(plan, instance, specs, applied, ensured, changed);
+  }
+
+  /** The connections charon should run: all of the service's, none while the service is down. */
+  static List<ConnectionSpec> connectionSpecs(Topology topology, VpnService service) {
+    if (!service.adminStateUp()) {
+      return List.of();
+    }
+    return topology.connections(service.id()).stream()
+        .map((IpsecSiteConnection c) -> ConnectionSpec.of(service, c))
+        .toList();
+  }
+
+  /**
+   * Takes the service down: charon stopped, namespace removed, the topology objects the plan owns
+   * removed (when the plan is known). Idempotent.
+   */
+  void teardown(
+      VpnServiceId serviceId, Optional<VpnRedirectPlan> plan, Optional<CharonInstance> charon)
+      throws Exception {
+    String namespace = VpnNames.namespace(serviceId);
+    if (charon.isPresent()) {
+      await(charon.get().stop());
+    } else if (namespaces.exists(namespace)) {
+      await(await(strongSwan.startOrAdopt(namespace)).stop());
+    }
+    namespaceManager.remove(namespace);
+    if (plan.isPresent()) {
+      TopologyChange removal = plan.get().removalChange(store.refresh().topology());
+      if (!removal.isEmpty()) {
+        store.commit(removal);
+      }
+    }
+    log.info("vpn-service {}: torn down (namespace {})", serviceId, namespace);
+  }
+
+  private <T> T await(Future<T> future) throws Exception {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new TimeoutException("strongSwan did not answer within " + timeout);
+    }
+  }
+}

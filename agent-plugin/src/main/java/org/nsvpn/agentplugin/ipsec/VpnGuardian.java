@@ -1,0 +1,179 @@
+package org.nsvpn.agentplugin.ipsec;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.Topology;
+import org.nsvpn.chainrules.model.VpnService;
+import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
+
+/**
+ * Keeps exactly one {@link RouterVpnActor} per VPN service (one per router) that this host serves,
+ * and forwards every topology snapshot to them. A service that goes away, or moves to another host,
+ * has its actor tear it down. After the first snapshot it removes orphans: VPN namespaces (and
+ * their charons) of services that no longer exist here, left by an earlier agent.
+ */
+final class VpnGuardian {
+
+  sealed interface Command {}
+
+  record TopologyChanged(Topology topology) implements Command {}
+
+  /** Stops every router actor, leaving charons running (agent shutdown), then replies. */
+  record Shutdown(ActorRef<Done> replyTo) implements Command {}
+
+  private record RouterStopped(VpnServiceId service) implements Command {}
+
+  private record OrphansRemoved(List<String> namespaces, Optional<Throwable> failure)
+      implements Command {}
+
+  /** The names of VPN namespaces, as {@link org.nsvpn.chainrules.vpn.VpnNames} derives them. */
+  private static final Pattern VPN_NAMESPACE = Pattern.compile("vpn-([0-9a-f]{32})");
+
+  private final ActorContext<Command> context;
+  private final RouterVpnActor.Context shared;
+  private final NetworkNamespaces namespaces;
+  private final Map<VpnServiceId, ActorRef<RouterVpnActor.Command>> routers = new HashMap<>();
+  private final Set<VpnServiceId> stopping = new HashSet<>();
+  private boolean orphansChecked;
+  private int spawned;
+
+  private VpnGuardian(
+      ActorContext<Command> context, RouterVpnActor.Context shared, NetworkNamespaces namespaces) {
+    this.context = context;
+    this.shared = shared;
+    this.namespaces = namespaces;
+  }
+
+  static Behavior<Command> create(RouterVpnActor.Context shared, NetworkNamespaces namespaces) {
+    return Behaviors.setup(context -> new VpnGuardian(context, shared, namespaces).active());
+  }
+
+  private Behavior<Command> active() {
+    return Behaviors.receive(Command.class)
+        .onMessage(TopologyChanged.class, this::onTopology)
+        .onMessage(
+            RouterStopped.class,
+            m -> {
+              routers.remove(m.service());
+              stopping.remove(m.service());
+              return Behaviors.same();
+            })
+        .onMessage(
+            OrphansRemoved.class,
+            m -> {
+              if (!m.namespaces().isEmpty()) {
+                context.getLog().info("removed orphaned VPN namespaces {}", m.namespaces());
+              }
+              m.failure()
+                  .ifPresent(
+                      f -> context.getLog().warn("orphan cleanup incomplete: {}", f.toString()));
+              return Behaviors.same();
+            })
+        .onMessage(Shutdown.class, this::onShutdown)
+        .build();
+  }
+
+  private Behavior<Command> onTopology(TopologyChanged changed) {
+    Topology topology = changed.topology();
+    Map<VpnServiceId, VpnService> served = ServedServices.of(topology, shared.host());
+    for (Map.Entry<VpnServiceId, ActorRef<RouterVpnActor.Command>> e :
+        Map.copyOf(routers).entrySet()) {
+      if (!served.containsKey(e.getKey()) && stopping.add(e.getKey())) {
+        context
+            .getLog()
+            .info("vpn-service {} is no longer served here; tearing it down", e.getKey());
+        e.getValue().tell(new RouterVpnActor.Teardown());
+      }
+    }
+    for (VpnService service : served.values()) {
+      if (!routers.containsKey(service.id())) {
+        ActorRef<RouterVpnActor.Command> router =
+            context.spawn(
+                RouterVpnActor.create(shared, service.id(), topology),
+                "router-" + service.router() + "-" + (spawned++));
+        context.watchWith(router, new RouterStopped(service.id()));
+        routers.put(service.id(), router);
+        context
+            .getLog()
+            .info("vpn-service {} of router {}: starting", service.name(), service.router());
+      }
+    }
+    routers.forEach(
+        (id, ref) -> {
+          if (!stopping.contains(id)) {
+            ref.tell(new RouterVpnActor.TopologyChanged(topology));
+          }
+        });
+    if (!orphansChecked) {
+      orphansChecked = true;
+      removeOrphans(served.keySet());
+    }
+    return Behaviors.same();
+  }
+
+  private void removeOrphans(Set<VpnServiceId> served) {
+    context.pipeToSelf(
+        CompletableFuture.supplyAsync(
+            () -> {
+              List<String> removed = new java.util.ArrayList<>();
+              for (String name : namespaces.list()) {
+                var m = VPN_NAMESPACE.matcher(name);
+                if (!m.matches()) {
+                  continue;
+                }
+                VpnServiceId id =
+                    new VpnServiceId(
+                        new java.util.UUID(
+                            Long.parseUnsignedLong(m.group(1).substring(0, 16), 16),
+                            Long.parseUnsignedLong(m.group(1).substring(16), 16)));
+                if (served.contains(id)) {
+                  continue;
+                }
+                try {
+                  shared.runner().teardown(id, Optional.empty(), Optional.empty());
+                } catch (Exception e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+                removed.add(name);
+              }
+              return removed;
+            },
+            shared.blocking()),
+        (removed, failure) ->
+            new OrphansRemoved(
+                removed == null ? List.of() : removed, Optional.ofNullable(failure)));
+  }
+
+  private Behavior<Command> onShutdown(Shutdown shutdown) {
+    if (routers.isEmpty()) {
+      shutdown.replyTo().tell(Done.getInstance());
+      return Behaviors.stopped();
+    }
+    routers.values().forEach(r -> r.tell(new RouterVpnActor.Detach()));
+    return Behaviors.receive(Command.class)
+        .onMessage(
+            RouterStopped.class,
+            m -> {
+              routers.remove(m.service());
+              if (routers.isEmpty()) {
+                shutdown.replyTo().tell(Done.getInstance());
+                return Behaviors.stopped();
+              }
+              return Behaviors.same();
+            })
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+}

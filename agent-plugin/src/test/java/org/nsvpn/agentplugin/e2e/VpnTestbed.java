@@ -1,0 +1,297 @@
+package org.nsvpn.agentplugin.e2e;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.nsvpn.chainrules.id.BridgeId;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.id.PortId;
+import org.nsvpn.chainrules.id.RouterId;
+import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.Bridge;
+import org.nsvpn.chainrules.model.BridgePort;
+import org.nsvpn.chainrules.model.HostBinding;
+import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.Router;
+import org.nsvpn.chainrules.model.RouterPort;
+import org.nsvpn.chainrules.model.SecretRef;
+import org.nsvpn.chainrules.model.VpnService;
+import org.nsvpn.chainrules.net.InterfaceAddress;
+import org.nsvpn.chainrules.net.IpAddress;
+import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.chainrules.net.MacAddress;
+import org.nsvpn.chainrules.vpn.VpnNames;
+import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
+import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
+import org.nsvpn.namespacemanager.packet.InterfaceOffloads;
+import org.nsvpn.namespacemanager.testing.Ip;
+import org.nsvpn.namespacemanager.testing.KernelResources;
+import org.nsvpn.topology.StoreTransaction;
+
+/**
+ * The end-to-end topology, as in the demo: two sites A and B whose virtual routers have their
+ * uplinks on a shared "internet" segment (a Linux bridge in a namespace of its own), each router
+ * with a virtual bridge and a "VM" namespace behind it; and optionally a third site C, a stock
+ * strongSwan in a namespace on the internet segment.
+ *
+ * <pre>
+ *   vmA 10.1.0.10 ── bridgeA ── routerA 10.1.0.1 | 203.0.113.10 ─┐
+ *                                                                 ├─ internet (br0) ── siteC 203.0.113.30
+ *   vmB 10.2.0.10 ── bridgeB ── routerB 10.2.0.1 | 203.0.113.20 ─┘                      (10.3.0.1)
+ * </pre>
+ *
+ * The 10.x addresses exist only inside namespaces this testbed creates. Every namespace and host
+ * link is registered with {@link KernelResources} for clean-up, including the VPN namespaces the
+ * agent will create.
+ */
+final class VpnTestbed {
+  static final String PSK_AB = "correct-horse-battery-staple-ab";
+  static final String PSK_AC = "correct-horse-battery-staple-ac";
+
+  final String internet;
+  final String vmA;
+  final String vmB;
+  final String siteC;
+  final String uplinkA;
+  final String uplinkB;
+  final String vmLinkA;
+  final String vmLinkB;
+
+  final RouterId routerA = RouterId.random();
+  final RouterId routerB = RouterId.random();
+  final PortId upA = PortId.random();
+  final PortId upB = PortId.random();
+  final PortId tenantA = PortId.random();
+  final PortId tenantB = PortId.random();
+  final BridgeId bridgeA = BridgeId.random();
+  final BridgeId bridgeB = BridgeId.random();
+  final PortId bridgeAVm = PortId.random();
+  final PortId bridgeARouter = PortId.random();
+  final PortId bridgeBVm = PortId.random();
+  final PortId bridgeBRouter = PortId.random();
+  final VpnServiceId serviceA = VpnServiceId.random();
+  final VpnServiceId serviceB = VpnServiceId.random();
+  final IpsecSiteConnectionId aToB = IpsecSiteConnectionId.random();
+  final IpsecSiteConnectionId aToC = IpsecSiteConnectionId.random();
+  final IpsecSiteConnectionId bToA = IpsecSiteConnectionId.random();
+
+  private VpnTestbed(KernelResources kernel) {
+    String id = KernelResources.unique("");
+    internet = kernel.namespace("e2e-inet-" + id);
+    vmA = kernel.namespace("e2e-vma-" + id);
+    vmB = kernel.namespace("e2e-vmb-" + id);
+    siteC = kernel.namespace("e2e-sitec-" + id);
+    uplinkA = kernel.hostLink("ua" + id);
+    uplinkB = kernel.hostLink("ub" + id);
+    vmLinkA = kernel.hostLink("va" + id);
+    vmLinkB = kernel.hostLink("vb" + id);
+    for (VpnServiceId service : List.of(serviceA, serviceB)) {
+      kernel.namespace(VpnNames.namespace(service));
+      kernel.hostLink(VpnNames.hostInterface(service));
+    }
+  }
+
+  /** Creates the kernel side: namespaces, veths, the internet bridge, VM addresses. */
+  static VpnTestbed create(KernelResources kernel) {
+    VpnTestbed bed = new VpnTestbed(kernel);
+    bed.build();
+    return bed;
+  }
+
+  private void build() {
+    for (String ns : List.of(internet, vmA, vmB, siteC)) {
+      Ip.ip("netns", "add", ns);
+      Ip.ip("-n", ns, "link", "set", "lo", "up");
+    }
+    Ip.ip("-n", internet, "link", "add", "br0", "type", "bridge");
+    Ip.ip("-n", internet, "link", "set", "br0", "up");
+    attachToInternet(uplinkA, "pa");
+    attachToInternet(uplinkB, "pb");
+    // Site C: a host on the internet segment, its protected subnet on its loopback.
+    Ip.ip(
+        "-n", internet, "link", "add", "pc", "type", "veth", "peer", "name", "eth0", "netns",
+        siteC);
+    Ip.ip("-n", internet, "link", "set", "pc", "master", "br0", "up");
+    Ip.ip("-n", siteC, "link", "set", "eth0", "up");
+    Ip.ip("-n", siteC, "addr", "add", "203.0.113.30/24", "dev", "eth0");
+    Ip.ip("-n", siteC, "addr", "add", "10.3.0.1/32", "dev", "lo");
+    vm(vmA, vmLinkA, "10.1.0.10/24", "10.1.0.1");
+    vm(vmB, vmLinkB, "10.2.0.10/24", "10.2.0.1");
+  }
+
+  private void attachToInternet(String hostEnd, String internetEnd) {
+    Ip.ip("link", "add", hostEnd, "type", "veth", "peer", "name", internetEnd, "netns", internet);
+    Ip.ip("link", "set", hostEnd, "up");
+    Ip.ip("-n", internet, "link", "set", internetEnd, "master", "br0", "up");
+  }
+
+  private static void vm(String ns, String hostEnd, String address, String gateway) {
+    Ip.ip("link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", ns);
+    Ip.ip("link", "set", hostEnd, "up");
+    Ip.ip("-n", ns, "link", "set", "eth0", "up");
+    Ip.ip("-n", ns, "addr", "add", address, "dev", "eth0");
+    Ip.ip("-n", ns, "route", "add", "default", "via", gateway);
+    NetworkNamespaces.system()
+        .run(
+            ns,
+            () -> {
+              InterfaceOffloads.disableTransmitOffloads("eth0");
+              return null;
+            });
+  }
+
+  /** The virtual topology of sites A and B (and A's connection to C), PSKs included. */
+  StoreTransaction topology(HostId host, boolean withSiteC) {
+    StoreTransaction.Builder tx = StoreTransaction.builder();
+    site(
+        tx,
+        host,
+        routerA,
+        "routerA",
+        upA,
+        "203.0.113.10/24",
+        "02:00:5e:0a:00:01",
+        uplinkA,
+        tenantA,
+        "10.1.0.1/24",
+        "02:00:5e:0a:01:01",
+        bridgeA,
+        "bridgeA",
+        bridgeAVm,
+        vmLinkA,
+        bridgeARouter);
+    site(
+        tx,
+        host,
+        routerB,
+        "routerB",
+        upB,
+        "203.0.113.20/24",
+        "02:00:5e:0b:00:01",
+        uplinkB,
+        tenantB,
+        "10.2.0.1/24",
+        "02:00:5e:0b:01:01",
+        bridgeB,
+        "bridgeB",
+        bridgeBVm,
+        vmLinkB,
+        bridgeBRouter);
+    tx.create(new VpnService(serviceA, "vpnA", routerA, IpAddress.parse("203.0.113.10"), true));
+    tx.create(new VpnService(serviceB, "vpnB", routerB, IpAddress.parse("203.0.113.20"), true));
+    tx.putSecret(new SecretRef("psk-ab"), PSK_AB.getBytes(StandardCharsets.US_ASCII));
+    tx.create(
+        connection(
+            aToB, serviceA, "a-to-b", "203.0.113.20", "10.1.0.0/24", "10.2.0.0/24", "psk-ab"));
+    tx.create(
+        connection(
+            bToA, serviceB, "b-to-a", "203.0.113.10", "10.2.0.0/24", "10.1.0.0/24", "psk-ab"));
+    if (withSiteC) {
+      tx.putSecret(new SecretRef("psk-ac"), PSK_AC.getBytes(StandardCharsets.US_ASCII));
+      tx.create(
+          connection(
+              aToC, serviceA, "a-to-c", "203.0.113.30", "10.1.0.0/24", "10.3.0.0/24", "psk-ac"));
+    }
+    return tx.build();
+  }
+
+  private static void site(
+      StoreTransaction.Builder tx,
+      HostId host,
+      RouterId router,
+      String name,
+      PortId uplink,
+      String uplinkAddress,
+      String uplinkMac,
+      String uplinkInterface,
+      PortId tenant,
+      String tenantAddress,
+      String tenantMac,
+      BridgeId bridge,
+      String bridgeName,
+      PortId bridgeVm,
+      String vmInterface,
+      PortId bridgeRouter) {
+    tx.create(Router.of(router, name));
+    tx.create(
+        RouterPort.of(
+                uplink, router, MacAddress.parse(uplinkMac), InterfaceAddress.parse(uplinkAddress))
+            .withBinding(Optional.of(new HostBinding(host, uplinkInterface))));
+    tx.create(Bridge.of(bridge, bridgeName));
+    tx.create(
+        BridgePort.of(bridgeVm, bridge)
+            .withBinding(Optional.of(new HostBinding(host, vmInterface))));
+    tx.create(
+        RouterPort.of(
+                tenant, router, MacAddress.parse(tenantMac), InterfaceAddress.parse(tenantAddress))
+            .withPeer(Optional.of(bridgeRouter)));
+    tx.create(BridgePort.of(bridgeRouter, bridge).withPeer(Optional.of(tenant)));
+  }
+
+  static IpsecSiteConnection connection(
+      IpsecSiteConnectionId id,
+      VpnServiceId service,
+      String name,
+      String peer,
+      String local,
+      String remote,
+      String psk) {
+    return IpsecSiteConnection.builder()
+        .id(id)
+        .vpnService(service)
+        .name(name)
+        .peerAddress(IpAddress.parse(peer))
+        .localCidrs(IpSubnet.parse(local))
+        .peerCidrs(IpSubnet.parse(remote))
+        .psk(new SecretRef(psk))
+        .forceUdpEncapsulation(true)
+        .build();
+  }
+
+  /** swanctl.conf of site C: the stock peer of connection a-to-c, with the defaults' proposals. */
+  String siteCConfig() {
+    return """
+        connections {
+          to-a {
+            version = 2
+            local_addrs = 203.0.113.30
+            remote_addrs = 203.0.113.10
+            proposals = aes256-sha256-modp2048
+            encap = yes
+            local { auth = psk
+                    id = 203.0.113.30 }
+            remote { auth = psk
+                     id = 203.0.113.10 }
+            children {
+              to-a {
+                local_ts = 10.3.0.0/24
+                remote_ts = 10.1.0.0/24
+                esp_proposals = aes256-sha256-modp2048
+                mode = tunnel
+              }
+            }
+          }
+        }
+        secrets {
+          ike-a { id-1 = 203.0.113.10
+                  id-2 = 203.0.113.30
+                  secret = "%s" }
+        }
+        """
+        .formatted(PSK_AC);
+  }
+
+  /** {@code ping} from a namespace: 3 echo requests, 1 s timeout each. */
+  static Ip.Result ping(String from, String to) {
+    return Ip.exec("ip", "netns", "exec", from, "ping", "-c", "3", "-i", "0.2", "-W", "1", to);
+  }
+
+  static String namespaceOf(VpnServiceId service) {
+    return VpnNames.namespace(service);
+  }
+
+  static PortId namespacePortOf(VpnServiceId service) {
+    return VpnRedirectPlan.namespacePortId(service);
+  }
+}
