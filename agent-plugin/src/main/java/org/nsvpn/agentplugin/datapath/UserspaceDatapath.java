@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.nsvpn.agentplugin.datapath.DatapathStats.PortCounters;
@@ -12,6 +15,7 @@ import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Topology;
+import org.nsvpn.namespacemanager.ffi.Syscalls;
 import org.nsvpn.namespacemanager.packet.PacketSocket;
 import org.nsvpn.simulator.Simulator;
 import org.nsvpn.simulator.result.DropReason;
@@ -24,6 +28,7 @@ import org.slf4j.LoggerFactory;
 /** {@link Datapath} with one platform thread per bound interface. */
 final class UserspaceDatapath implements Datapath {
   private static final Logger log = LoggerFactory.getLogger(UserspaceDatapath.class);
+  static final long MAINTENANCE_MILLIS = 500;
 
   private final HostId host;
   private final SocketOpener opener;
@@ -36,6 +41,13 @@ final class UserspaceDatapath implements Datapath {
   private final LongAdder sendErrors = new LongAdder();
   private final LongAdder oversize = new LongAdder();
   private final Object lifecycle = new Object();
+  private final ScheduledExecutorService maintenance =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "nsvpn-datapath-maintenance");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile State state = State.CREATED;
 
   UserspaceDatapath(HostId host, Topology topology, NetworkState state, SocketOpener opener) {
@@ -54,6 +66,34 @@ final class UserspaceDatapath implements Datapath {
         throw new IllegalStateException("datapath is " + state);
       }
       state = State.RUNNING;
+      reconcile(simulator.get().topology());
+      maintenance.scheduleWithFixedDelay(
+          this::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Interfaces come and go under a binding that stays (a VPN namespace repaired after someone
+   * deleted it gets a new veth of the same name). Every {@value #MAINTENANCE_MILLIS} ms: a worker
+   * whose interface vanished or was re-created (another index) is replaced, and bindings that could
+   * not be opened are tried again.
+   */
+  private void maintain() {
+    synchronized (lifecycle) {
+      if (state != State.RUNNING) {
+        return;
+      }
+      for (Map.Entry<PortId, PortWorker> entry : Map.copyOf(workers).entrySet()) {
+        PortWorker worker = entry.getValue();
+        if (!worker.isCurrent()) {
+          workers.remove(entry.getKey());
+          worker.stop();
+          log.info(
+              "datapath: {} of port {} vanished or was re-created; reopening",
+              worker.interfaceName(),
+              entry.getKey());
+        }
+      }
       reconcile(simulator.get().topology());
     }
   }
@@ -153,6 +193,7 @@ final class UserspaceDatapath implements Datapath {
         return;
       }
       state = State.CLOSED;
+      maintenance.shutdownNow();
       workers.values().forEach(PortWorker::stop);
       workers.clear();
     }
@@ -222,6 +263,18 @@ final class UserspaceDatapath implements Datapath {
 
     String interfaceName() {
       return socket.interfaceName();
+    }
+
+    /** True while the thread runs and the interface is still the one the socket was bound to. */
+    boolean isCurrent() {
+      if (!thread.isAlive()) {
+        return false;
+      }
+      try {
+        return Syscalls.interfaceIndex(socket.interfaceName()) == socket.interfaceIndex();
+      } catch (RuntimeException e) {
+        return false;
+      }
     }
 
     void start() {

@@ -67,7 +67,9 @@ class DatapathIT {
 
   /** A namespace with eth0 (offloads off, as any VM behind a userspace datapath needs). */
   private void vm(String namespace, String hostEnd) {
-    Ip.ip("netns", "add", namespace);
+    if (!Ip.namespaces().contains(namespace)) {
+      Ip.ip("netns", "add", namespace);
+    }
     Ip.ip("link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", namespace);
     Ip.ip("link", "set", hostEnd, "up");
     Ip.ip("-n", namespace, "link", "set", "lo", "up");
@@ -173,6 +175,31 @@ class DatapathIT {
   }
 
   @Test
+  void anInterfaceRecreatedUnderItsNameIsReopened() {
+    BridgeId bridge = BridgeId.random();
+    PortId portA = PortId.random();
+    PortId portB = PortId.random();
+    Topology topology =
+        hostTopology()
+            .put(Bridge.of(bridge, "bridge0"))
+            .put(BridgePort.of(portA, bridge).withBinding(bind(hostA)))
+            .put(BridgePort.of(portB, bridge).withBinding(bind(hostB)))
+            .build();
+    Ip.ip("-n", vmA, "addr", "add", "10.0.0.1/24", "dev", "eth0");
+    datapath = Datapath.create(host, topology, NetworkState.create());
+    datapath.start();
+
+    // VM B's veth goes away and comes back under the same name (a new interface index).
+    Ip.ip("link", "del", hostB);
+    vm(vmB, hostB);
+    Ip.ip("-n", vmB, "addr", "add", "10.0.0.2/24", "dev", "eth0");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> ping(vmA, "10.0.0.2").stdout().contains("3 received"));
+    assertThat(datapath.boundPorts()).containsEntry(portB, hostB);
+  }
+
+  @Test
   void aBindingToAMissingInterfaceWaitsUntilTheInterfaceExists() {
     BridgeId bridge = BridgeId.random();
     PortId portA = PortId.random();
@@ -191,7 +218,7 @@ class DatapathIT {
     assertThat(datapath.unavailable().get(later)).contains("if_nametoindex(" + laterName + ")");
 
     Ip.ip("link", "add", laterName, "type", "veth", "peer", "name", "eth1", "netns", vmB);
-    datapath.update(topology);
+    await().atMost(Duration.ofSeconds(5)).until(() -> datapath.boundPorts().containsKey(later));
     assertThat(datapath.boundPorts()).containsOnlyKeys(portA, later);
     assertThat(datapath.unavailable()).isEmpty();
   }

@@ -106,6 +106,25 @@ final class VpnTestbed {
     }
     Ip.ip("-n", internet, "link", "add", "br0", "type", "bridge");
     Ip.ip("-n", internet, "link", "set", "br0", "up");
+    // The internet segment carries only what the test expects: no IPv6 chatter from any stack.
+    Ip.exec(
+        "ip",
+        "netns",
+        "exec",
+        internet,
+        "sysctl",
+        "-qw",
+        "net.ipv6.conf.all.disable_ipv6=1",
+        "net.ipv6.conf.default.disable_ipv6=1");
+    Ip.exec(
+        "ip",
+        "netns",
+        "exec",
+        siteC,
+        "sysctl",
+        "-qw",
+        "net.ipv6.conf.all.disable_ipv6=1",
+        "net.ipv6.conf.default.disable_ipv6=1");
     attachToInternet(uplinkA, "pa");
     attachToInternet(uplinkB, "pb");
     // Site C: a host on the internet segment, its protected subnet on its loopback.
@@ -116,12 +135,23 @@ final class VpnTestbed {
     Ip.ip("-n", siteC, "link", "set", "eth0", "up");
     Ip.ip("-n", siteC, "addr", "add", "203.0.113.30/24", "dev", "eth0");
     Ip.ip("-n", siteC, "addr", "add", "10.3.0.1/32", "dev", "lo");
+    // Like the VMs, site C hands frames to a veth: without this its UDP checksums would be left
+    // for a NIC that does not exist, and the virtual routers would drop them as corrupt.
+    NetworkNamespaces.system()
+        .run(
+            siteC,
+            () -> {
+              InterfaceOffloads.disableTransmitOffloads("eth0");
+              return null;
+            });
     vm(vmA, vmLinkA, "10.1.0.10/24", "10.1.0.1");
     vm(vmB, vmLinkB, "10.2.0.10/24", "10.2.0.1");
   }
 
   private void attachToInternet(String hostEnd, String internetEnd) {
     Ip.ip("link", "add", hostEnd, "type", "veth", "peer", "name", internetEnd, "netns", internet);
+    // The host's own stack must not speak on an interface the virtual network owns.
+    Ip.exec("sysctl", "-qw", "net.ipv6.conf." + hostEnd + ".disable_ipv6=1");
     Ip.ip("link", "set", hostEnd, "up");
     Ip.ip("-n", internet, "link", "set", internetEnd, "master", "br0", "up");
   }

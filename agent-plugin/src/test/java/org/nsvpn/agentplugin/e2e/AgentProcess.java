@@ -1,0 +1,174 @@
+package org.nsvpn.agentplugin.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.nsvpn.agentplugin.AgentMain;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.topology.SecretsCredential;
+import org.nsvpn.topology.TopologyStore;
+import org.nsvpn.topology.ZooKeeperClients;
+
+/**
+ * nsvpn-agent as a real process (this test JVM's class path, {@link AgentMain}), with its embedded
+ * ZooKeeper and ovsdb-server in a private state directory, so that tests can kill it with SIGKILL
+ * as an operator's accident would. Tests reach the topology through their own ZooKeeper client, as
+ * the CLI does.
+ */
+final class AgentProcess implements AutoCloseable {
+  private final Path state;
+  private final int zookeeperPort;
+  private Process process;
+  private CuratorFramework curator;
+  private TopologyStore store;
+
+  AgentProcess(Path state) {
+    this.state = state;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      this.zookeeperPort = socket.getLocalPort();
+      Files.writeString(
+          state.resolve("agent.conf"),
+          "nsvpn.agent {\n"
+              + "  state-directory = \""
+              + state
+              + "\"\n"
+              + "  run-directory = \""
+              + state.resolve("run")
+              + "\"\n"
+              + "  host-name = \"e2e\"\n"
+              + "  zookeeper.embedded.port = "
+              + zookeeperPort
+              + "\n"
+              + "}\n"
+              + "nsvpn.plugins.ipsec { reconcile-interval = 2s, status-interval = 1s, max-backoff = 4s }\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts the agent and waits until it reports itself alive in ZooKeeper. */
+  AgentProcess start() {
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            AgentMain.class.getName(),
+            "--config",
+            state.resolve("agent.conf").toString());
+    try {
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve("agent.log").toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    await("agent alive")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError("agent exited: " + log());
+              }
+              return hostId().isPresent() && store().status().isAlive(hostId().get());
+            });
+    return this;
+  }
+
+  /** The host id the agent keeps in its state directory. */
+  Optional<HostId> hostId() {
+    try {
+      Path file = state.resolve("host-id");
+      return Files.exists(file)
+          ? Optional.of(HostId.parse(Files.readString(file).trim()))
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** This test's client of the agent's store (reconnects by itself across agent restarts). */
+  synchronized TopologyStore store() {
+    if (store == null) {
+      curator =
+          ZooKeeperClients.connect(
+              "127.0.0.1:" + zookeeperPort,
+              Optional.of(SecretsCredential.load(state.resolve("secrets.auth"))),
+              Duration.ofSeconds(30));
+      store =
+          TopologyStore.open(
+              curator,
+              TopologyStore.DEFAULT_ROOT,
+              Optional.of(SecretsCredential.load(state.resolve("secrets.auth"))));
+    }
+    return store;
+  }
+
+  int zookeeperPort() {
+    return zookeeperPort;
+  }
+
+  Path state() {
+    return state;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL: nothing of the agent runs its shutdown; charons and ovsdb-server stay. */
+  void kill() {
+    process.destroyForcibly();
+    waitFor();
+  }
+
+  /** SIGTERM and wait for the clean shutdown. */
+  void stop() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      waitFor();
+    }
+  }
+
+  private void waitFor() {
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("agent did not stop in 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  String log() {
+    try {
+      return Files.readString(state.resolve("agent.log"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** Stops the agent and this client; the embedded ovsdb-server is stopped by the agent. */
+  @Override
+  public void close() {
+    if (store != null) {
+      store.close();
+      curator.close();
+    }
+    stop();
+  }
+}
