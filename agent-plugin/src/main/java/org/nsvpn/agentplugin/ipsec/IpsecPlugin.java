@@ -67,6 +67,7 @@ public final class IpsecPlugin implements AgentPlugin {
             namespaces,
             namespaceManager,
             strongSwan,
+            new OwnedNamespaces(context.runDirectory().resolve("namespaces")),
             c.getDuration("operation-timeout"));
     StatusBoard board = new StatusBoard();
     RouterVpnActor.Context shared =

@@ -49,6 +49,7 @@ final class RouterVpnRunner {
   private final NetworkNamespaces namespaces;
   private final NamespaceManager namespaceManager;
   private final StrongSwan strongSwan;
+  private final OwnedNamespaces owned;
   private final Duration timeout;
 
   RouterVpnRunner(
@@ -57,13 +58,22 @@ final class RouterVpnRunner {
       NetworkNamespaces namespaces,
       NamespaceManager namespaceManager,
       StrongSwan strongSwan,
+      OwnedNamespaces owned,
       Duration timeout) {
     this.host = host;
     this.store = store;
     this.namespaces = namespaces;
     this.namespaceManager = namespaceManager;
     this.strongSwan = strongSwan;
+    this.owned = owned;
     this.timeout = timeout;
+  }
+
+  /**
+   * Whether this agent created the namespace of {@code serviceId} (see {@link OwnedNamespaces}).
+   */
+  boolean owns(VpnServiceId serviceId) {
+    return owned.owns(serviceId);
   }
 
   /** What one provisioning run produced. */
@@ -111,6 +121,7 @@ final class RouterVpnRunner {
       await(charon.get().stop());
       charon = Optional.empty();
     }
+    owned.mark(serviceId);
     EnsureResult ensured = namespaceManager.ensure(plan.namespace());
     namespaces.run(
         namespace,
@@ -163,6 +174,7 @@ final class RouterVpnRunner {
       await(await(strongSwan.startOrAdopt(namespace)).stop());
     }
     namespaceManager.remove(namespace);
+    owned.unmark(serviceId);
     if (plan.isPresent()) {
       TopologyChange removal = plan.get().removalChange(store.refresh().topology());
       if (!removal.isEmpty()) {

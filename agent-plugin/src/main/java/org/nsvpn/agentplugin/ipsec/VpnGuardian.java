@@ -22,7 +22,8 @@ import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
  * Keeps exactly one {@link RouterVpnActor} per VPN service (one per router) that this host serves,
  * and forwards every topology snapshot to them. A service that goes away, or moves to another host,
  * has its actor tear it down. After the first snapshot it removes orphans: VPN namespaces (and
- * their charons) of services that no longer exist here, left by an earlier agent.
+ * their charons) that an earlier agent with the same run directory created for services that no
+ * longer exist here. Namespaces it did not create are never touched.
  */
 final class VpnGuardian {
 
@@ -138,7 +139,7 @@ final class VpnGuardian {
                         new java.util.UUID(
                             Long.parseUnsignedLong(m.group(1).substring(0, 16), 16),
                             Long.parseUnsignedLong(m.group(1).substring(16), 16)));
-                if (served.contains(id)) {
+                if (served.contains(id) || !shared.runner().owns(id)) {
                   continue;
                 }
                 try {

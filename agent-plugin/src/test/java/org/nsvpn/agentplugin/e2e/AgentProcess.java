@@ -60,6 +60,8 @@ final class AgentProcess implements AutoCloseable {
     List<String> command =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            // The product's logging, not the test class path's quieter logback-test.xml.
+            "-Dlogback.configurationFile=" + AgentProcess.class.getResource("/logback.xml"),
             "-cp",
             System.getProperty("java.class.path"),
             AgentMain.class.getName(),

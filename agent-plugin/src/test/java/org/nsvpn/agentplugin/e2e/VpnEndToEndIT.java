@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.VpnServiceId;
@@ -58,9 +60,18 @@ class VpnEndToEndIT {
   }
 
   @AfterEach
-  void stop() throws IOException {
+  void stop(TestInfo test) throws IOException {
     if (agent != null) {
       agent.close();
+    }
+    // The agent's log outlives the state directory, for whoever reads a failure report.
+    Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
+    Path log = state.resolve("agent.log");
+    if (Files.exists(log)) {
+      Files.copy(
+          log,
+          logs.resolve(test.getTestMethod().orElseThrow().getName() + ".log"),
+          StandardCopyOption.REPLACE_EXISTING);
     }
     if (siteC != null) {
       siteC.stop();
@@ -137,16 +148,24 @@ class VpnEndToEndIT {
 
     await("OVSDB counters")
         .atMost(Duration.ofSeconds(30))
-        .until(
+        .untilAsserted(
             () ->
-                E2eOracles.ovsdbCounter(state, "vpnA.a-to-b", "sa_data_bytes_out") - ovsdbBefore
-                    >= sent);
+                assertThat(
+                        E2eOracles.ovsdbCounter(state, "vpnA.a-to-b", "sa_data_bytes_out")
+                            - ovsdbBefore)
+                    .as(
+                        "OVSDB sa_data_bytes_out growth (before: %d; rows %s; store %s)",
+                        ovsdbBefore, E2eOracles.ovsdbConnections(state), status(bed.aToB))
+                    .isGreaterThanOrEqualTo(sent));
     await("show status counters")
         .atMost(Duration.ofSeconds(30))
-        .until(
+        .untilAsserted(
             () ->
-                E2eOracles.showStatusBytesOut(E2eOracles.showStatus(agent, "vpnA")) - cliBefore
-                    >= sent);
+                assertThat(
+                        E2eOracles.showStatusBytesOut(E2eOracles.showStatus(agent, "vpnA"))
+                            - cliBefore)
+                    .as("show status bytes out growth (before: %d)", cliBefore)
+                    .isGreaterThanOrEqualTo(sent));
     assertThat(status(bed.aToB).orElseThrow().totals().bytesOut() - storeBefore)
         .isGreaterThanOrEqualTo(sent);
     assertThat(E2eOracles.ovsdbConnections(state).get("vpnA.a-to-b"))

@@ -39,6 +39,7 @@ import org.nsvpn.namespacemanager.vici.ViciSection;
 import org.nsvpn.namespacemanager.vici.ViciTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * {@link CharonInstance} on a running charon. Everything that reads or changes the applied
@@ -493,16 +494,24 @@ final class ManagedCharon implements CharonInstance {
               publish();
               ApplyResult result =
                   new ApplyResult(loadedNow, unloaded, unchanged, keysReloaded, initiated, failed);
-              log.info(
-                  "namespace {}: loaded {}, unloaded {}, unchanged {}, keys {}, initiated {}, failed"
-                      + " {}",
-                  namespace,
-                  loadedNow.size(),
-                  unloaded.size(),
-                  unchanged.size(),
-                  keysReloaded.size(),
-                  initiated.size(),
-                  failed.keySet());
+              // A periodic re-apply that changed nothing is not news.
+              boolean quiet =
+                  loadedNow.isEmpty()
+                      && unloaded.isEmpty()
+                      && keysReloaded.isEmpty()
+                      && initiated.isEmpty()
+                      && failed.isEmpty();
+              log.atLevel(quiet ? Level.DEBUG : Level.INFO)
+                  .log(
+                      "namespace {}: loaded {}, unloaded {}, unchanged {}, keys {}, initiated {},"
+                          + " failed {}",
+                      namespace,
+                      loadedNow.size(),
+                      unloaded.size(),
+                      unchanged.size(),
+                      keysReloaded.size(),
+                      initiated.size(),
+                      failed.keySet());
               return result;
             });
   }
