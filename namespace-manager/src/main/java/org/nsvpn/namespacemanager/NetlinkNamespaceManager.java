@@ -16,6 +16,7 @@ import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.IpFamily;
+import org.nsvpn.chainrules.net.IpSubnet;
 import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.chainrules.net.Ipv6Address;
 import org.nsvpn.chainrules.vpn.NamespaceSpec;
@@ -217,8 +218,9 @@ final class NetlinkNamespaceManager implements NamespaceManager {
         configureAddresses(spec, inside, index, inside.addresses(index), changes);
         configureLoopbackAddresses(spec, inside, changes);
         configureNeighbours(spec, inside, index, inside.neighbours(index), changes);
-        configureRoutes(
-            spec, inside, index, inside.routes(IpFamily.IPV4, Rtnl.RT_TABLE_MAIN), changes);
+        List<RouteEntry> routes = new ArrayList<>(inside.routes(IpFamily.IPV4, Rtnl.RT_TABLE_MAIN));
+        routes.addAll(inside.routes(IpFamily.IPV6, Rtnl.RT_TABLE_MAIN));
+        configureRoutes(spec, inside, index, routes, changes);
         configureNamespaceSysctls(changes);
         rpFilterOff(spec.interfaceName(), changes);
         return null;
@@ -271,6 +273,10 @@ final class NetlinkNamespaceManager implements NamespaceManager {
     }
     batch.addRoute(RouteEntry.defaultVia(spec.defaultGateway(), index));
     changes.add(routeAdded(spec));
+    for (IpSubnet destination : spec.blackholeRoutes()) {
+      batch.addRoute(RouteEntry.blackhole(destination));
+      changes.add(new Change(ChangeKind.ROUTE_ADDED, "blackhole " + destination));
+    }
     batch.execute();
   }
 
@@ -450,8 +456,9 @@ final class NetlinkNamespaceManager implements NamespaceManager {
       List<Change> changes) {
     RouteEntry wanted = RouteEntry.defaultVia(spec.defaultGateway(), index);
     boolean present = false;
+    configureBlackholes(spec, inside, routes, changes);
     for (RouteEntry route : routes) {
-      if (!route.isDefault()) {
+      if (!route.isDefault() || route.destination().family() != IpFamily.IPV4) {
         continue;
       }
       if (route.gateway().equals(wanted.gateway())
@@ -465,6 +472,29 @@ final class NetlinkNamespaceManager implements NamespaceManager {
     if (!present) {
       inside.addRoute(wanted);
       changes.add(routeAdded(spec));
+    }
+  }
+
+  /** Makes the main table's blackhole routes exactly the spec's. */
+  private static void configureBlackholes(
+      NamespaceSpec spec, RouteNetlink inside, List<RouteEntry> routes, List<Change> changes) {
+    Set<IpSubnet> present = new HashSet<>();
+    for (RouteEntry route : routes) {
+      if (!route.isBlackhole()) {
+        continue;
+      }
+      if (spec.blackholeRoutes().contains(route.destination())) {
+        present.add(route.destination());
+      } else {
+        inside.deleteRoute(route);
+        changes.add(new Change(ChangeKind.ROUTE_REMOVED, "blackhole " + route.destination()));
+      }
+    }
+    for (IpSubnet destination : spec.blackholeRoutes()) {
+      if (!present.contains(destination)) {
+        inside.addRoute(RouteEntry.blackhole(destination));
+        changes.add(new Change(ChangeKind.ROUTE_ADDED, "blackhole " + destination));
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import static org.nsvpn.namespacemanager.ChangeKind.LINK_UP;
 import static org.nsvpn.namespacemanager.ChangeKind.MAC_SET;
 import static org.nsvpn.namespacemanager.ChangeKind.NEIGHBOUR_SET;
 import static org.nsvpn.namespacemanager.ChangeKind.ROUTE_ADDED;
+import static org.nsvpn.namespacemanager.ChangeKind.ROUTE_REMOVED;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -220,6 +221,54 @@ class NamespaceManagerIT {
         .containsExactlyInAnyOrder("127.0.0.1/8", "192.168.10.1/32", "192.168.11.0/32");
     assertThat(manager.ensure(spec).changes()).isEmpty();
     assertMatchesSeedPerOracle(spec);
+  }
+
+  @Test
+  void blackholeRoutesForPeerSubnetsAreAddedRepairedAndRemoved() {
+    NamespaceSpec spec = withBlackholes(seed(), "192.168.20.0/24", "192.168.21.0/24");
+    assertThat(manager.ensure(spec).changes())
+        .contains(
+            new Change(ROUTE_ADDED, "blackhole 192.168.20.0/24"),
+            new Change(ROUTE_ADDED, "blackhole 192.168.21.0/24"));
+    assertThat(blackholes(spec)).containsExactlyInAnyOrder("192.168.20.0/24", "192.168.21.0/24");
+    Ip.Result probe = Ip.exec("ip", "-n", spec.name(), "route", "get", "192.168.20.7");
+    assertThat(probe.ok()).as("the kernel refuses to route into a blackhole").isFalse();
+
+    Ip.ip("-n", spec.name(), "route", "del", "blackhole", "192.168.21.0/24");
+    Ip.ip("-n", spec.name(), "route", "add", "blackhole", "192.168.99.0/24");
+    assertThat(manager.ensure(spec).changes())
+        .containsExactlyInAnyOrder(
+            new Change(ROUTE_REMOVED, "blackhole 192.168.99.0/24"),
+            new Change(ROUTE_ADDED, "blackhole 192.168.21.0/24"));
+    assertThat(manager.ensure(spec).changes()).isEmpty();
+
+    NamespaceSpec fewer = withBlackholes(spec, "192.168.20.0/24");
+    assertThat(manager.ensure(fewer).changes())
+        .containsExactly(new Change(ROUTE_REMOVED, "blackhole 192.168.21.0/24"));
+    assertThat(blackholes(fewer)).containsExactly("192.168.20.0/24");
+  }
+
+  private static NamespaceSpec withBlackholes(NamespaceSpec base, String... destinations) {
+    return new NamespaceSpec(
+        base.name(),
+        base.interfaceName(),
+        base.hostInterfaceName(),
+        base.interfaceMac(),
+        base.addresses(),
+        base.defaultGateway(),
+        base.neighbours(),
+        base.loopbackAddresses(),
+        java.util.Arrays.stream(destinations)
+            .map(org.nsvpn.chainrules.net.IpSubnet::parse)
+            .toList());
+  }
+
+  private static List<String> blackholes(NamespaceSpec spec) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode route : Ip.jsonIn(spec.name(), "route", "show", "type", "blackhole")) {
+      out.add(route.get("dst").asText());
+    }
+    return out;
   }
 
   private static List<String> loopbackAddresses(NamespaceSpec spec) {

@@ -6,6 +6,7 @@ import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.Require;
 import org.nsvpn.chainrules.model.HostBinding;
 import org.nsvpn.chainrules.net.InterfaceAddress;
+import org.nsvpn.chainrules.net.IpSubnet;
 import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.chainrules.net.MacAddress;
 
@@ -31,6 +32,10 @@ import org.nsvpn.chainrules.net.MacAddress;
  *     userspace ESP backend (kernel-libipsec) installs a child SA's policy only when the namespace
  *     owns an address inside the local traffic selector; these provide one per local subnet. They
  *     take no part in forwarding.
+ * @param blackholeRoutes destinations dropped by the namespace itself unless a tunnel carries them:
+ *     the peer subnets. strongSwan installs its tunnel routes in a table consulted before the main
+ *     one, so these only catch what arrives while charon is down or an SA is missing; without them
+ *     such cleartext would go back to the router through the default route (and loop).
  */
 public record NamespaceSpec(
     String name,
@@ -40,7 +45,8 @@ public record NamespaceSpec(
     List<InterfaceAddress> addresses,
     Ipv4Address defaultGateway,
     List<StaticNeighbour> neighbours,
-    List<InterfaceAddress> loopbackAddresses) {
+    List<InterfaceAddress> loopbackAddresses,
+    List<IpSubnet> blackholeRoutes) {
 
   private static final Pattern NETNS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
@@ -82,6 +88,48 @@ public record NamespaceSpec(
             "loopback addresses", a, "is listed twice or also on the interface");
       }
     }
+    blackholeRoutes = List.copyOf(Require.noNulls("blackhole routes", blackholeRoutes));
+    if (new java.util.HashSet<>(blackholeRoutes).size() != blackholeRoutes.size()) {
+      throw new InvalidValueException(
+          "blackhole routes", blackholeRoutes, "lists a destination twice");
+    }
+    for (IpSubnet d : blackholeRoutes) {
+      if (d.prefixLength() == 0) {
+        throw new InvalidValueException(
+            "blackhole routes", d, "must not be a default route (IKE itself would be dropped)");
+      }
+      if (d.contains(defaultGateway)) {
+        throw new InvalidValueException("blackhole routes", d, "covers the default gateway");
+      }
+      for (InterfaceAddress a : addresses) {
+        if (d.contains(a.address())) {
+          throw new InvalidValueException(
+              "blackhole routes", d, "covers the namespace's own address " + a);
+        }
+      }
+    }
+  }
+
+  /** A spec without blackhole routes. */
+  public NamespaceSpec(
+      String name,
+      String interfaceName,
+      String hostInterfaceName,
+      MacAddress interfaceMac,
+      List<InterfaceAddress> addresses,
+      Ipv4Address defaultGateway,
+      List<StaticNeighbour> neighbours,
+      List<InterfaceAddress> loopbackAddresses) {
+    this(
+        name,
+        interfaceName,
+        hostInterfaceName,
+        interfaceMac,
+        addresses,
+        defaultGateway,
+        neighbours,
+        loopbackAddresses,
+        List.of());
   }
 
   /** A spec without loopback addresses (a namespace whose host has kernel ESP needs none). */
@@ -101,6 +149,7 @@ public record NamespaceSpec(
         addresses,
         defaultGateway,
         neighbours,
+        List.of(),
         List.of());
   }
 

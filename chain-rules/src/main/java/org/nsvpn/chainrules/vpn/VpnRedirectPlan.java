@@ -323,7 +323,9 @@ public record VpnRedirectPlan(
               List.of(new InterfaceAddress(namespaceSide, 30), InterfaceAddress.host(publicIp)),
               routerSide,
               List.of(new StaticNeighbour(routerSide, nsMac)),
-              selectorAddresses(routerId, topology.connections(serviceId)));
+              selectorAddresses(routerId, topology.connections(serviceId)),
+              blackholes(
+                  topology.connections(serviceId), List.of(routerSide, namespaceSide, publicIp)));
 
       Router router = topology.router(routerId).orElseThrow();
       Optional<ChainId> existingChain = router.localRedirectChain();
@@ -391,6 +393,22 @@ public record VpnRedirectPlan(
         }
       }
       return chosen.stream().map(InterfaceAddress::host).toList();
+    }
+
+    /**
+     * The peer CIDRs, which the namespace drops unless a tunnel carries them (see {@link
+     * NamespaceSpec#blackholeRoutes()}). A peer CIDR holding a peer's public address, or the
+     * namespace's own link, is left out: dropping it would drop IKE before any tunnel exists.
+     */
+    private static List<IpSubnet> blackholes(
+        List<IpsecSiteConnection> connections, List<IpAddress> namespaceAddresses) {
+      List<IpAddress> keep = new ArrayList<>(namespaceAddresses);
+      connections.forEach(c -> keep.add(c.peerAddress()));
+      return connections.stream()
+          .flatMap(c -> c.peerCidrs().stream())
+          .distinct()
+          .filter(cidr -> keep.stream().noneMatch(cidr::contains))
+          .toList();
     }
 
     /** The block of the namespace port if it is already there, else a free one. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.IpAddress;
+import org.nsvpn.chainrules.net.IpSubnet;
 import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.chainrules.net.MacAddress;
 
@@ -93,5 +94,33 @@ class NamespaceSpecTest {
                     List.of(),
                     List.of(InterfaceAddress.parse("201.201.201.1/32"))))
         .hasMessageContaining("also on the interface");
+  }
+
+  @Test
+  void blackholeRoutesMustLeaveIkeAndTheLinkAlone() {
+    assertThatThrownBy(() -> withBlackholes("0.0.0.0/0"))
+        .hasMessageStartingWith(
+            "blackhole routes: invalid value '0.0.0.0/0': must not be a default");
+    assertThatThrownBy(() -> withBlackholes("169.254.1.0/24"))
+        .hasMessageContaining("covers the default gateway");
+    assertThatThrownBy(() -> withBlackholes("201.201.0.0/16"))
+        .hasMessageContaining("covers the namespace's own address 201.201.201.1/32");
+    assertThatThrownBy(() -> withBlackholes("10.2.0.0/24", "10.2.0.0/24"))
+        .hasMessageContaining("twice");
+    assertThat(withBlackholes("10.2.0.0/24", "10.3.0.0/24").blackholeRoutes())
+        .containsExactly(IpSubnet.parse("10.2.0.0/24"), IpSubnet.parse("10.3.0.0/24"));
+  }
+
+  private static NamespaceSpec withBlackholes(String... destinations) {
+    return new NamespaceSpec(
+        "ns",
+        "a",
+        "b",
+        MAC,
+        ADDRESSES,
+        GW,
+        List.of(),
+        List.of(),
+        java.util.Arrays.stream(destinations).map(IpSubnet::parse).toList());
   }
 }

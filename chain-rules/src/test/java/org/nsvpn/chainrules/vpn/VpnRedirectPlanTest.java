@@ -76,6 +76,9 @@ class VpnRedirectPlanTest {
     // Not in the seed (MidoNet's kernel ESP did not need it): an address inside the local subnet
     // for strongSwan's userspace ESP; the router has no port there, so the network address.
     assertThat(ns.loopbackAddresses()).containsExactly(InterfaceAddress.parse("192.168.10.0/32"));
+    // Also not in the seed: the peer subnet is dropped inside the namespace unless the tunnel
+    // carries it, so cleartext never bounces back to the router while charon is down.
+    assertThat(ns.blackholeRoutes()).containsExactly(IpSubnet.parse("192.168.20.0/24"));
 
     // "chain0 rule add type l2-transform dst 201.201.201.1/32 proto 50 action redirect target-port
     // router1:port1" and the same for "proto 17 dst-port 500", plus NAT-T (UDP 4500).

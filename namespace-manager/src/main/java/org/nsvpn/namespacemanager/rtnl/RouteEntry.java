@@ -98,6 +98,24 @@ public record RouteEntry(
         OptionalInt.empty());
   }
 
+  /** {@code blackhole DESTINATION} in the main table, as a static route. */
+  public static RouteEntry blackhole(IpSubnet destination) {
+    return new RouteEntry(
+        destination,
+        Optional.empty(),
+        OptionalInt.empty(),
+        Rtnl.RT_TABLE_MAIN,
+        Rtnl.RTPROT_STATIC,
+        Rtnl.RT_SCOPE_UNIVERSE,
+        Rtnl.RTN_BLACKHOLE,
+        Optional.empty(),
+        OptionalInt.empty());
+  }
+
+  public boolean isBlackhole() {
+    return type == Rtnl.RTN_BLACKHOLE;
+  }
+
   public boolean isDefault() {
     return destination.prefixLength() == 0;
   }

@@ -93,6 +93,7 @@ public final class Rtnl {
   public static final int RTN_UNICAST = 1;
 
   public static final int RTN_LOCAL = 2;
+  public static final int RTN_BLACKHOLE = 6;
 
   /** Neighbour attributes ({@code NDA_*}). */
   public static final int NDA_DST = 1;
