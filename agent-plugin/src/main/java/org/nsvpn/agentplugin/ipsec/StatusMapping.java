@@ -38,20 +38,17 @@ final class StatusMapping {
   /** The store's record of {@code status}. */
   static org.nsvpn.topology.status.ConnectionStatus toStore(HostId host, ConnectionStatus status) {
     List<org.nsvpn.topology.status.IkeSaStatus> ikeSas = new ArrayList<>();
-    status
-        .ikeSa()
-        .ifPresent(
-            ike -> {
-              try {
-                ikeSas.add(ikeSa(ike));
-              } catch (RuntimeException e) {
-                log.warn(
-                    "IKE SA {} of {} not reported: {}",
-                    ike.uniqueId(),
-                    status.connection(),
-                    e.getMessage());
-              }
-            });
+    for (IkeSaStatus ike : status.ikeSas()) {
+      try {
+        ikeSas.add(ikeSa(ike));
+      } catch (RuntimeException e) {
+        log.warn(
+            "IKE SA {} of {} not reported: {}",
+            ike.uniqueId(),
+            status.connection(),
+            e.getMessage());
+      }
+    }
     return new org.nsvpn.topology.status.ConnectionStatus(
         status.connection(),
         host,

@@ -14,7 +14,10 @@ import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
  * @param reason why it is not up (empty when up)
  * @param error the last failure charon reported, kept until a new SA comes up or the connection is
  *     reconfigured; present with state {@link ConnectionState#ERROR}, and possibly with others
- * @param ikeSa the connection's current IKE SA with its child SAs, if any
+ * @param ikeSas the connection's IKE SAs with their child SAs, the current one first. There can be
+ *     more than one for a while: when both ends initiate at once, each keeps the IKE SA it
+ *     initiated and the one it answered until one of them is rekeyed or deleted, and traffic may
+ *     use either.
  * @param observedAt when this was computed
  */
 public record ConnectionStatus(
@@ -22,7 +25,7 @@ public record ConnectionStatus(
     ConnectionState state,
     Optional<String> reason,
     Optional<ConnectionError> error,
-    Optional<IkeSaStatus> ikeSa,
+    List<IkeSaStatus> ikeSas,
     Instant observedAt) {
 
   public ConnectionStatus {
@@ -30,17 +33,22 @@ public record ConnectionStatus(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(error, "error");
-    Objects.requireNonNull(ikeSa, "ikeSa");
+    ikeSas = List.copyOf(ikeSas);
     Objects.requireNonNull(observedAt, "observedAt");
   }
 
-  /** The installed child SAs of this connection. */
-  public List<ChildSaStatus> childSas() {
-    String name = ConnectionMapping.charonName(connection);
-    return ikeSa.map(sa -> sa.installedChildren(name)).orElse(List.of());
+  /** The current IKE SA, if any. */
+  public Optional<IkeSaStatus> ikeSa() {
+    return ikeSas.stream().findFirst();
   }
 
-  /** Counters summed over the installed child SAs. */
+  /** The installed child SAs of this connection, those of the current IKE SA first. */
+  public List<ChildSaStatus> childSas() {
+    String name = ConnectionMapping.charonName(connection);
+    return ikeSas.stream().flatMap(sa -> sa.installedChildren(name).stream()).toList();
+  }
+
+  /** Counters summed over the installed child SAs of every IKE SA. */
   public SaCounters counters() {
     return childSas().stream()
         .map(ChildSaStatus::counters)
@@ -60,16 +68,13 @@ public record ConnectionStatus(
   }
 
   private List<String> spis() {
-    return ikeSa
-        .map(
-            sa -> {
-              List<String> out = new java.util.ArrayList<>();
-              out.add(sa.state() + ":" + sa.initiatorSpi() + "/" + sa.responderSpi());
-              for (ChildSaStatus child : sa.childSas()) {
-                out.add(child.state() + ":" + child.spiIn() + "/" + child.spiOut());
-              }
-              return out;
-            })
-        .orElse(List.of());
+    List<String> out = new java.util.ArrayList<>();
+    for (IkeSaStatus sa : ikeSas) {
+      out.add(sa.state() + ":" + sa.initiatorSpi() + "/" + sa.responderSpi());
+      for (ChildSaStatus child : sa.childSas()) {
+        out.add(child.state() + ":" + child.spiIn() + "/" + child.spiOut());
+      }
+    }
+    return out;
   }
 }

@@ -58,7 +58,7 @@ final class StatusTracker {
               ConnectionState.DOWN,
               Optional.of("removed from charon"),
               Optional.empty(),
-              Optional.empty(),
+              List.of(),
               Instant.now()));
     }
   }
@@ -165,28 +165,31 @@ final class StatusTracker {
           charonStopped ? ConnectionState.DOWN : ConnectionState.ERROR,
           Optional.of(charonStopped ? gone.message() : gone.reason()),
           charonStopped ? Optional.empty() : Optional.of(gone),
-          Optional.empty(),
+          List.of(),
           now);
     }
     if (entry.adminDown) {
-      return status(
-          id, ConnectionState.DOWN, "admin-state-up is false", entry, Optional.empty(), now);
+      return status(id, ConnectionState.DOWN, "admin-state-up is false", entry, List.of(), now);
     }
     String name = ConnectionMapping.charonName(id);
-    Optional<IkeSaStatus> best =
+    // Best first: with installed children, then established, then the newest.
+    List<IkeSaStatus> mine =
         sas.stream()
             .filter(sa -> sa.name().equals(name))
-            .max(
+            .sorted(
                 Comparator.comparing((IkeSaStatus sa) -> !sa.installedChildren(name).isEmpty())
                     .thenComparing(IkeSaStatus::isEstablished)
-                    .thenComparingLong(IkeSaStatus::uniqueId));
+                    .thenComparingLong(IkeSaStatus::uniqueId)
+                    .reversed())
+            .toList();
+    Optional<IkeSaStatus> best = mine.stream().findFirst();
     if (best.isPresent()
         && best.get().isEstablished()
         && !best.get().installedChildren(name).isEmpty()) {
-      return new ConnectionStatus(id, ConnectionState.UP, Optional.empty(), entry.error, best, now);
+      return new ConnectionStatus(id, ConnectionState.UP, Optional.empty(), entry.error, mine, now);
     }
     if (entry.error.isPresent()) {
-      return status(id, ConnectionState.ERROR, entry.error.get().reason(), entry, best, now);
+      return status(id, ConnectionState.ERROR, entry.error.get().reason(), entry, mine, now);
     }
     if (best.isPresent()) {
       IkeSaStatus sa = best.get();
@@ -194,12 +197,12 @@ final class StatusTracker {
           sa.isEstablished()
               ? "IKE SA established, no child SA installed yet"
               : "IKE SA " + sa.state().toLowerCase(java.util.Locale.ROOT);
-      return status(id, ConnectionState.CONNECTING, reason, entry, best, now);
+      return status(id, ConnectionState.CONNECTING, reason, entry, mine, now);
     }
     if (entry.initiator.equals(Optional.of(Initiator.RESPONSE_ONLY))) {
-      return status(id, ConnectionState.DOWN, "waiting for the peer to initiate", entry, best, now);
+      return status(id, ConnectionState.DOWN, "waiting for the peer to initiate", entry, mine, now);
     }
-    return status(id, ConnectionState.DOWN, "no IKE SA", entry, best, now);
+    return status(id, ConnectionState.DOWN, "no IKE SA", entry, mine, now);
   }
 
   private static ConnectionStatus status(
@@ -207,8 +210,8 @@ final class StatusTracker {
       ConnectionState state,
       String reason,
       Entry entry,
-      Optional<IkeSaStatus> sa,
+      List<IkeSaStatus> sas,
       Instant now) {
-    return new ConnectionStatus(id, state, Optional.of(reason), entry.error, sa, now);
+    return new ConnectionStatus(id, state, Optional.of(reason), entry.error, sas, now);
   }
 }

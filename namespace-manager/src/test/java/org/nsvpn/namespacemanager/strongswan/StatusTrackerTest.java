@@ -46,9 +46,13 @@ class StatusTrackerTest {
 
   /** A list-sa event of one IKE SA in {@code state}, with a child in {@code childState}. */
   static ViciSection listSa(String name, String state, String childState) {
+    return listSa(name, state, childState, 7);
+  }
+
+  static ViciSection listSa(String name, String state, String childState, int uniqueId) {
     ViciSection.Builder ike =
         ViciSection.builder()
-            .put("uniqueid", "7")
+            .put("uniqueid", Integer.toString(uniqueId))
             .put("version", "2")
             .put("state", state)
             .put("local-host", "203.0.113.1")
@@ -181,6 +185,27 @@ class StatusTrackerTest {
     ConnectionStatus exited = tracker.publish(NOW).get(0);
     assertThat(exited.state()).isEqualTo(ConnectionState.ERROR);
     assertThat(exited.error().orElseThrow().kind()).isEqualTo(FailureKind.CHARON_EXITED);
+  }
+
+  @Test
+  void twoIkeSasOfOneConnectionBothCount() {
+    // Both ends initiated at once: each side keeps two IKE SAs, and traffic may use either.
+    StatusTracker tracker = new StatusTracker();
+    ConnectionSpec spec = spec(Initiator.BI_DIRECTIONAL);
+    String name = ConnectionMapping.charonName(spec.id());
+    tracker.configured(spec, false);
+    List<IkeSaStatus> sas = new java.util.ArrayList<>();
+    sas.addAll(SaParser.parse(listSa(name, "ESTABLISHED", "INSTALLED", 7), NOW));
+    sas.addAll(SaParser.parse(listSa(name, "ESTABLISHED", "INSTALLED", 9), NOW));
+    sas.addAll(SaParser.parse(listSa(name, "CONNECTING", null, 11), NOW));
+    tracker.sasListed(sas);
+
+    ConnectionStatus up = tracker.publish(NOW).get(0);
+    assertThat(up.state()).isEqualTo(ConnectionState.UP);
+    assertThat(up.ikeSas()).extracting(IkeSaStatus::uniqueId).containsExactly(9L, 7L, 11L);
+    assertThat(up.ikeSa().orElseThrow().uniqueId()).as("the newest with a child SA").isEqualTo(9);
+    assertThat(up.childSas()).hasSize(2);
+    assertThat(up.counters().bytesOut()).isEqualTo(2 * 3084);
   }
 
   @Test
