@@ -211,7 +211,7 @@ tb_delete_vpn_services() {
   : >"$script"
   for name in "$@"; do echo "vpn-service $name delete" >>"$script"; done
   tb_cli_quiet -f "$script" >/dev/null || tb_warn "some VPN services could not be deleted"
-  tb_wait_vpn_namespaces_gone 60
+  tb_wait_vpn_namespaces_gone "${TB_DELETE_WAIT:-60}"
 }
 
 tb_wait_vpn_namespaces_gone() {
