@@ -25,7 +25,7 @@ TB_HOST_NAME="$TB_TAG-$TB_ID"
 TB_NAMESPACES=()   # namespaces this run created (deleted last, in reverse)
 TB_LINKS=()        # root-namespace links this run created
 TB_CHARON_PIDS=()  # stock charons this run started (site C, the baseline's peers)
-TB_OTHER_PIDS=()   # other helpers (iperf3 servers) this run started
+TB_OTHER_PIDS=()   # other helpers (iperf3, a CLI session) as PID:START-TIME, see tb_track
 TB_VPN_NAMES=()    # names of VPN services this run created through the CLI
 TB_CLEANED=0
 # Names of the testbed's namespaces and of the root-namespace veth ends bound to virtual ports.
@@ -381,6 +381,13 @@ tb_pid_runs() {
   [[ -n $1 && -e /proc/$1/exe ]] && [[ $(readlink "/proc/$1/exe" 2>/dev/null) == "$2"* ]]
 }
 
+# The start time of pid $1 in clock ticks since boot (/proc/PID/stat field 22): with the pid, it
+# names one process for good, so a recycled pid is never signalled.
+tb_start_time() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $20}'; }
+
+# Records a helper process this run started, for tb_cleanup.
+tb_track() { TB_OTHER_PIDS+=("$1:$(tb_start_time "$1")"); }
+
 # SIGTERM, wait up to $3 s, SIGKILL; only if pid $1 still runs program $2.
 tb_stop_pid() {
   local pid=$1 program=$2 wait=${3:-10} i
@@ -409,9 +416,18 @@ tb_cleanup() {
   trap '' INT
   tb_log "cleaning up"
   local pid hex ns link
-  for pid in "${TB_OTHER_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${TB_OTHER_PIDS[@]}"; do
+    [[ $(tb_start_time "${pid%%:*}") == "${pid#*:}" ]] && kill "${pid%%:*}" 2>/dev/null
+  done
   if [[ -n $TB_AGENT_PID ]] && kill -0 "$TB_AGENT_PID" 2>/dev/null && ((${#TB_VPN_NAMES[@]} > 0)); then
-    tb_delete_vpn_services "${TB_VPN_NAMES[@]}"
+    # Only those that exist: an interrupted script may have created some of them, and a CLI
+    # script stops at its first refused line.
+    local existing=() name listed
+    listed=$(tb_cli_quiet -e "vpn-service list" 2>/dev/null | awk '{print $4}')
+    for name in "${TB_VPN_NAMES[@]}"; do
+      grep -qx -- "$name" <<<"$listed" && existing+=("$name")
+    done
+    tb_delete_vpn_services "${existing[@]}"
   fi
   if [[ -n $TB_AGENT_PID ]] && kill -0 "$TB_AGENT_PID" 2>/dev/null; then
     tb_stop_pid "$TB_AGENT_PID" "$(tb_java)" 60
