@@ -12,7 +12,7 @@ import org.nsvpn.simulator.state.NetworkState;
  * virtual network (see the package comment).
  *
  * <p>Lifecycle: {@link #create} → {@link #start()} → any number of {@link #update} → {@link
- * #close()} (idempotent; stops every receiving thread and closes every socket).
+ * #close()} (idempotent; stops the polling thread and closes every socket).
  */
 public interface Datapath extends AutoCloseable {
 
@@ -22,7 +22,10 @@ public interface Datapath extends AutoCloseable {
     PacketSocket open(String interfaceName);
   }
 
-  /** How long a receiving thread blocks before it checks whether it should stop. */
+  /**
+   * Receive timeout of the sockets {@link #create(HostId, Topology, NetworkState)} opens. The
+   * datapath itself polls and never blocks in a receive; this only bounds other uses.
+   */
   long RECEIVE_TIMEOUT_MILLIS = 100;
 
   enum State {

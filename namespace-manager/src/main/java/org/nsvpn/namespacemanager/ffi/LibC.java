@@ -45,6 +45,20 @@ public interface LibC {
   int ioctl(int fd, @u_int64_t long request, Pointer argument);
 
   @SaveError
+  int poll(Pointer fds, @u_int64_t long count, int timeoutMillis);
+
+  @SaveError
+  int eventfd(int initialValue, int flags);
+
+  @SaveError
+  @ssize_t
+  long write(int fd, Pointer buffer, @size_t long length);
+
+  @SaveError
+  @ssize_t
+  long read(int fd, Pointer buffer, @size_t long length);
+
+  @SaveError
   int if_nametoindex(String name);
 
   @SaveError

@@ -69,6 +69,21 @@ public final class NativeBuffer {
     return memory.getInt(offset);
   }
 
+  public short getShort(int offset) {
+    checkRange(offset, 2);
+    return memory.getShort(offset);
+  }
+
+  public void putLong(int offset, long value) {
+    checkRange(offset, 8);
+    memory.putLong(offset, value);
+  }
+
+  public long getLong(int offset) {
+    checkRange(offset, 8);
+    return memory.getLong(offset);
+  }
+
   /** Stores the native address of {@code other} at {@code offset} (a pointer field of a struct). */
   public void putAddress(int offset, NativeBuffer other) {
     checkRange(offset, 8);

@@ -52,6 +52,9 @@ public final class Syscalls {
 
   private static final int ENOTDIR = 20;
   private static final int MSG_TRUNC = 0x20;
+  private static final int MSG_DONTWAIT = 0x40;
+  private static final int EFD_NONBLOCK = 0x800;
+  private static final int EFD_CLOEXEC = 0x80000;
   private static final int SOCKADDR_NL_SIZE = 12;
   private static final int MSGHDR_SIZE = 56;
   private static final int IOVEC_SIZE = 16;
@@ -206,8 +209,17 @@ public final class Syscalls {
    * when the receive timed out ({@code SO_RCVTIMEO}) or the socket is non-blocking and empty.
    */
   public static int receiveDatagram(int fd, NativeBuffer buffer) {
+    return receiveDatagram(fd, buffer, false);
+  }
+
+  /**
+   * {@link #receiveDatagram(int, NativeBuffer)}, or with {@code dontWait} its non-blocking form
+   * ({@code MSG_DONTWAIT}): -1 at once when no datagram is queued.
+   */
+  public static int receiveDatagram(int fd, NativeBuffer buffer, boolean dontWait) {
+    int flags = MSG_TRUNC | (dontWait ? MSG_DONTWAIT : 0);
     while (true) {
-      long received = libc().recv(fd, buffer.pointer(), buffer.capacity(), MSG_TRUNC);
+      long received = libc().recv(fd, buffer.pointer(), buffer.capacity(), flags);
       if (received >= 0) {
         return (int) received;
       }
@@ -233,6 +245,52 @@ public final class Syscalls {
         throw new SystemCallException("send(fd " + fd + ", " + length + " bytes)", errno);
       }
     }
+  }
+
+  /**
+   * poll(2) on {@code count} {@code struct pollfd} entries (8 bytes each: int fd, short events,
+   * short revents) in {@code fds}; returns how many have events, 0 on timeout or when a signal
+   * interrupted the wait.
+   */
+  public static int poll(NativeBuffer fds, int count, int timeoutMillis) {
+    int ready = libc().poll(fds.pointer(), count, timeoutMillis);
+    if (ready >= 0) {
+      return ready;
+    }
+    int errno = errno();
+    if (errno == Errno.EINTR) {
+      return 0;
+    }
+    throw new SystemCallException("poll(" + count + " descriptors)", errno);
+  }
+
+  /** eventfd(2), non-blocking and close-on-exec: a counter that wakes a poll when written. */
+  public static int eventFd() {
+    int fd = libc().eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (fd < 0) {
+      throw new SystemCallException("eventfd", errno());
+    }
+    return fd;
+  }
+
+  /** Adds {@code value} to an eventfd counter (never blocks: the counter does not overflow). */
+  public static void signalEventFd(int fd, NativeBuffer eightBytes, long value) {
+    eightBytes.putLong(0, value);
+    if (libc().write(fd, eightBytes.pointer(), 8) < 0 && errno() != Errno.EAGAIN) {
+      throw new SystemCallException("write(eventfd " + fd + ")", errno());
+    }
+  }
+
+  /** Reads and resets an eventfd counter; 0 when it was already zero. */
+  public static long drainEventFd(int fd, NativeBuffer eightBytes) {
+    if (libc().read(fd, eightBytes.pointer(), 8) < 0) {
+      int errno = errno();
+      if (errno == Errno.EAGAIN) {
+        return 0;
+      }
+      throw new SystemCallException("read(eventfd " + fd + ")", errno);
+    }
+    return eightBytes.getLong(0);
   }
 
   /** ioctl(2) with a pointer argument; {@code what} names the request in an error. */

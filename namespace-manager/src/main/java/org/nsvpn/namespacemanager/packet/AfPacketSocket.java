@@ -73,14 +73,28 @@ final class AfPacketSocket implements PacketSocket {
     return interfaceIndex;
   }
 
+  /** The descriptor, for {@link PacketPoller}; valid until {@link #close()}. */
+  int fd() {
+    return fd;
+  }
+
   @Override
   public int receive(byte[] target) {
+    return receive(target, false);
+  }
+
+  @Override
+  public int receiveNow(byte[] target) {
+    return receive(target, true);
+  }
+
+  private int receive(byte[] target, boolean dontWait) {
     if (target.length < MAX_FRAME) {
       throw new IllegalArgumentException(
           "target holds " + target.length + " bytes, need " + MAX_FRAME);
     }
     requireOpen();
-    int length = Syscalls.receiveDatagram(fd, receiveBuffer);
+    int length = Syscalls.receiveDatagram(fd, receiveBuffer, dontWait);
     if (length < 0) {
       return -1;
     }

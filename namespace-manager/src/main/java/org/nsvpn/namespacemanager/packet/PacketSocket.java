@@ -45,6 +45,12 @@ public interface PacketSocket extends AutoCloseable {
   int receive(byte[] target);
 
   /**
+   * {@link #receive} without waiting: -1 at once when no frame is queued. For a thread that waits
+   * on many sockets with a {@link PacketPoller}.
+   */
+  int receiveNow(byte[] target);
+
+  /**
    * Sends {@code length} bytes of {@code frame} from {@code offset} as one Ethernet frame.
    *
    * @throws IllegalStateException when the socket is closed

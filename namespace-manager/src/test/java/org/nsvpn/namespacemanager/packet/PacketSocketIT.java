@@ -9,10 +9,12 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.namespacemanager.ffi.SystemCallException;
@@ -84,6 +86,33 @@ class PacketSocketIT {
     assertThat(slice(reply, 38, 42))
         .as("identifier and sequence echoed")
         .containsExactly(slice(request, 38, 42));
+  }
+
+  @Test
+  @Timeout(30)
+  void aPollerFindsTheSocketWithAFrameAndWakesUpOnRequest() {
+    String otherEnd = kernel.hostLink(KernelResources.unique("pq"));
+    Ip.ip("link", "add", otherEnd, "type", "veth", "peer", "name", otherEnd + "p");
+    Ip.ip("link", "set", otherEnd, "up");
+    try (PacketSocket idle = PacketSocket.open(otherEnd, 100);
+        PacketPoller poller = PacketPoller.open()) {
+      assertThat(idle.receiveNow(buffer)).as("nothing queued, no waiting").isEqualTo(-1);
+      boolean[] ready = new boolean[2];
+
+      // Waits without a timeout on a socket that gets nothing (its peer is down): only the
+      // wake-up can end it (else the test times out).
+      poller.wakeUp();
+      assertThat(poller.poll(List.of(idle), -1, ready)).isZero();
+
+      byte[] request = icmpEchoRequest();
+      socket.send(request, 0, request.length);
+      int pending = 0;
+      while (pending == 0 || !ready[1]) {
+        pending = poller.poll(List.of(idle, socket), -1, ready);
+      }
+      assertThat(ready[0]).as("the idle socket").isFalse();
+      assertThat(socket.receiveNow(buffer)).isPositive();
+    }
   }
 
   @Test
