@@ -7,7 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardCopyOption;
 import org.nsvpn.chainrules.id.HostId;
 
 /**
@@ -29,7 +29,10 @@ record HostIdentity(HostId id, String name) {
       }
       Files.createDirectories(file.getParent());
       HostId id = HostId.random();
-      Files.writeString(file, id + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW);
+      // Written aside and renamed into place: a reader (or a crash) never sees a half-written id.
+      Path partial = file.resolveSibling(file.getFileName() + ".partial");
+      Files.writeString(partial, id + "\n", StandardCharsets.US_ASCII);
+      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
       return id;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create the host id file " + file, e);
