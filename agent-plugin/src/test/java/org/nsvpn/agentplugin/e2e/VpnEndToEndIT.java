@@ -225,6 +225,7 @@ class VpnEndToEndIT {
       // A connection updated: the other keeps its SAs.
       awaitState(bed.aToB, ConnectionState.UP);
       List<String> abSpis = childSpis(bed.aToB);
+      assertThat(abSpis).isNotEmpty();
       Topology t = agent.store().refresh().topology();
       IpsecSiteConnection ac = t.connection(bed.aToC).orElseThrow();
       agent
@@ -242,12 +243,16 @@ class VpnEndToEndIT {
                   List.of()));
       pingDuringFault();
       awaitPing(bed.vmA, "10.3.0.1");
+      // Untouched: every SA a-to-b had is still there. (The peer may have added one meanwhile:
+      // after the repair above both ends initiate, and each keeps what it initiated.)
       assertThat(childSpis(bed.aToB))
           .as("a-to-b untouched by the change of a-to-c")
-          .isEqualTo(abSpis);
+          .containsAll(abSpis);
 
       // The agent killed with SIGKILL and restarted: charons adopted, same SAs.
       long charonBeforeKill = charonPid(bed.serviceA);
+      List<String> spisBeforeKill = childSpis(bed.aToB);
+      assertThat(spisBeforeKill).isNotEmpty();
       agent.kill();
       agent.start();
       awaitPing(bed.vmA, "10.2.0.10");
@@ -257,7 +262,7 @@ class VpnEndToEndIT {
       await("status refreshed after the restart")
           .atMost(TUNNEL)
           .until(() -> !childSpis(bed.aToB).isEmpty());
-      assertThat(childSpis(bed.aToB)).as("SAs adopted: same SPIs").isEqualTo(abSpis);
+      assertThat(childSpis(bed.aToB)).as("SAs adopted: same SPIs").containsAll(spisBeforeKill);
 
       // The VPN services deleted: torn down, and the pings find no way through.
       agent.store().deleteCascading(bed.serviceA);
