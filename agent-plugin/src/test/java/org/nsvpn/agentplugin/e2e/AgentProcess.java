@@ -76,6 +76,16 @@ final class AgentProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    try {
+      awaitAlive();
+    } catch (RuntimeException | AssertionError e) {
+      close();
+      throw e;
+    }
+    return this;
+  }
+
+  private void awaitAlive() {
     await("agent alive")
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
@@ -86,7 +96,6 @@ final class AgentProcess implements AutoCloseable {
               }
               return hostId().isPresent() && store().status().isAlive(hostId().get());
             });
-    return this;
   }
 
   /** The host id the agent keeps in its state directory. */
@@ -164,13 +173,41 @@ final class AgentProcess implements AutoCloseable {
     }
   }
 
-  /** Stops the agent and this client; the embedded ovsdb-server is stopped by the agent. */
+  /**
+   * Stops the agent and this client. The embedded ovsdb-server is stopped by the agent; if the
+   * agent could not (it crashed, or was killed last), the one its pid file in this test's state
+   * directory names is stopped here.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (store != null) {
       store.close();
       curator.close();
+      store = null;
     }
-    stop();
+    try {
+      stop();
+    } finally {
+      if (process != null && process.isAlive()) {
+        process.destroyForcibly();
+      }
+      stopOrphanedOvsdbServer();
+    }
+  }
+
+  private void stopOrphanedOvsdbServer() {
+    Path pidFile = state.resolve("ovsdb/ovsdb-server.pid");
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      ProcessHandle.of(pid)
+          .filter(p -> p.info().command().map(c -> c.endsWith("ovsdb-server")).orElse(false))
+          .ifPresent(
+              p -> {
+                p.destroy();
+                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+              });
+    } catch (IOException | NumberFormatException e) {
+      // No pid file: the agent stopped its ovsdb-server, or never started one.
+    }
   }
 }

@@ -56,7 +56,9 @@ class VpnEndToEndIT {
     state = Files.createTempDirectory("nsvpn-e2e-");
     CharonFixture.trackRoot(state.resolve("run/charon"));
     bed = VpnTestbed.create(kernel);
-    agent = new AgentProcess(state).start();
+    // Assigned before it starts, so that a failed start is still cleaned up after.
+    agent = new AgentProcess(state);
+    agent.start();
   }
 
   @AfterEach
