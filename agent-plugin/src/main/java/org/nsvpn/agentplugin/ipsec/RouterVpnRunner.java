@@ -21,7 +21,6 @@ import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
 import org.nsvpn.namespacemanager.EnsureResult;
 import org.nsvpn.namespacemanager.NamespaceManager;
 import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
-import org.nsvpn.namespacemanager.packet.InterfaceOffloads;
 import org.nsvpn.namespacemanager.strongswan.ApplyResult;
 import org.nsvpn.namespacemanager.strongswan.CharonInstance;
 import org.nsvpn.namespacemanager.strongswan.ConnectionSpec;
@@ -123,12 +122,6 @@ final class RouterVpnRunner {
     }
     owned.mark(serviceId);
     EnsureResult ensured = namespaceManager.ensure(plan.namespace());
-    namespaces.run(
-        namespace,
-        () -> {
-          InterfaceOffloads.disableTransmitOffloads(plan.namespace().interfaceName());
-          return null;
-        });
 
     HostBinding binding = new HostBinding(host, plan.namespace().hostInterfaceName());
     Port nsPort = topology.port(plan.namespacePort().id()).orElseThrow();
