@@ -73,6 +73,13 @@ class NamespaceManagerIT {
             new Change(ROUTE_ADDED, "default via 169.254.1.1 dev " + spec.interfaceName()));
     assertMatchesSeedPerOracle(spec);
     assertThat(manager.ensure(spec).changes()).as("second ensure").isEmpty();
+    assertThat(
+            Ip.exec("ip", "netns", "exec", spec.name(), "ethtool", "-k", spec.interfaceName())
+                .stdout())
+        .as("ethtool: transmit offloads off for the userspace datapath")
+        .contains("tx-checksumming: off")
+        .contains("tx-tcp-segmentation: off")
+        .contains("generic-segmentation-offload: off");
   }
 
   @Test
