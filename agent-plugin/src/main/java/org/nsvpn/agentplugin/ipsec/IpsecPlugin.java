@@ -74,9 +74,7 @@ public final class IpsecPlugin implements AgentPlugin {
         new RouterVpnActor.Context(
             context.host(), runner, blocking, context.topology().status(), board, settings);
     guardian =
-        context
-            .actorSystem()
-            .systemActorOf(VpnGuardian.create(shared, namespaces), "ipsec", Props.empty());
+        context.actorSystem().systemActorOf(VpnGuardian.create(shared), "ipsec", Props.empty());
     context.onTopology(topology -> guardian.tell(new VpnGuardian.TopologyChanged(topology)));
     context.ovsdb().startPeriodic(board::snapshot);
     log.info("IPsec plugin started (charon state in {})", context.runDirectory().resolve("charon"));

@@ -3,16 +3,20 @@ package org.nsvpn.agentplugin.ipsec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.VpnServiceId;
-import org.nsvpn.chainrules.vpn.VpnNames;
 
 /**
- * The VPN namespaces this agent created, as one empty marker file per namespace in the agent's run
- * directory. Orphan removal at start-up only ever touches namespaces marked here, so an agent never
- * removes a namespace it did not create (another agent's on the same machine, a test's, an
- * operator's). The directory lives on the same kind of storage as the namespaces themselves ({@code
- * /run}), so both vanish together on reboot.
+ * The VPN namespaces this agent created, as one empty marker file per VPN service (named by its id)
+ * in the agent's run directory. Orphan removal at start-up only ever touches namespaces marked
+ * here, so an agent never removes a namespace it did not create (another agent's on the same
+ * machine, a test's, an operator's). The directory lives on the same kind of storage as the
+ * namespaces themselves ({@code /run}), so both vanish together on reboot.
  *
  * <p>A namespace is marked before it is created and unmarked only after it is removed: a crash in
  * between leaves a mark without a namespace (harmless), never a namespace without a mark.
@@ -46,12 +50,27 @@ final class OwnedNamespaces {
     }
   }
 
-  boolean owns(VpnServiceId service) {
-    return Files.exists(marker(service));
+  /** The services whose namespaces this agent created and has not removed. */
+  List<VpnServiceId> list() {
+    List<VpnServiceId> out = new ArrayList<>();
+    try (Stream<Path> markers = Files.list(directory)) {
+      for (Path marker : (Iterable<Path>) markers::iterator) {
+        try {
+          out.add(VpnServiceId.parse(marker.getFileName().toString()));
+        } catch (InvalidValueException e) {
+          // Not a marker of ours (nothing else is written here); leave it alone.
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + directory, e);
+    }
+    return out;
   }
 
-  /** The marker's name is derived from the id, never taken from a namespace listing. */
+  /** The marker's name is the service id, never a name taken from the system. */
   private Path marker(VpnServiceId service) {
-    return directory.resolve(VpnNames.namespace(service));
+    return directory.resolve(service.toString());
   }
 }

@@ -68,11 +68,9 @@ final class RouterVpnRunner {
     this.timeout = timeout;
   }
 
-  /**
-   * Whether this agent created the namespace of {@code serviceId} (see {@link OwnedNamespaces}).
-   */
-  boolean owns(VpnServiceId serviceId) {
-    return owned.owns(serviceId);
+  /** The services whose namespaces this agent created (see {@link OwnedNamespaces}). */
+  List<VpnServiceId> owned() {
+    return owned.list();
   }
 
   /** What one provisioning run produced. */

@@ -12,11 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.VpnService;
-import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
+import org.nsvpn.chainrules.vpn.VpnNames;
 
 /**
  * Keeps exactly one {@link RouterVpnActor} per VPN service (one per router) that this host serves,
@@ -39,26 +38,20 @@ final class VpnGuardian {
   private record OrphansRemoved(List<String> namespaces, Optional<Throwable> failure)
       implements Command {}
 
-  /** The names of VPN namespaces, as {@link org.nsvpn.chainrules.vpn.VpnNames} derives them. */
-  private static final Pattern VPN_NAMESPACE = Pattern.compile("vpn-([0-9a-f]{32})");
-
   private final ActorContext<Command> context;
   private final RouterVpnActor.Context shared;
-  private final NetworkNamespaces namespaces;
   private final Map<VpnServiceId, ActorRef<RouterVpnActor.Command>> routers = new HashMap<>();
   private final Set<VpnServiceId> stopping = new HashSet<>();
   private boolean orphansChecked;
   private int spawned;
 
-  private VpnGuardian(
-      ActorContext<Command> context, RouterVpnActor.Context shared, NetworkNamespaces namespaces) {
+  private VpnGuardian(ActorContext<Command> context, RouterVpnActor.Context shared) {
     this.context = context;
     this.shared = shared;
-    this.namespaces = namespaces;
   }
 
-  static Behavior<Command> create(RouterVpnActor.Context shared, NetworkNamespaces namespaces) {
-    return Behaviors.setup(context -> new VpnGuardian(context, shared, namespaces).active());
+  static Behavior<Command> create(RouterVpnActor.Context shared) {
+    return Behaviors.setup(context -> new VpnGuardian(context, shared).active());
   }
 
   private Behavior<Command> active() {
@@ -129,17 +122,8 @@ final class VpnGuardian {
         CompletableFuture.supplyAsync(
             () -> {
               List<String> removed = new java.util.ArrayList<>();
-              for (String name : namespaces.list()) {
-                var m = VPN_NAMESPACE.matcher(name);
-                if (!m.matches()) {
-                  continue;
-                }
-                VpnServiceId id =
-                    new VpnServiceId(
-                        new java.util.UUID(
-                            Long.parseUnsignedLong(m.group(1).substring(0, 16), 16),
-                            Long.parseUnsignedLong(m.group(1).substring(16), 16)));
-                if (served.contains(id) || !shared.runner().owns(id)) {
+              for (VpnServiceId id : shared.runner().owned()) {
+                if (served.contains(id)) {
                   continue;
                 }
                 try {
@@ -147,7 +131,7 @@ final class VpnGuardian {
                 } catch (Exception e) {
                   throw new java.util.concurrent.CompletionException(e);
                 }
-                removed.add(name);
+                removed.add(VpnNames.namespace(id));
               }
               return removed;
             },

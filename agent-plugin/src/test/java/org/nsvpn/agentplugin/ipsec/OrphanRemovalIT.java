@@ -55,18 +55,22 @@ class OrphanRemovalIT {
 
   @Test
   void removesOnlyTheNamespacesItCreated() throws Exception {
-    String owned = kernel.namespace(VpnNames.namespace(VpnServiceId.random()));
+    VpnServiceId ownedService = VpnServiceId.random();
+    String owned = kernel.namespace(VpnNames.namespace(ownedService));
     String foreign = kernel.namespace(VpnNames.namespace(VpnServiceId.random()));
     Ip.ip("netns", "add", owned);
     Ip.ip("netns", "add", foreign);
     Path marks = Files.createDirectories(state.resolve("run/namespaces"));
-    Files.createFile(marks.resolve(owned));
+    Files.createFile(marks.resolve(ownedService.toString()));
 
     agent = Agent.start(config(), List.of(new IpsecPlugin()));
 
     await("the owned orphan removed")
         .atMost(Duration.ofSeconds(30))
-        .until(() -> !Ip.namespaces().contains(owned) && !Files.exists(marks.resolve(owned)));
+        .until(
+            () ->
+                !Ip.namespaces().contains(owned)
+                    && !Files.exists(marks.resolve(ownedService.toString())));
     agent.close();
     agent = null;
     assertThat(Ip.namespaces()).as("a namespace this agent did not create").contains(foreign);
