@@ -168,7 +168,7 @@ final class UserspaceDatapath implements Datapath {
         continue;
       }
       unavailable.remove(entry.getKey());
-      bound.put(entry.getKey(), new Bound(entry.getKey(), socket));
+      bound.put(entry.getKey(), new Bound(entry.getKey(), socket, trafficOf(entry.getKey())));
       opened = true;
       log.info("datapath: bound port {} to {}", entry.getKey(), entry.getValue());
     }
@@ -262,6 +262,7 @@ final class UserspaceDatapath implements Datapath {
     byte[] frame = new byte[PacketSocket.MAX_FRAME];
     byte[] scratch = new byte[PacketSocket.MAX_FRAME];
     List<Bound> live = new ArrayList<>();
+    List<PacketSocket> liveSockets = new ArrayList<>();
     boolean[] ready = new boolean[0];
     while (state == State.RUNNING) {
       // Retired sockets first, then the snapshot: a socket retired after this drain is still
@@ -270,16 +271,18 @@ final class UserspaceDatapath implements Datapath {
         b.socket.close();
       }
       live.clear();
+      liveSockets.clear();
       for (Bound b : polled) {
         if (!b.failed) {
           live.add(b);
+          liveSockets.add(b.socket);
         }
       }
       if (ready.length < live.size()) {
         ready = new boolean[live.size() * 2];
       }
       try {
-        if (poller.poll(sockets(live), POLL_TIMEOUT_MILLIS, ready) == 0) {
+        if (poller.poll(liveSockets, POLL_TIMEOUT_MILLIS, ready) == 0) {
           continue;
         }
       } catch (RuntimeException e) {
@@ -294,15 +297,8 @@ final class UserspaceDatapath implements Datapath {
     }
   }
 
-  private static List<PacketSocket> sockets(List<Bound> live) {
-    List<PacketSocket> out = new ArrayList<>(live.size());
-    live.forEach(b -> out.add(b.socket));
-    return out;
-  }
-
   /** Takes up to {@link #BATCH} frames from {@code b}'s socket through the simulator. */
   private void serve(Bound b, byte[] frame, byte[] scratch) {
-    Traffic counters = trafficOf(b.port);
     for (int n = 0; n < BATCH; n++) {
       int length;
       try {
@@ -323,7 +319,7 @@ final class UserspaceDatapath implements Datapath {
         oversize.increment();
         continue;
       }
-      counters.received(length);
+      b.traffic.received(length);
       transmit(simulator.get().simulate(b.port, frame, 0, length), scratch);
     }
   }
@@ -342,7 +338,7 @@ final class UserspaceDatapath implements Datapath {
       emission.copyTo(scratch, 0);
       try {
         egress.socket.send(scratch, 0, emission.length());
-        trafficOf(emission.port()).sent(emission.length());
+        egress.traffic.sent(emission.length());
       } catch (RuntimeException e) {
         sendErrors.increment();
         log.debug("datapath: send on {} failed: {}", egress.interfaceName(), e.getMessage());
@@ -372,17 +368,19 @@ final class UserspaceDatapath implements Datapath {
     }
   }
 
-  /** A bound port and its open socket. */
+  /** A bound port, its open socket, and the port's counters (which outlive rebindings). */
   private static final class Bound {
     final PortId port;
     final PacketSocket socket;
+    final Traffic traffic;
 
     /** Set by the polling thread when the socket fails; maintenance then replaces it. */
     volatile boolean failed;
 
-    Bound(PortId port, PacketSocket socket) {
+    Bound(PortId port, PacketSocket socket, Traffic traffic) {
       this.port = port;
       this.socket = socket;
+      this.traffic = traffic;
     }
 
     String interfaceName() {
