@@ -210,7 +210,8 @@ class NamespaceManagerIT {
             base.neighbours(),
             List.of(
                 InterfaceAddress.parse("192.168.10.1/32"),
-                InterfaceAddress.parse("192.168.11.0/32")));
+                InterfaceAddress.parse("192.168.11.0/32")),
+            List.of());
     assertThat(manager.ensure(spec).changes())
         .contains(
             new Change(ADDRESS_ADDED, "192.168.10.1/32 dev lo"),

@@ -110,29 +110,10 @@ public record NamespaceSpec(
     }
   }
 
-  /** A spec without blackhole routes. */
-  public NamespaceSpec(
-      String name,
-      String interfaceName,
-      String hostInterfaceName,
-      MacAddress interfaceMac,
-      List<InterfaceAddress> addresses,
-      Ipv4Address defaultGateway,
-      List<StaticNeighbour> neighbours,
-      List<InterfaceAddress> loopbackAddresses) {
-    this(
-        name,
-        interfaceName,
-        hostInterfaceName,
-        interfaceMac,
-        addresses,
-        defaultGateway,
-        neighbours,
-        loopbackAddresses,
-        List.of());
-  }
-
-  /** A spec without loopback addresses (a namespace whose host has kernel ESP needs none). */
+  /**
+   * A spec without loopback addresses (a namespace whose host has kernel ESP needs none) and
+   * without blackhole routes.
+   */
   public NamespaceSpec(
       String name,
       String interfaceName,

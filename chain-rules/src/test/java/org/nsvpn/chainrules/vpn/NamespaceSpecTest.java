@@ -79,7 +79,8 @@ class NamespaceSpecTest {
                     ADDRESSES,
                     GW,
                     List.of(),
-                    List.of(InterfaceAddress.parse("10.1.0.1/24"))))
+                    List.of(InterfaceAddress.parse("10.1.0.1/24")),
+                    List.of()))
         .hasMessageStartingWith(
             "loopback addresses: invalid value '10.1.0.1/24': must be a host address");
     assertThatThrownBy(
@@ -92,7 +93,8 @@ class NamespaceSpecTest {
                     ADDRESSES,
                     GW,
                     List.of(),
-                    List.of(InterfaceAddress.parse("201.201.201.1/32"))))
+                    List.of(InterfaceAddress.parse("201.201.201.1/32")),
+                    List.of()))
         .hasMessageContaining("also on the interface");
   }
 
