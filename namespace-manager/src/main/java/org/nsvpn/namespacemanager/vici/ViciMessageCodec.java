@@ -1,6 +1,9 @@
 package org.nsvpn.namespacemanager.vici;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -189,6 +192,25 @@ public final class ViciMessageCodec {
       throw new ViciProtocolException("VICI " + what + " truncated: no length byte");
     }
     int length = in.readUnsignedByte();
+    requireAnnounced(in, length, what);
+    byte[] bytes = new byte[length];
+    in.readBytes(bytes);
+    // Strictly: a lenient decoder would turn each bad byte into U+FFFD, three bytes long, and the
+    // name would then break the 255-byte limit far from here instead of failing as a protocol
+    // error.
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new ViciProtocolException("VICI " + what + " is not valid UTF-8");
+    }
+  }
+
+  private static void requireAnnounced(ByteBuf in, int length, String what) {
     if (in.readableBytes() < length) {
       throw new ViciProtocolException(
           "VICI "
@@ -199,7 +221,6 @@ public final class ViciMessageCodec {
               + in.readableBytes()
               + " left");
     }
-    return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
   }
 
   private static ViciValue readValue(ByteBuf in, String what) {
@@ -207,16 +228,7 @@ public final class ViciMessageCodec {
       throw new ViciProtocolException("VICI " + what + " truncated: no 16-bit length");
     }
     int length = in.readUnsignedShort();
-    if (in.readableBytes() < length) {
-      throw new ViciProtocolException(
-          "VICI "
-              + what
-              + " truncated: "
-              + length
-              + " bytes announced, "
-              + in.readableBytes()
-              + " left");
-    }
+    requireAnnounced(in, length, what);
     byte[] bytes = new byte[length];
     in.readBytes(bytes);
     return ViciValue.wrap(bytes);

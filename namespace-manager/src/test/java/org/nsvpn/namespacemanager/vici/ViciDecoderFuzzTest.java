@@ -1,6 +1,7 @@
 package org.nsvpn.namespacemanager.vici;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -8,6 +9,7 @@ import io.netty.util.ResourceLeakDetector;
 import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -30,6 +32,24 @@ class ViciDecoderFuzzTest {
       NettyLeaks.assertNoLeaks();
     } finally {
       ResourceLeakDetector.setLevel(previous);
+    }
+  }
+
+  /** Found by the property below: invalid UTF-8 in a name must be a protocol error. */
+  @Example
+  void aNameOfInvalidUtf8IsAProtocolError() {
+    byte[] stream = new byte[4 + 2 + 200];
+    stream[3] = (byte) (2 + 200);
+    stream[4] = 0; // CMD_REQUEST, a named packet type
+    stream[5] = (byte) 200;
+    Arrays.fill(stream, 6, stream.length, (byte) 0xff);
+    EmbeddedChannel channel = new EmbeddedChannel(new ViciFrameDecoder());
+    try {
+      assertThatThrownBy(() -> channel.writeInbound(Unpooled.wrappedBuffer(stream)))
+          .isInstanceOf(ViciProtocolException.class)
+          .hasMessageContaining("not valid UTF-8");
+    } finally {
+      channel.finishAndReleaseAll();
     }
   }
 
