@@ -189,18 +189,23 @@ final class RouterSim {
 
   // ---- IP -----------------------------------------------------------------------------------
 
+  /**
+   * Applies a filter chain; false when it stopped the frame, after answering a reject with ICMP
+   * administratively prohibited.
+   */
+  private boolean passes(
+      Walk walk, PortSim in, Frame f, EmissionKind kind, ChainId chain, String where) {
+    Walk.Next next = walk.applyChain(chain, where, f, kind);
+    if (next == Walk.Next.REJECTED) {
+      icmpError(
+          walk, in, f, IcmpPacket.DESTINATION_UNREACHABLE, IcmpPacket.ADMINISTRATIVELY_PROHIBITED);
+    }
+    return next == Walk.Next.CONTINUE;
+  }
+
   private void ip(Walk walk, PortSim in, Frame f, EmissionKind kind) {
     walk.context.at(f, in.id, null);
-    Walk.Next next = walk.applyChain(inboundFilter, inboundWhere, f, kind);
-    if (next != Walk.Next.CONTINUE) {
-      if (next == Walk.Next.REJECTED) {
-        icmpError(
-            walk,
-            in,
-            f,
-            IcmpPacket.DESTINATION_UNREACHABLE,
-            IcmpPacket.ADMINISTRATIVELY_PROHIBITED);
-      }
+    if (!passes(walk, in, f, kind, inboundFilter, inboundWhere)) {
       return;
     }
     String martian = martian(f);
@@ -289,16 +294,7 @@ final class RouterSim {
       return;
     }
     walk.context.at(f, in.id, out.id);
-    Walk.Next next = walk.applyChain(outboundFilter, outboundWhere, f, kind);
-    if (next != Walk.Next.CONTINUE) {
-      if (next == Walk.Next.REJECTED) {
-        icmpError(
-            walk,
-            in,
-            f,
-            IcmpPacket.DESTINATION_UNREACHABLE,
-            IcmpPacket.ADMINISTRATIVELY_PROHIBITED);
-      }
+    if (!passes(walk, in, f, kind, outboundFilter, outboundWhere)) {
       return;
     }
     if (!out.up) {
