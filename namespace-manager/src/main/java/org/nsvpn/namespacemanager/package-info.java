@@ -5,8 +5,8 @@
  *
  * <p>Layers below, each usable on its own: {@code ffi} (system calls), {@code netlink} (the wire
  * protocol), {@code netns} (iproute2-compatible named namespaces and running code inside them),
- * {@code rtnl} (links, addresses, routes, neighbours, sysctls), {@code xfrm} (SAs and policies).
- * {@code vici} (strongSwan's control protocol and a Netty client) and {@code strongswan} (one
- * charon per namespace, connection mapping, status) build on them.
+ * {@code rtnl} (links, addresses, routes, neighbours, sysctls), {@code xfrm} (SAs and policies),
+ * {@code packet} (AF_PACKET sockets for the datapath). strongSwan lives in its own module, which
+ * builds on these.
  */
 package org.nsvpn.namespacemanager;

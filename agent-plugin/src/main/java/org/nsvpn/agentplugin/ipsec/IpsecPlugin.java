@@ -12,8 +12,8 @@ import org.nsvpn.agentplugin.spi.AgentPlugin;
 import org.nsvpn.agentplugin.spi.PluginContext;
 import org.nsvpn.namespacemanager.NamespaceManager;
 import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
-import org.nsvpn.namespacemanager.strongswan.StrongSwan;
-import org.nsvpn.namespacemanager.strongswan.StrongSwanConfig;
+import org.nsvpn.strongswan.StrongSwan;
+import org.nsvpn.strongswan.StrongSwanConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nsvpn.agentplugin.Agent;
 import org.nsvpn.agentplugin.AgentConfig;
 import org.nsvpn.agentplugin.ipsec.IpsecPlugin;
-import org.nsvpn.namespacemanager.strongswan.CharonFixture;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
+import org.nsvpn.strongswan.CharonFixture;
 import org.nsvpn.topology.status.ConnectionState;
 import org.nsvpn.topology.status.ConnectionStatus;
 

@@ -20,9 +20,9 @@ import org.nsvpn.agentplugin.Agent;
 import org.nsvpn.agentplugin.AgentConfig;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.vpn.VpnNames;
-import org.nsvpn.namespacemanager.strongswan.CharonFixture;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
+import org.nsvpn.strongswan.CharonFixture;
 
 /**
  * Orphan removal at agent start: a VPN namespace this agent's run directory marks as its own, for a

@@ -1,4 +1,0 @@
-package org.nsvpn.namespacemanager.vici;
-
-/** What a name maps to inside a {@link ViciSection}: a value, a list of values or a section. */
-public sealed interface ViciElement permits ViciValue, ViciList, ViciSection {}

@@ -1,0 +1,75 @@
+package org.nsvpn.strongswan;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.strongswan.vici.ViciClient;
+
+/**
+ * A handle on the charon of one network namespace, from {@link StrongSwan#startOrAdopt}.
+ *
+ * <p>Lifecycle: {@link InstanceState#RUNNING} until one of {@link #close()} (detach: charon keeps
+ * running with its SAs, for the next handle to adopt, which is what an agent restart does), {@link
+ * #stop()} (charon is stopped: SIGTERM, then SIGKILL after the configured timeout), or charon
+ * ending by itself ({@link InstanceState#EXITED}, reported to listeners and as an error status of
+ * every connection; starting a new charon is the caller's decision). All final; methods other than
+ * {@link #status()} then fail with {@link IllegalStateException}.
+ *
+ * <p>Thread-safe and non-blocking: every method returns at once; results come as futures completed
+ * on the instance's own serial executor (never a Netty event loop).
+ */
+public interface CharonInstance extends AutoCloseable {
+
+  String namespace();
+
+  /** charon's process id. */
+  long pid();
+
+  /** True when this handle found charon already running instead of starting it. */
+  boolean adopted();
+
+  Backend backend();
+
+  /** The instance directory (pid file, sockets, log, strongswan.conf). */
+  Path directory();
+
+  InstanceState state();
+
+  /**
+   * Makes charon run exactly {@code connections}, changing only what differs: connections that are
+   * new or whose configuration changed are loaded (their PSK first, with load-shared), connections
+   * no longer listed or administratively down are unloaded (their SAs close), and unchanged ones
+   * are not touched, so their SAs keep their SPIs. PSKs are compared by keyed digest in memory
+   * only; a changed PSK is reloaded without touching the connection. Bi-directional connections
+   * that are loaded but have no SA (their last attempt failed) are initiated again. Applies run one
+   * after another in call order.
+   *
+   * @throws org.nsvpn.chainrules.InvalidValueException at once, naming the field, when a connection
+   *     cannot be run with this instance's backend or an id is listed twice; nothing is changed
+   */
+  CompletableFuture<ApplyResult> apply(List<ConnectionSpec> connections, PresharedKeys keys);
+
+  /** The latest status of every configured connection (a snapshot; never blocks). */
+  Map<IpsecSiteConnectionId, ConnectionStatus> status();
+
+  /** Lists the SAs now and completes with the statuses that result. */
+  CompletableFuture<Map<IpsecSiteConnectionId, ConnectionStatus>> refresh();
+
+  void addListener(StatusListener listener);
+
+  void removeListener(StatusListener listener);
+
+  /** The VICI client, for diagnostics; configure connections only through {@link #apply}. */
+  ViciClient vici();
+
+  /** Stops charon (graceful, then forceful); completes when it is gone. Idempotent. */
+  CompletableFuture<Void> stop();
+
+  /**
+   * Detaches: closes the VICI and error-notify connections and leaves charon running. Idempotent.
+   */
+  @Override
+  void close();
+}

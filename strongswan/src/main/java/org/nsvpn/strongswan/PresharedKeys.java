@@ -1,0 +1,19 @@
+package org.nsvpn.strongswan;
+
+import org.nsvpn.chainrules.model.SecretRef;
+
+/**
+ * Where PSKs come from (the agent reads them from its secret store). Called on a thread of the
+ * strongSwan service, never on an event loop, so it may block. The returned array is handed to
+ * charon over VICI load-shared and then overwritten with zeros; return a fresh array each time.
+ */
+@FunctionalInterface
+public interface PresharedKeys {
+
+  /**
+   * The key {@code ref} names.
+   *
+   * @throws RuntimeException when it cannot be had; the apply that asked fails with it
+   */
+  byte[] presharedKey(SecretRef ref);
+}

@@ -1,0 +1,515 @@
+package org.nsvpn.strongswan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.id.RouterId;
+import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.DhGroup;
+import org.nsvpn.chainrules.model.EncryptionAlgorithm;
+import org.nsvpn.chainrules.model.IntegrityAlgorithm;
+import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.SecretRef;
+import org.nsvpn.chainrules.model.VpnService;
+import org.nsvpn.chainrules.net.IpAddress;
+import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.namespacemanager.testing.Ip;
+import org.nsvpn.namespacemanager.testing.KernelResources;
+
+/**
+ * A real tunnel between two namespaces joined by a veth: side A is nsvpn's (started, configured and
+ * watched through {@link StrongSwan}), side B a stock strongSwan configured only by a swanctl.conf
+ * file and {@code swanctl --load-all}. Each side has protected subnets on a dummy interface:
+ * 10.1.N.0/24 on A and 10.2.N.0/24 on B for connection N.
+ *
+ * <p>B's connections: 1 and 2 are good; 3 has another PSK than A uses; 4 accepts only other ESP
+ * proposals. A's connection 5 proposes IKE algorithms none of B's connections accepts.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StrongSwanTunnelIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String A = "192.0.2.1";
+  private static final String B = "192.0.2.2";
+  private static final VpnService SERVICE =
+      new VpnService(VpnServiceId.random(), "vpn-a", RouterId.random(), IpAddress.parse(A), true);
+  private static final Map<String, String> KEYS = new ConcurrentHashMap<>();
+
+  private String nsA;
+  private String nsB;
+  private StockCharon peer;
+  private StrongSwan service;
+  private CharonInstance charon;
+  private Recorder recorder;
+
+  @BeforeAll
+  void buildTheLab() {
+    new KernelResources().beforeAll(null);
+    CharonFixture.requireCharon();
+    KernelResources cleanupOnInterrupt = new KernelResources();
+    nsA = cleanupOnInterrupt.namespace(KernelResources.unique("sst-a-"));
+    nsB = cleanupOnInterrupt.namespace(KernelResources.unique("sst-b-"));
+    Ip.ip("netns", "add", nsA);
+    Ip.ip("netns", "add", nsB);
+    Ip.ip("link", "add", "wan", "netns", nsA, "type", "veth", "peer", "name", "wan", "netns", nsB);
+    side(nsA, A, 1);
+    side(nsB, B, 2);
+    service = CharonFixture.service();
+    Backend backend = service.backend().join();
+    KEYS.put("psk-1", "first-site-secret-6f1c");
+    KEYS.put("psk-2", "second-site-secret-93ab");
+    KEYS.put("psk-3", "not-what-the-peer-has-2d7e");
+    KEYS.put("psk-4", "fourth-site-secret-c0de");
+    KEYS.put("psk-5", "fifth-site-secret-55aa");
+    peer = StockCharon.start(nsB, backend);
+    peer.loadAll(peerConfig(backend));
+  }
+
+  /**
+   * Addresses of one side: the veth end, and the protected subnets on an interface of their own.
+   */
+  private static void side(String namespace, String address, int site) {
+    Ip.ip("-n", namespace, "link", "set", "lo", "up");
+    Ip.ip("-n", namespace, "addr", "add", address + "/24", "dev", "wan");
+    Ip.ip("-n", namespace, "link", "set", "wan", "up");
+    // This kernel has no dummy interfaces; a veth pair inside the namespace serves.
+    Ip.ip("-n", namespace, "link", "add", "lan", "type", "veth", "peer", "name", "lan-end");
+    Ip.ip("-n", namespace, "link", "set", "lan-end", "up");
+    for (int n = 1; n <= 5; n++) {
+      Ip.ip("-n", namespace, "addr", "add", "10." + site + "." + n + ".1/24", "dev", "lan");
+    }
+    Ip.ip("-n", namespace, "link", "set", "lan", "up");
+  }
+
+  private static String peerConfig(Backend backend) {
+    StringBuilder conf = new StringBuilder("connections {\n");
+    String good = "aes256-sha256-modp2048, aes128-sha256-modp2048";
+    for (int n = 1; n <= 4; n++) {
+      conf.append(
+          """
+            site%1$d {
+              version = 2
+              local_addrs = %2$s
+              remote_addrs = %3$s
+              encap = %4$s
+              proposals = aes256-sha256-modp2048, aes128-sha256-modp2048
+              local {
+                auth = psk
+                id = b%1$d.example.org
+              }
+              remote {
+                auth = psk
+                id = a%1$d.example.org
+              }
+              children {
+                site%1$d {
+                  local_ts = 10.2.%1$d.0/24
+                  remote_ts = 10.1.%1$d.0/24
+                  esp_proposals = %5$s
+                  start_action = none
+                }
+              }
+            }
+          """
+              .formatted(
+                  n,
+                  B,
+                  A,
+                  backend == Backend.KERNEL_LIBIPSEC ? "yes" : "no",
+                  n == 4 ? "aes128-sha1-modp1024" : good));
+    }
+    conf.append("}\nsecrets {\n");
+    for (int n = 1; n <= 4; n++) {
+      String secret = n == 3 ? "the-peer-has-this-one-41f0" : KEYS.get("psk-" + n);
+      conf.append(
+          """
+            ike-%1$d {
+              id-a = a%1$d.example.org
+              id-b = b%1$d.example.org
+              secret = "%2$s"
+            }
+          """
+              .formatted(n, secret));
+    }
+    return conf.append("}\n").toString();
+  }
+
+  @AfterAll
+  void tearDownTheLab() {
+    CharonFixture.cleanUp();
+    Ip.exec("ip", "netns", "del", nsA);
+    Ip.exec("ip", "netns", "del", nsB);
+  }
+
+  @BeforeEach
+  void startSideA() {
+    charon = await(service.startOrAdopt(nsA));
+    recorder = new Recorder();
+    charon.addListener(recorder);
+  }
+
+  @AfterEach
+  void stopSideA() {
+    if (charon.state() == InstanceState.RUNNING) {
+      await(charon.stop());
+    }
+  }
+
+  private static IpsecSiteConnection connection(int n) {
+    return IpsecSiteConnection.builder()
+        .id(IpsecSiteConnectionId.random())
+        .vpnService(SERVICE.id())
+        .name("site-" + n)
+        .peerAddress(IpAddress.parse(B))
+        .peerId("b" + n + ".example.org")
+        .localId(Optional.of("a" + n + ".example.org"))
+        .localCidrs(IpSubnet.parse("10.1." + n + ".0/24"))
+        .peerCidrs(IpSubnet.parse("10.2." + n + ".0/24"))
+        .psk(new SecretRef("psk-" + n))
+        .build();
+  }
+
+  private static List<ConnectionSpec> specs(IpsecSiteConnection... connections) {
+    return Stream.of(connections).map(c -> ConnectionSpec.of(SERVICE, c)).toList();
+  }
+
+  private static final PresharedKeys STORE =
+      ref -> KEYS.get(ref.name()).getBytes(StandardCharsets.UTF_8);
+
+  private ConnectionStatus awaitState(IpsecSiteConnection c, ConnectionState state) {
+    Awaitility.await(c.name() + " " + state.text())
+        .atMost(WAIT)
+        .until(
+            () ->
+                Optional.ofNullable(charon.status().get(c.id()))
+                    .map(s -> s.state() == state)
+                    .orElse(false));
+    return charon.status().get(c.id());
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    return future.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+  }
+
+  @Test
+  void theTunnelComesUpCarriesTrafficAndCountsIt() {
+    IpsecSiteConnection site = connection(1);
+    ApplyResult result = await(charon.apply(specs(site), STORE));
+    assertThat(result.loaded()).containsExactly(site.id());
+    assertThat(result.keysReloaded()).containsExactly(site.id());
+    assertThat(result.failed()).isEmpty();
+
+    ConnectionStatus up = awaitState(site, ConnectionState.UP);
+    assertThat(up.reason()).isEmpty();
+    IkeSaStatus ike = up.ikeSa().orElseThrow();
+    assertThat(ike.name()).isEqualTo(ConnectionMapping.charonName(site.id()));
+    assertThat(ike.initiatorSpi()).matches("[0-9a-f]{16}");
+    assertThat(ike.remoteId()).isEqualTo("b1.example.org");
+    assertThat(ike.proposal()).contains("AES_CBC-256").contains("MODP_2048");
+    ChildSaStatus child = up.childSas().get(0);
+    assertThat(child.spiIn()).matches("[0-9a-f]{8}");
+    assertThat(child.spiOut()).matches("[0-9a-f]{8}");
+    assertThat(child.localTrafficSelectors()).containsExactly("10.1.1.0/24");
+    assertThat(child.remoteTrafficSelectors()).containsExactly("10.2.1.0/24");
+    assertThat(child.rekeyAt()).isPresent();
+    assertThat(peer.listSas())
+        .as("the stock peer sees the same SAs")
+        .contains(child.spiIn())
+        .contains(child.spiOut())
+        .contains("site1");
+    assertThat(recorder.states(site)).contains(ConnectionState.UP);
+
+    SaCounters before = await(charon.refresh()).get(site.id()).counters();
+    int count = 3;
+    int size = 1000;
+    Ip.Result ping =
+        Ip.exec(
+            "ip",
+            "netns",
+            "exec",
+            nsA,
+            "ping",
+            "-n",
+            "-q",
+            "-c",
+            Integer.toString(count),
+            "-i",
+            "0.2",
+            "-W",
+            "5",
+            "-s",
+            Integer.toString(size),
+            "-I",
+            "10.1.1.1",
+            "10.2.1.1");
+    assertThat(ping.ok()).as("ping through the tunnel: %s", ping.stdout()).isTrue();
+
+    SaCounters after = await(charon.refresh()).get(site.id()).counters();
+    long icmpBytes = (long) count * (size + 8);
+    assertThat(after.bytesOut() - before.bytesOut()).isGreaterThanOrEqualTo(icmpBytes);
+    assertThat(after.bytesIn() - before.bytesIn()).isGreaterThanOrEqualTo(icmpBytes);
+    assertThat(after.packetsOut() - before.packetsOut()).isGreaterThanOrEqualTo(count);
+    assertThat(after.packetsIn() - before.packetsIn()).isGreaterThanOrEqualTo(count);
+    assertThat(after.lastOutbound()).isPresent();
+  }
+
+  @Test
+  void changingOneConnectionLeavesTheOthersSasAlone() {
+    IpsecSiteConnection first = connection(1);
+    IpsecSiteConnection second = connection(2);
+    await(charon.apply(specs(first, second), STORE));
+    ConnectionStatus firstUp = awaitState(first, ConnectionState.UP);
+    ConnectionStatus secondUp = awaitState(second, ConnectionState.UP);
+    String secondSpi = secondUp.childSas().get(0).spiIn();
+
+    IpsecSiteConnection changed =
+        second.toBuilder()
+            .ipsecPolicy(second.ipsecPolicy().withLifetime(Duration.ofMinutes(50)))
+            .build();
+    ApplyResult result = await(charon.apply(specs(first, changed), STORE));
+    assertThat(result.unchanged()).containsExactly(first.id());
+    assertThat(result.loaded()).containsExactly(second.id());
+    assertThat(result.keysReloaded()).isEmpty();
+
+    Awaitility.await("the changed connection renegotiated")
+        .atMost(WAIT)
+        .until(
+            () -> {
+              ConnectionStatus s = charon.status().get(second.id());
+              return s.state() == ConnectionState.UP
+                  && !s.childSas().get(0).spiIn().equals(secondSpi);
+            });
+    ConnectionStatus firstAfter = await(charon.refresh()).get(first.id());
+    assertThat(firstAfter.state()).isEqualTo(ConnectionState.UP);
+    assertThat(firstAfter.ikeSa().orElseThrow().uniqueId())
+        .isEqualTo(firstUp.ikeSa().orElseThrow().uniqueId());
+    assertThat(spis(firstAfter)).isEqualTo(spis(firstUp));
+    assertThat(peer.listSas()).contains(firstUp.childSas().get(0).spiIn());
+  }
+
+  @Test
+  void aWrongPskIsReportedAndFixingTheKeyAloneBringsTheTunnelUp() {
+    IpsecSiteConnection site = connection(3);
+    await(charon.apply(specs(site), STORE));
+    ConnectionStatus failed = awaitState(site, ConnectionState.ERROR);
+    assertThat(failed.error().orElseThrow().kind()).isEqualTo(FailureKind.AUTHENTICATION_FAILED);
+    assertThat(failed.reason().orElseThrow()).contains("authentication failed");
+    assertThat(recorder.states(site)).contains(ConnectionState.ERROR);
+
+    PresharedKeys fixed =
+        ref ->
+            (ref.name().equals("psk-3") ? "the-peer-has-this-one-41f0" : KEYS.get(ref.name()))
+                .getBytes(StandardCharsets.UTF_8);
+    ApplyResult result = await(charon.apply(specs(site), fixed));
+    assertThat(result.keysReloaded()).containsExactly(site.id());
+    assertThat(result.loaded()).as("the configuration did not change").isEmpty();
+    assertThat(result.unchanged()).containsExactly(site.id());
+    assertThat(result.initiated())
+        .as("no SA after the failure: initiated again")
+        .containsExactly(site.id());
+    ConnectionStatus up = awaitState(site, ConnectionState.UP);
+    assertThat(up.error()).isEmpty();
+  }
+
+  @Test
+  void removedAndAdministrativelyDownConnectionsAreUnloaded() {
+    IpsecSiteConnection first = connection(1);
+    IpsecSiteConnection second = connection(2);
+    await(charon.apply(specs(first, second), STORE));
+    String secondSpi = awaitState(second, ConnectionState.UP).childSas().get(0).spiIn();
+    awaitState(first, ConnectionState.UP);
+
+    IpsecSiteConnection firstDown = first.toBuilder().adminStateUp(false).build();
+    ApplyResult result = await(charon.apply(specs(firstDown), STORE));
+    assertThat(result.unloaded()).containsExactlyInAnyOrder(first.id(), second.id());
+
+    ConnectionStatus down = awaitState(first, ConnectionState.DOWN);
+    assertThat(down.reason()).contains("admin-state-up is false");
+    assertThat(down.ikeSa()).isEmpty();
+    assertThat(charon.status()).doesNotContainKey(second.id());
+    assertThat(recorder.statuses)
+        .anyMatch(
+            s ->
+                s.connection().equals(second.id())
+                    && s.reason().equals(Optional.of("removed from charon")));
+    assertThat(
+            await(charon.vici().request("get-conns", org.nsvpn.strongswan.vici.ViciSection.empty()))
+                .texts("conns"))
+        .isEmpty();
+    Awaitility.await("the peer saw the SAs deleted")
+        .atMost(WAIT)
+        .until(() -> !peer.listSas().contains(secondSpi));
+  }
+
+  @Test
+  void mismatchedEspProposalsAreReportedAsAProposalMismatch() {
+    IpsecSiteConnection site = connection(4);
+    await(charon.apply(specs(site), STORE));
+    ConnectionStatus failed = awaitState(site, ConnectionState.ERROR);
+    assertThat(failed.error().orElseThrow().kind()).isEqualTo(FailureKind.PROPOSAL_MISMATCH);
+    assertThat(failed.reason().orElseThrow()).contains("proposal");
+  }
+
+  @Test
+  void mismatchedIkeProposalsAreReportedAsAProposalMismatch() {
+    IpsecSiteConnection base = connection(5);
+    IpsecSiteConnection site =
+        base.toBuilder()
+            .ikePolicy(
+                base.ikePolicy()
+                    .withEncryption(EncryptionAlgorithm.AES_128_CTR)
+                    .withIntegrity(IntegrityAlgorithm.SHA512)
+                    .withDhGroup(DhGroup.GROUP20))
+            .build();
+    await(charon.apply(specs(site), STORE));
+    ConnectionStatus failed = awaitState(site, ConnectionState.ERROR);
+    assertThat(failed.error().orElseThrow().kind()).isEqualTo(FailureKind.PROPOSAL_MISMATCH);
+    assertThat(failed.reason().orElseThrow()).contains("proposal");
+  }
+
+  @Test
+  void killingCharonIsDetectedAndReported() {
+    IpsecSiteConnection site = connection(1);
+    await(charon.apply(specs(site), STORE));
+    awaitState(site, ConnectionState.UP);
+    long pid = charon.pid();
+
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+    Awaitility.await("the handle notices")
+        .atMost(WAIT)
+        .until(() -> charon.state() == InstanceState.EXITED);
+    Awaitility.await("listeners hear it")
+        .atMost(WAIT)
+        .until(() -> recorder.instanceStates.contains(InstanceState.EXITED));
+    ConnectionStatus status = charon.status().get(site.id());
+    assertThat(status.state()).isEqualTo(ConnectionState.ERROR);
+    assertThat(status.error().orElseThrow().kind()).isEqualTo(FailureKind.CHARON_EXITED);
+    assertThat(status.reason().orElseThrow()).contains("exited unexpectedly").contains("signal 9");
+    assertThat(recorder.reasons).anyMatch(r -> r.contains("pid " + pid));
+    assertThat(charon.directory().resolve("charon.pid")).doesNotExist();
+  }
+
+  @Test
+  void aNewHandleAdoptsTheRunningCharonAndItsSas() {
+    IpsecSiteConnection site = connection(1);
+    await(charon.apply(specs(site), STORE));
+    ConnectionStatus up = awaitState(site, ConnectionState.UP);
+    long pid = charon.pid();
+
+    charon.close();
+    assertThat(charon.state()).isEqualTo(InstanceState.CLOSED);
+    StrongSwan restarted = CharonFixture.service(service.config());
+    charon = await(restarted.startOrAdopt(nsA));
+
+    assertThat(charon.adopted()).isTrue();
+    assertThat(charon.pid()).isEqualTo(pid);
+    assertThat(charonsIn(nsA)).as("no second charon").containsExactly(pid);
+    ConnectionStatus adopted = charon.status().get(site.id());
+    assertThat(adopted.state()).isEqualTo(ConnectionState.UP);
+    assertThat(spis(adopted)).isEqualTo(spis(up));
+
+    ApplyResult again = await(charon.apply(specs(site), STORE));
+    assertThat(again.failed()).isEmpty();
+    ConnectionStatus afterApply = await(charon.refresh()).get(site.id());
+    assertThat(afterApply.state()).isEqualTo(ConnectionState.UP);
+    assertThat(spis(afterApply))
+        .as("re-asserting the same config keeps the SAs")
+        .isEqualTo(spis(up));
+    assertThat(afterApply.ikeSa().orElseThrow().uniqueId())
+        .isEqualTo(up.ikeSa().orElseThrow().uniqueId());
+  }
+
+  @Test
+  void thePskIsNeitherOnDiskNorInArgumentsNorInTheEnvironment() throws Exception {
+    IpsecSiteConnection site = connection(1);
+    await(charon.apply(specs(site), STORE));
+    awaitState(site, ConnectionState.UP);
+    byte[] psk = KEYS.get("psk-1").getBytes(StandardCharsets.UTF_8);
+
+    assertThat(contains(Files.readAllBytes(peer.directory().resolve("swanctl.conf")), psk))
+        .as("sanity: the search finds the key where it is (the stock peer's file)")
+        .isTrue();
+    try (Stream<Path> files = Files.walk(charon.directory())) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        assertThat(contains(Files.readAllBytes(file), psk)).as("PSK in %s", file).isFalse();
+      }
+    }
+    long pid = charon.pid();
+    for (String proc : List.of("cmdline", "environ")) {
+      byte[] content = Files.readAllBytes(Path.of("/proc/" + pid + "/" + proc));
+      assertThat(contains(content, psk)).as("PSK in /proc/%d/%s", pid, proc).isFalse();
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(charon.directory())))
+        .isEqualTo("rwx------");
+  }
+
+  private static List<String> spis(ConnectionStatus status) {
+    return status.childSas().stream().map(c -> c.spiIn() + "/" + c.spiOut()).toList();
+  }
+
+  private static List<Long> charonsIn(String namespace) {
+    return Ip.ip("netns", "pids", namespace)
+        .lines()
+        .map(Long::parseLong)
+        .filter(CharonFixture::isCharon)
+        .toList();
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Records what listeners hear. */
+  static final class Recorder implements StatusListener {
+    final List<ConnectionStatus> statuses = new CopyOnWriteArrayList<>();
+    final List<InstanceState> instanceStates = new CopyOnWriteArrayList<>();
+    final List<String> reasons = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void statusChanged(ConnectionStatus status) {
+      statuses.add(status);
+    }
+
+    @Override
+    public void instanceStateChanged(InstanceState state, String reason) {
+      instanceStates.add(state);
+      reasons.add(reason);
+    }
+
+    List<ConnectionState> states(IpsecSiteConnection connection) {
+      return statuses.stream()
+          .filter(s -> s.connection().equals(connection.id()))
+          .map(ConnectionStatus::state)
+          .toList();
+    }
+  }
+}
