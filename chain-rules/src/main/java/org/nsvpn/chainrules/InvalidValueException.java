@@ -51,7 +51,7 @@ public final class InvalidValueException extends IllegalArgumentException {
     return field + ": invalid value '" + printable(value) + "': " + reason;
   }
 
-  /** Quotes untrusted text safely: control characters escaped, long values shortened. */
+  /** Quotes untrusted text safely: see {@link SafeText}; long values shortened. */
   static String printable(String value) {
     StringBuilder out = new StringBuilder(Math.min(value.length(), MAX_QUOTED_LENGTH) + 8);
     for (int i = 0; i < value.length(); i++) {
@@ -60,8 +60,8 @@ public final class InvalidValueException extends IllegalArgumentException {
         break;
       }
       char c = value.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        out.append(String.format("\\x%02x", (int) c));
+      if (SafeText.isUnsafe(c)) {
+        out.append(SafeText.escape(String.valueOf(c)));
       } else {
         out.append(c);
       }

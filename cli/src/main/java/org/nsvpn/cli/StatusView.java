@@ -4,22 +4,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.nsvpn.chainrules.SafeText;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.VpnService;
+import org.nsvpn.chainrules.status.ChildSaStatus;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.IkeSaStatus;
+import org.nsvpn.chainrules.status.Reason;
+import org.nsvpn.chainrules.status.SaCounters;
 import org.nsvpn.topology.ObjectKind;
 import org.nsvpn.topology.StatusStore;
 import org.nsvpn.topology.StoreSnapshot;
-import org.nsvpn.topology.status.ChildSaStatus;
-import org.nsvpn.topology.status.ConnectionStatus;
-import org.nsvpn.topology.status.IkeSaStatus;
-import org.nsvpn.topology.status.SaCounters;
+import org.nsvpn.topology.status.ConnectionReport;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
 /**
  * {@code vpn-service X show status}: a troubleshooting view in the spirit of {@code ovs-appctl
  * tunnels/show}. Per connection: the configured parameters (PSK masked), the state and its reason,
  * and each IKE SA with its child SAs, SPIs, proposals and counters, as the agent last reported
- * them. A record whose reporting host is not alive is marked stale.
+ * them. A record whose reporting host is not alive is marked stale. Text that came from a peer or
+ * the IKE daemon (reasons, identities) is escaped.
  */
 final class StatusView {
   private final StoreSnapshot snapshot;
@@ -47,7 +51,7 @@ final class StatusView {
               .append(printer.ref(st.host()));
       line.append(
           status.isAlive(st.host()) ? " (alive)" : " (host not alive: status may be stale)");
-      st.reason().ifPresent(r -> line.append(" reason: ").append(r));
+      st.reason().ifPresent(r -> line.append(" reason: ").append(SafeText.escape(r)));
       out.add(line.toString());
       List<String> details = new ArrayList<>();
       st.namespace().ifPresent(n -> details.add("namespace " + n));
@@ -62,10 +66,8 @@ final class StatusView {
   }
 
   private void connection(List<String> out, IpsecSiteConnection c) {
-    Optional<ConnectionStatus> st = status.connectionStatus(c.id());
-    String state =
-        st.map(s -> s.state().text() + s.reason().map(r -> " (" + r + ")").orElse(""))
-            .orElse("unknown");
+    Optional<ConnectionReport> st = status.connectionStatus(c.id());
+    String state = st.map(r -> state(r.status())).orElse("unknown");
     out.add(
         "ipsec-site-connection " + printer.ref(c.id()) + " name " + c.name() + " status " + state);
     out.add(
@@ -127,13 +129,14 @@ final class StatusView {
       out.add("  no status reported yet");
       return;
     }
-    ConnectionStatus s = st.get();
+    ConnectionStatus s = st.get().status();
     out.add(
         "  reported by host "
-            + printer.ref(s.host())
-            + (status.isAlive(s.host()) ? "" : " (not alive: stale)")
+            + printer.ref(st.get().host())
+            + (status.isAlive(st.get().host()) ? "" : " (not alive: stale)")
             + " at "
-            + s.updatedAt());
+            + s.observedAt());
+    out.add("  traffic " + counters(s.counters()));
     if (s.ikeSas().isEmpty()) {
       out.add("  no security associations");
     }
@@ -154,14 +157,14 @@ final class StatusView {
               + ":"
               + ike.remotePort()
               + " ids "
-              + ike.localId()
+              + SafeText.escape(ike.localId())
               + " <-> "
-              + ike.remoteId());
+              + SafeText.escape(ike.remoteId()));
       out.add(
           "    spi-i "
-              + ike.initiatorSpi()
+              + String.format("%016x", ike.initiatorSpi())
               + " spi-r "
-              + ike.responderSpi()
+              + String.format("%016x", ike.responderSpi())
               + ike.proposal().map(p -> " proposal " + p).orElse("")
               + ike.establishedAt().map(t -> " established " + t).orElse("")
               + ike.rekeyAt().map(t -> " rekey " + t).orElse("")
@@ -180,27 +183,16 @@ final class StatusView {
                 + child.mode().text()
                 + (child.udpEncapsulation() ? " udp-encap" : "")
                 + " spi-in "
-                + child.spiIn()
+                + String.format("%08x", child.spiIn())
                 + " spi-out "
-                + child.spiOut()
-                + " proposal "
-                + child.proposal());
+                + String.format("%08x", child.spiOut())
+                + child.proposal().map(p -> " proposal " + p).orElse(""));
         out.add(
-            "      " + Printer.join(child.localTs()) + " === " + Printer.join(child.remoteTs()));
-        SaCounters n = child.counters();
-        out.add(
-            "      in "
-                + n.bytesIn()
-                + " bytes "
-                + n.packetsIn()
-                + " packets last-use "
-                + when(n.lastUseIn())
-                + ", out "
-                + n.bytesOut()
-                + " bytes "
-                + n.packetsOut()
-                + " packets last-use "
-                + when(n.lastUseOut()));
+            "      "
+                + SafeText.escape(String.join(",", child.localTs()))
+                + " === "
+                + SafeText.escape(String.join(",", child.remoteTs())));
+        out.add("      " + counters(child.counters()));
         out.add(
             "      installed "
                 + when(child.installedAt())
@@ -210,6 +202,30 @@ final class StatusView {
                 + when(child.expiresAt()));
       }
     }
+  }
+
+  /** {@code up}, or {@code error reason-code CODE reason TEXT}. */
+  static String state(ConnectionStatus s) {
+    Optional<Reason> reason = s.reason();
+    return s.state().text()
+        + reason
+            .map(r -> " reason-code " + r.code().text() + " reason " + SafeText.escape(r.text()))
+            .orElse("");
+  }
+
+  private static String counters(SaCounters n) {
+    return "in "
+        + n.bytesIn()
+        + " bytes "
+        + n.packetsIn()
+        + " packets last-use "
+        + when(n.lastInbound())
+        + ", out "
+        + n.bytesOut()
+        + " bytes "
+        + n.packetsOut()
+        + " packets last-use "
+        + when(n.lastOutbound());
   }
 
   private static String when(Optional<Instant> t) {

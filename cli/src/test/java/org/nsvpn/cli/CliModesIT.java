@@ -26,15 +26,13 @@ import org.nsvpn.chainrules.model.EncapsulationMode;
 import org.nsvpn.chainrules.model.IkeVersion;
 import org.nsvpn.chainrules.model.TransformProtocol;
 import org.nsvpn.chainrules.net.IpAddress;
-import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.chainrules.status.ChildSaStatus;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.IkeSaStatus;
+import org.nsvpn.chainrules.status.Proposal;
+import org.nsvpn.chainrules.status.SaCounters;
 import org.nsvpn.topology.ObjectKind;
-import org.nsvpn.topology.status.ChildSaStatus;
-import org.nsvpn.topology.status.ConnectionState;
-import org.nsvpn.topology.status.ConnectionStatus;
 import org.nsvpn.topology.status.HostLiveness;
-import org.nsvpn.topology.status.IkeSaStatus;
-import org.nsvpn.topology.status.Proposal;
-import org.nsvpn.topology.status.SaCounters;
 import org.nsvpn.topology.status.ServiceState;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
@@ -163,8 +161,8 @@ class CliModesIT {
     run(
         "-e", "router add name edge",
         "-e",
-            "router router0 add port address 201.201.201.1 net 201.201.201.0/24 mac 02:00:00:00:00:01",
-        "-e", "vpn-service add name vpn0 router router0 external-ip 201.201.201.1");
+            "router router0 add port address 203.0.113.1 net 203.0.113.0/24 mac 02:00:00:00:00:01",
+        "-e", "vpn-service add name vpn0 router router0 external-ip 203.0.113.1");
     String add =
         "vpn-service vpn0 add ipsec-site-connection name site-b peer-address 198.51.100.2"
             + " local-cidrs 192.168.10.0/24 peer-cidrs 192.168.20.0/24 psk ";
@@ -226,9 +224,9 @@ class CliModesIT {
     run(
         "-e", "router add name edge",
         "-e",
-            "router router0 add port address 201.201.201.1 net 201.201.201.0/24 mac 02:00:00:00:00:01",
+            "router router0 add port address 203.0.113.1 net 203.0.113.0/24 mac 02:00:00:00:00:01",
         "-e", "host add name host-a id 5e3f0a42-0000-4000-8000-0000000000a1",
-        "-e", "vpn-service add name vpn0 router router0 external-ip 201.201.201.1");
+        "-e", "vpn-service add name vpn0 router router0 external-ip 203.0.113.1");
     run(
         new ByteArrayInputStream("k3y-k3y-k3y\n".getBytes(StandardCharsets.UTF_8)),
         Optional.empty(),
@@ -254,20 +252,22 @@ class CliModesIT {
         new ChildSaStatus(
             "site-b",
             7,
+            1,
             "INSTALLED",
             EncapsulationMode.TUNNEL,
             TransformProtocol.ESP,
             true,
-            "c1a2b3c4",
-            "0badf00d",
-            new Proposal(
-                "AES_CBC-256",
-                Optional.of("HMAC_SHA2_256_128"),
-                Optional.empty(),
-                Optional.of("MODP_2048")),
-            List.of(IpSubnet.parse("192.168.10.0/24")),
-            List.of(IpSubnet.parse("192.168.20.0/24")),
-            new SaCounters(1200, 3400, 12, 34, Optional.of(t0.plusSeconds(50)), Optional.empty()),
+            0xc1a2b3c4L,
+            0x0badf00dL,
+            Optional.of(
+                new Proposal(
+                    "AES_CBC-256",
+                    Optional.of("HMAC_SHA2_256_128"),
+                    Optional.empty(),
+                    Optional.of("MODP_2048"))),
+            List.of("192.168.10.0/24"),
+            List.of("192.168.20.0/24"),
+            new SaCounters(1200, 12, 3400, 34, Optional.of(t0.plusSeconds(50)), Optional.empty()),
             Optional.of(t0),
             Optional.of(t0.plusSeconds(3300)),
             Optional.of(t0.plusSeconds(3600)));
@@ -276,40 +276,34 @@ class CliModesIT {
             3,
             "ESTABLISHED",
             IkeVersion.V2,
-            IpAddress.parse("201.201.201.1"),
+            IpAddress.parse("203.0.113.1"),
             4500,
             IpAddress.parse("198.51.100.2"),
             4500,
-            "201.201.201.1",
-            "198.51.100.2",
+            "203.0.113.1",
+            "198.51.100.2\u202e",
             true,
-            "0123456789abcdef",
-            "fedcba9876543210",
+            0x0123456789abcdefL,
+            0xfedcba9876543210L,
             Optional.of(
                 new Proposal(
                     "AES_CBC-256",
                     Optional.of("HMAC_SHA2_256_128"),
                     Optional.of("PRF_HMAC_SHA2_256"),
                     Optional.of("MODP_2048"))),
+            true,
             Optional.of(t0),
             Optional.of(t0.plusSeconds(10000)),
             Optional.empty(),
             List.of(child));
     cli.store
         .status()
-        .publish(
-            new ConnectionStatus(
-                connection.id(),
-                host,
-                ConnectionState.UP,
-                Optional.empty(),
-                List.of(ike),
-                t0.plusSeconds(60)));
+        .publish(host, ConnectionStatus.up(connection.id(), List.of(ike), t0.plusSeconds(60)));
 
     Run stale = run("-e", "vpn-service vpn0 show status");
     assertThat(stale.out())
         .containsExactly(
-            "vpn-service vpn0 name vpn0 router router0 external-ip 201.201.201.1 state up",
+            "vpn-service vpn0 name vpn0 router router0 external-ip 203.0.113.1 state up",
             "  status active on host host0 (host not alive: status may be stale)",
             "  namespace vpn-"
                 + service.id().hex()
@@ -319,7 +313,8 @@ class CliModesIT {
             "  ike v2 aes-256/sha256/group14 lifetime 10800s phase1-mode main reauth false; ipsec esp tunnel aes-256/sha256 pfs group14 lifetime 3600s",
             "  dpd hold interval 30s timeout 120s initiator bi-directional mtu 1500 force-udp-encapsulation false state up",
             "  reported by host host0 (not alive: stale) at 2026-11-23T10:01:00Z",
-            "  ike-sa #3 ESTABLISHED v2 initiator 201.201.201.1:4500 <-> 198.51.100.2:4500 ids 201.201.201.1 <-> 198.51.100.2",
+            "  traffic in 1200 bytes 12 packets last-use 2026-11-23T10:00:50Z, out 3400 bytes 34 packets last-use never",
+            "  ike-sa #3 ESTABLISHED v2 initiator 203.0.113.1:4500 <-> 198.51.100.2:4500 ids 203.0.113.1 <-> 198.51.100.2\\u202e",
             "    spi-i 0123456789abcdef spi-r fedcba9876543210 proposal AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048 established 2026-11-23T10:00:00Z rekey 2026-11-23T12:46:40Z",
             "    child-sa site-b #7 INSTALLED esp tunnel udp-encap spi-in c1a2b3c4 spi-out 0badf00d proposal AES_CBC-256/HMAC_SHA2_256_128/MODP_2048",
             "      192.168.10.0/24 === 192.168.20.0/24",
@@ -342,8 +337,8 @@ class CliModesIT {
     run(
         "-e", "router add name edge",
         "-e",
-            "router router0 add port address 201.201.201.1 net 201.201.201.0/24 mac 02:00:00:00:00:01",
-        "-e", "vpn-service add name vpn0 router router0 external-ip 201.201.201.1");
+            "router router0 add port address 203.0.113.1 net 203.0.113.0/24 mac 02:00:00:00:00:01",
+        "-e", "vpn-service add name vpn0 router router0 external-ip 203.0.113.1");
     List<String> prompts = new ArrayList<>();
     String[] answers = {"typed-psk", "typed-psk-typo"};
     SecretSource terminal =

@@ -13,10 +13,11 @@ import org.apache.zookeeper.KeeperException;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.topology.json.JsonCodec;
 import org.nsvpn.topology.json.StatusJson;
 import org.nsvpn.topology.json.StoredDataException;
-import org.nsvpn.topology.status.ConnectionStatus;
+import org.nsvpn.topology.status.ConnectionReport;
 import org.nsvpn.topology.status.HostLiveness;
 import org.nsvpn.topology.status.VpnServiceStatus;
 import org.slf4j.Logger;
@@ -87,27 +88,46 @@ final class CuratorStatusStore implements StatusStore {
   }
 
   @Override
-  public void publish(VpnServiceStatus status) {
-    write(
-        paths.serviceStatus + "/" + status.service(), JsonCodec.toBytes(StatusJson.encode(status)));
-  }
-
-  @Override
-  public void publish(ConnectionStatus status) {
-    write(
-        paths.connectionStatus + "/" + status.connection(),
+  public boolean publish(VpnServiceStatus status) {
+    return write(
+        paths.object(status.service()),
+        paths.serviceStatus + "/" + status.service(),
         JsonCodec.toBytes(StatusJson.encode(status)));
   }
 
-  private void write(String path, byte[] data) {
+  @Override
+  public boolean publish(HostId host, ConnectionStatus status) {
+    return write(
+        paths.object(status.connection()),
+        paths.connectionStatus + "/" + status.connection(),
+        JsonCodec.toBytes(StatusJson.encode(host, status)));
+  }
+
+  /**
+   * Writes {@code data} at {@code path} in one transaction with a check that {@code objectPath}
+   * exists; false when it does not.
+   */
+  private boolean write(String objectPath, String path, byte[] data) {
     try {
-      try {
-        client.setData().forPath(path, data);
-      } catch (KeeperException.NoNodeException e) {
+      for (int attempt = 0; ; attempt++) {
+        boolean exists = client.checkExists().forPath(path) != null;
         try {
-          client.create().forPath(path, data);
-        } catch (KeeperException.NodeExistsException raced) {
-          client.setData().forPath(path, data);
+          client
+              .transaction()
+              .forOperations(
+                  client.transactionOp().check().forPath(objectPath),
+                  exists
+                      ? client.transactionOp().setData().forPath(path, data)
+                      : client.transactionOp().create().forPath(path, data));
+          return true;
+        } catch (KeeperException.NoNodeException | KeeperException.NodeExistsException e) {
+          // Either the object is gone, or the record appeared or vanished since we looked.
+          if (client.checkExists().forPath(objectPath) == null) {
+            return false;
+          }
+          if (attempt >= 3) {
+            throw e;
+          }
         }
       }
     } catch (Exception e) {
@@ -116,24 +136,50 @@ final class CuratorStatusStore implements StatusStore {
   }
 
   @Override
-  public Optional<VpnServiceStatus> serviceStatus(VpnServiceId service) {
-    return read(paths.serviceStatus + "/" + service).map(StatusJson::vpnServiceStatus);
+  public void removeStatus(VpnServiceId service) {
+    delete(paths.serviceStatus + "/" + service);
   }
 
   @Override
-  public Optional<ConnectionStatus> connectionStatus(IpsecSiteConnectionId connection) {
-    return read(paths.connectionStatus + "/" + connection).map(StatusJson::connectionStatus);
+  public void removeStatus(IpsecSiteConnectionId connection) {
+    delete(paths.connectionStatus + "/" + connection);
   }
 
-  private Optional<com.fasterxml.jackson.databind.JsonNode> read(String path) {
+  private void delete(String path) {
     try {
-      return Optional.of(JsonCodec.parse(path, client.getData().forPath(path)));
+      client.delete().quietly().forPath(path);
+    } catch (Exception e) {
+      throw failure("cannot delete status " + path, e);
+    }
+  }
+
+  @Override
+  public Optional<VpnServiceStatus> serviceStatus(VpnServiceId service) {
+    return read(paths.serviceStatus + "/" + service, StatusJson::vpnServiceStatus);
+  }
+
+  @Override
+  public Optional<ConnectionReport> connectionStatus(IpsecSiteConnectionId connection) {
+    return read(paths.connectionStatus + "/" + connection, StatusJson::connectionReport);
+  }
+
+  /** Reads and decodes a record; a record the model refuses is a StoreException naming it. */
+  private <T> Optional<T> read(
+      String path, java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, T> decode) {
+    com.fasterxml.jackson.databind.JsonNode json;
+    try {
+      json = JsonCodec.parse(path, client.getData().forPath(path));
     } catch (KeeperException.NoNodeException e) {
       return Optional.empty();
     } catch (StoredDataException e) {
       throw new StoreException(e.getMessage(), e);
     } catch (Exception e) {
       throw failure("cannot read status " + path, e);
+    }
+    try {
+      return Optional.of(decode.apply(json));
+    } catch (IllegalArgumentException e) {
+      throw new StoreException(path + ": " + e.getMessage(), e);
     }
   }
 

@@ -5,7 +5,8 @@ import java.util.Optional;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.VpnServiceId;
-import org.nsvpn.topology.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.topology.status.ConnectionReport;
 import org.nsvpn.topology.status.HostLiveness;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
@@ -15,6 +16,11 @@ import org.nsvpn.topology.status.VpnServiceStatus;
  * ZooKeeper session); status records are persistent, carry the reporting host and a timestamp, and
  * are deleted with their VPN service or connection. A reader judges a status record stale when its
  * host is not alive.
+ *
+ * <p>A status record exists only while its object does: a write checks, in the same ZooKeeper
+ * transaction, that the VPN service or connection still exists, and deleting the object deletes the
+ * record. So a late write from an agent that has not yet seen a deletion writes nothing, and no
+ * record outlives its object.
  */
 public interface StatusStore extends AutoCloseable {
 
@@ -33,15 +39,30 @@ public interface StatusStore extends AutoCloseable {
     return liveHosts().containsKey(host);
   }
 
-  /** Writes (creates or replaces) a VPN service's status. */
-  void publish(VpnServiceStatus status);
+  /**
+   * Writes (creates or replaces) a VPN service's status, if the service exists.
+   *
+   * @return false when the service does not exist (nothing was written)
+   */
+  boolean publish(VpnServiceStatus status);
 
-  /** Writes (creates or replaces) a connection's status. */
-  void publish(ConnectionStatus status);
+  /**
+   * Writes (creates or replaces) a connection's status as reported by {@code host}, if the
+   * connection exists.
+   *
+   * @return false when the connection does not exist (nothing was written)
+   */
+  boolean publish(HostId host, ConnectionStatus status);
 
   Optional<VpnServiceStatus> serviceStatus(VpnServiceId service);
 
-  Optional<ConnectionStatus> connectionStatus(IpsecSiteConnectionId connection);
+  Optional<ConnectionReport> connectionStatus(IpsecSiteConnectionId connection);
+
+  /** Deletes a VPN service's status record, if any (for example when the service moves away). */
+  void removeStatus(VpnServiceId service);
+
+  /** Deletes a connection's status record, if any. */
+  void removeStatus(IpsecSiteConnectionId connection);
 
   /** Closes liveness registrations made through this store. */
   @Override

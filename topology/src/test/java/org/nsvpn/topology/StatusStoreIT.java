@@ -1,6 +1,7 @@
 package org.nsvpn.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -16,14 +17,16 @@ import org.nsvpn.chainrules.model.EncapsulationMode;
 import org.nsvpn.chainrules.model.IkeVersion;
 import org.nsvpn.chainrules.model.TransformProtocol;
 import org.nsvpn.chainrules.net.IpAddress;
-import org.nsvpn.chainrules.net.IpSubnet;
-import org.nsvpn.topology.status.ChildSaStatus;
-import org.nsvpn.topology.status.ConnectionState;
-import org.nsvpn.topology.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.ChildSaStatus;
+import org.nsvpn.chainrules.status.ConnectionState;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.IkeSaStatus;
+import org.nsvpn.chainrules.status.Proposal;
+import org.nsvpn.chainrules.status.Reason;
+import org.nsvpn.chainrules.status.ReasonCode;
+import org.nsvpn.chainrules.status.SaCounters;
+import org.nsvpn.topology.status.ConnectionReport;
 import org.nsvpn.topology.status.HostLiveness;
-import org.nsvpn.topology.status.IkeSaStatus;
-import org.nsvpn.topology.status.Proposal;
-import org.nsvpn.topology.status.SaCounters;
 import org.nsvpn.topology.status.ServiceState;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
@@ -53,20 +56,22 @@ class StatusStoreIT {
         new ChildSaStatus(
             "site-b",
             7,
+            1,
             "INSTALLED",
             EncapsulationMode.TUNNEL,
             TransformProtocol.ESP,
             true,
-            "c1a2b3c4",
-            "0badf00d",
-            new Proposal(
-                "AES_CBC-256",
-                Optional.of("HMAC_SHA2_256_128"),
-                Optional.empty(),
-                Optional.of("MODP_2048")),
-            List.of(IpSubnet.parse("192.168.10.0/24")),
-            List.of(IpSubnet.parse("192.168.20.0/24")),
-            new SaCounters(1200, 3400, 12, 34, Optional.of(T0.plusSeconds(50)), Optional.empty()),
+            0xc1a2b3c4L,
+            0x0badf00dL,
+            Optional.of(
+                new Proposal(
+                    "AES_CBC-256",
+                    Optional.of("HMAC_SHA2_256_128"),
+                    Optional.empty(),
+                    Optional.of("MODP_2048"))),
+            List.of("192.168.10.0/24"),
+            List.of("192.168.20.0/24[udp/53]"),
+            new SaCounters(1200, 12, 3400, 34, Optional.of(T0.plusSeconds(50)), Optional.empty()),
             Optional.of(T0),
             Optional.of(T0.plusSeconds(3300)),
             Optional.of(T0.plusSeconds(3600)));
@@ -75,32 +80,27 @@ class StatusStoreIT {
             3,
             "ESTABLISHED",
             IkeVersion.V2,
-            IpAddress.parse("201.201.201.1"),
+            IpAddress.parse("203.0.113.1"),
             4500,
             IpAddress.parse("198.51.100.2"),
             4500,
-            "201.201.201.1",
+            "203.0.113.1",
             "198.51.100.2",
             true,
-            "0123456789abcdef",
-            "fedcba9876543210",
+            0x0123456789abcdefL,
+            0xfedcba9876543210L,
             Optional.of(
                 new Proposal(
                     "AES_CBC-256",
                     Optional.of("HMAC_SHA2_256_128"),
                     Optional.of("PRF_HMAC_SHA2_256"),
                     Optional.of("MODP_2048"))),
+            true,
             Optional.of(T0),
             Optional.of(T0.plusSeconds(10000)),
             Optional.empty(),
             List.of(child));
-    return new ConnectionStatus(
-        Fixtures.CONNECTION,
-        Fixtures.HOST,
-        ConnectionState.UP,
-        Optional.empty(),
-        List.of(ike),
-        T0.plusSeconds(60));
+    return ConnectionStatus.up(Fixtures.CONNECTION, List.of(ike), T0.plusSeconds(60));
   }
 
   @Test
@@ -125,21 +125,21 @@ class StatusStoreIT {
             Optional.of("vpn-c99b23dea9a14d2c9b1e0123456789ab"),
             Optional.of(4242L),
             T0);
-    status.publish(service);
-    status.publish(upStatus());
+    assertThat(status.publish(service)).isTrue();
+    assertThat(status.publish(Fixtures.HOST, upStatus())).isTrue();
     assertThat(status.serviceStatus(Fixtures.SERVICE)).contains(service);
-    assertThat(status.connectionStatus(Fixtures.CONNECTION)).contains(upStatus());
-    assertThat(upStatus().totals().bytesOut()).isEqualTo(3400);
-    ConnectionStatus down =
-        new ConnectionStatus(
+    assertThat(status.connectionStatus(Fixtures.CONNECTION))
+        .contains(new ConnectionReport(Fixtures.HOST, upStatus()));
+    ConnectionStatus failed =
+        ConnectionStatus.notUp(
             Fixtures.CONNECTION,
-            Fixtures.HOST,
-            ConnectionState.ERROR,
-            Optional.of("AUTH_FAILED"),
+            Reason.of(ReasonCode.AUTHENTICATION_FAILED, "peer authentication failed"),
             List.of(),
             T0);
-    status.publish(down);
-    assertThat(status.connectionStatus(Fixtures.CONNECTION)).contains(down);
+    status.publish(Fixtures.HOST, failed);
+    assertThat(status.connectionStatus(Fixtures.CONNECTION).orElseThrow().status())
+        .isEqualTo(failed);
+    assertThat(failed.state()).isEqualTo(ConnectionState.ERROR);
 
     store.deleteCascading(Fixtures.SERVICE);
     await()
@@ -148,6 +148,36 @@ class StatusStoreIT {
             () ->
                 status.connectionStatus(Fixtures.CONNECTION).isEmpty()
                     && status.serviceStatus(Fixtures.SERVICE).isEmpty());
+    // A late write of an agent that has not seen the deletion yet writes nothing.
+    assertThat(status.publish(Fixtures.HOST, upStatus())).isFalse();
+    assertThat(status.publish(service)).isFalse();
+    assertThat(client.getChildren().forPath("/nsvpn/status/ipsec-site-connections")).isEmpty();
+    assertThat(client.getChildren().forPath("/nsvpn/status/vpn-services")).isEmpty();
+  }
+
+  @Test
+  void aStoredStateThatDisagreesWithItsReasonIsRefused() throws Exception {
+    store.commit(
+        StoreTransaction.builder()
+            .create(Fixtures.host())
+            .create(Fixtures.router())
+            .create(Fixtures.uplink())
+            .create(Fixtures.service())
+            .create(Fixtures.connection())
+            .putSecret(Fixtures.connection().psk(), "k3y-k3y-k3y".getBytes(StandardCharsets.UTF_8))
+            .build());
+    store.status().publish(Fixtures.HOST, upStatus());
+    String path = "/nsvpn/status/ipsec-site-connections/" + Fixtures.CONNECTION;
+    String json = new String(client.getData().forPath(path), StandardCharsets.UTF_8);
+    client
+        .setData()
+        .forPath(
+            path,
+            json.replace("\"state\":\"up\"", "\"state\":\"down\"")
+                .getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> store.status().connectionStatus(Fixtures.CONNECTION))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("disagrees with the reason");
   }
 
   @Test

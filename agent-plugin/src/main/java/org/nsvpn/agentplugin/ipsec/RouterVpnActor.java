@@ -481,9 +481,8 @@ final class RouterVpnActor {
           .getLog()
           .warn("connection {}: OVSDB status not built: {}", status.connection(), e.getMessage());
     }
-    org.nsvpn.topology.status.ConnectionStatus record =
-        StatusMapping.toStore(shared.host(), status);
-    enqueuePublish(() -> shared.status().publish(record));
+    org.nsvpn.chainrules.status.ConnectionStatus record = StatusMapping.toModel(status);
+    enqueuePublish(() -> shared.status().publish(shared.host(), record));
   }
 
   private void publishService(ServiceState state, Optional<String> reason) {

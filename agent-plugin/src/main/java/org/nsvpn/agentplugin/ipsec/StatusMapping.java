@@ -4,23 +4,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.model.EncapsulationMode;
 import org.nsvpn.chainrules.model.IkeVersion;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.TransformProtocol;
 import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.net.IpAddress;
-import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.chainrules.status.Proposal;
+import org.nsvpn.chainrules.status.Reason;
+import org.nsvpn.chainrules.status.ReasonCode;
 import org.nsvpn.ovsdb.ipsec.IkeConnectionStatus;
 import org.nsvpn.ovsdb.ipsec.IpsecMode;
 import org.nsvpn.ovsdb.ipsec.TrafficCounters;
 import org.nsvpn.strongswan.ChildSaStatus;
+import org.nsvpn.strongswan.ConnectionError;
+import org.nsvpn.strongswan.ConnectionMapping;
 import org.nsvpn.strongswan.ConnectionStatus;
 import org.nsvpn.strongswan.IkeSaStatus;
 import org.nsvpn.strongswan.SaCounters;
-import org.nsvpn.topology.status.ConnectionState;
-import org.nsvpn.topology.status.Proposal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +36,12 @@ final class StatusMapping {
 
   private StatusMapping() {}
 
-  /** The store's record of {@code status}. */
-  static org.nsvpn.topology.status.ConnectionStatus toStore(HostId host, ConnectionStatus status) {
-    List<org.nsvpn.topology.status.IkeSaStatus> ikeSas = new ArrayList<>();
+  /** The one status model's value of {@code status}. */
+  static org.nsvpn.chainrules.status.ConnectionStatus toModel(ConnectionStatus status) {
+    List<org.nsvpn.chainrules.status.IkeSaStatus> ikeSas = new ArrayList<>();
     for (IkeSaStatus ike : status.ikeSas()) {
       try {
-        ikeSas.add(ikeSa(ike));
+        ikeSas.add(ikeSa(ike, ConnectionMapping.charonName(status.connection())));
       } catch (RuntimeException e) {
         log.warn(
             "IKE SA {} of {} not reported: {}",
@@ -49,31 +50,63 @@ final class StatusMapping {
             e.getMessage());
       }
     }
-    return new org.nsvpn.topology.status.ConnectionStatus(
-        status.connection(),
-        host,
-        ConnectionState.valueOf(status.state().name()),
-        reason(status),
-        ikeSas,
-        status.observedAt());
+    ikeSas = org.nsvpn.chainrules.status.ConnectionStatus.ordered(ikeSas);
+    if (status.state() == org.nsvpn.strongswan.ConnectionState.UP
+        && ikeSas.stream().anyMatch(org.nsvpn.chainrules.status.ConnectionStatus::carriesTraffic)) {
+      return org.nsvpn.chainrules.status.ConnectionStatus.up(
+          status.connection(), ikeSas, status.observedAt());
+    }
+    return org.nsvpn.chainrules.status.ConnectionStatus.notUp(
+        status.connection(), reason(status), ikeSas, status.observedAt());
   }
 
   /** The reason to show: charon's last error if any, else the status's own reason. */
-  static Optional<String> reason(ConnectionStatus status) {
-    return status.error().map(e -> e.reason()).or(status::reason);
+  static Reason reason(ConnectionStatus status) {
+    if (status.error().isPresent()) {
+      ConnectionError e = status.error().get();
+      ReasonCode code =
+          switch (e.kind()) {
+            case AUTHENTICATION_FAILED -> ReasonCode.AUTHENTICATION_FAILED;
+            case PROPOSAL_MISMATCH -> ReasonCode.NO_PROPOSAL_CHOSEN;
+            case TRAFFIC_SELECTOR_MISMATCH -> ReasonCode.TS_UNACCEPTABLE;
+            case PEER_UNREACHABLE -> ReasonCode.PEER_UNREACHABLE;
+            case SA_INSTALL_FAILED -> ReasonCode.SA_INSTALL_FAILED;
+            case PROTOCOL_ERROR -> ReasonCode.PROTOCOL_ERROR;
+            case CONFIGURATION_REJECTED -> ReasonCode.CONFIGURATION_INVALID;
+            case CHARON_EXITED -> ReasonCode.CHARON_EXITED;
+            case SA_EXPIRED, OTHER -> ReasonCode.OTHER;
+          };
+      return Reason.of(code, e.message());
+    }
+    String text = status.reason().orElse("no IKE SA");
+    ReasonCode code =
+        switch (status.state()) {
+          case CONNECTING -> ReasonCode.NEGOTIATING;
+          case ERROR -> ReasonCode.OTHER;
+          case DOWN, UP ->
+              text.startsWith("admin")
+                  ? ReasonCode.ADMIN_DOWN
+                  : text.startsWith("waiting")
+                      ? ReasonCode.WAITING_FOR_PEER
+                      : ReasonCode.CHARON_STOPPED;
+        };
+    return new Reason(code, text);
   }
 
-  private static org.nsvpn.topology.status.IkeSaStatus ikeSa(IkeSaStatus ike) {
+  private static org.nsvpn.chainrules.status.IkeSaStatus ikeSa(IkeSaStatus ike, String name) {
     int port = ike.natDetected() ? 4500 : 500;
-    List<org.nsvpn.topology.status.ChildSaStatus> children = new ArrayList<>();
+    List<org.nsvpn.chainrules.status.ChildSaStatus> children = new ArrayList<>();
     for (ChildSaStatus child : ike.childSas()) {
+      if (!child.name().equals(name)) {
+        continue;
+      }
       try {
         children.add(childSa(child));
       } catch (RuntimeException e) {
         log.warn("child SA {} not reported: {}", child.uniqueId(), e.getMessage());
       }
     }
-    return new org.nsvpn.topology.status.IkeSaStatus(
+    return new org.nsvpn.chainrules.status.IkeSaStatus(
         ike.uniqueId(),
         ike.state(),
         ike.version() == 1 ? IkeVersion.V1 : IkeVersion.V2,
@@ -84,54 +117,46 @@ final class StatusMapping {
         ike.localId(),
         ike.remoteId(),
         ike.initiator(),
-        spi(ike.initiatorSpi(), 16),
-        spi(ike.responderSpi(), 16),
+        Long.parseUnsignedLong(spi(ike.initiatorSpi(), 16), 16),
+        Long.parseUnsignedLong(spi(ike.responderSpi(), 16), 16),
         ike.proposal().isEmpty() ? Optional.empty() : Optional.of(proposal(ike.proposal())),
+        ike.natDetected(),
         ike.establishedAt(),
         ike.rekeyAt(),
         ike.reauthAt(),
         children);
   }
 
-  private static org.nsvpn.topology.status.ChildSaStatus childSa(ChildSaStatus child) {
-    return new org.nsvpn.topology.status.ChildSaStatus(
+  private static org.nsvpn.chainrules.status.ChildSaStatus childSa(ChildSaStatus child) {
+    return new org.nsvpn.chainrules.status.ChildSaStatus(
         child.name(),
         child.uniqueId(),
+        0,
         child.state(),
         child.mode().equalsIgnoreCase("TRANSPORT")
             ? EncapsulationMode.TRANSPORT
             : EncapsulationMode.TUNNEL,
         child.protocol().equalsIgnoreCase("AH") ? TransformProtocol.AH : TransformProtocol.ESP,
         child.udpEncapsulated(),
-        spi(child.spiIn(), 8),
-        spi(child.spiOut(), 8),
-        proposal(child.proposal()),
-        selectors(child.localTrafficSelectors()),
-        selectors(child.remoteTrafficSelectors()),
+        Long.parseUnsignedLong(spi(child.spiIn(), 8), 16),
+        Long.parseUnsignedLong(spi(child.spiOut(), 8), 16),
+        child.proposal().isEmpty() ? Optional.empty() : Optional.of(proposal(child.proposal())),
+        child.localTrafficSelectors(),
+        child.remoteTrafficSelectors(),
         counters(child.counters()),
         child.installedAt(),
         child.rekeyAt(),
         child.expiresAt());
   }
 
-  private static org.nsvpn.topology.status.SaCounters counters(SaCounters c) {
-    return new org.nsvpn.topology.status.SaCounters(
+  private static org.nsvpn.chainrules.status.SaCounters counters(SaCounters c) {
+    return new org.nsvpn.chainrules.status.SaCounters(
         c.bytesIn(),
-        c.bytesOut(),
         c.packetsIn(),
+        c.bytesOut(),
         c.packetsOut(),
         c.lastInbound(),
         c.lastOutbound());
-  }
-
-  /** Traffic selectors as charon prints them ({@code 10.0.0.0/24}, maybe {@code [udp/500]}). */
-  private static List<IpSubnet> selectors(List<String> selectors) {
-    List<IpSubnet> out = new ArrayList<>();
-    for (String s : selectors) {
-      int bracket = s.indexOf('[');
-      out.add(IpSubnet.parse(bracket < 0 ? s : s.substring(0, bracket)));
-    }
-    return out;
   }
 
   /** Hex SPI text, normalised to the record's fixed width. */
@@ -215,7 +240,9 @@ final class StatusMapping {
     }
     SaCounters c = status.counters();
     b.traffic(new TrafficCounters(c.bytesIn(), c.packetsIn(), c.bytesOut(), c.packetsOut()));
-    reason(status).filter(r -> status.state().name().equals("ERROR")).ifPresent(b::lastError);
+    if (status.state().name().equals("ERROR")) {
+      b.lastError(reason(status).text());
+    }
     return b.build();
   }
 }

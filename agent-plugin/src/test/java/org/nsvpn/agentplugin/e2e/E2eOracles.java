@@ -16,7 +16,8 @@ import org.nsvpn.cli.NsvpnCli;
 /** Independent readers of what the agent reports: ovsdb-client and nsvpn-cli as processes. */
 final class E2eOracles {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern OUT_BYTES = Pattern.compile("out (\\d+) bytes");
+  private static final Pattern OUT_BYTES =
+      Pattern.compile("(?m)^  traffic in \\d+ bytes \\d+ packets last-use \\S+, out (\\d+) bytes");
 
   private E2eOracles() {}
 
@@ -79,7 +80,10 @@ final class E2eOracles {
         "vpn-service " + service + " show status");
   }
 
-  /** The sum of the "out N bytes" counters that {@code show status} prints. */
+  /**
+   * The sum over connections of the "traffic ... out N bytes" totals that {@code show status}
+   * prints.
+   */
   static long showStatusBytesOut(String view) {
     long total = 0;
     Matcher m = OUT_BYTES.matcher(view);

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nsvpn.agentplugin.Agent;
 import org.nsvpn.agentplugin.AgentConfig;
 import org.nsvpn.agentplugin.ipsec.IpsecPlugin;
+import org.nsvpn.chainrules.status.ConnectionState;
+import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 import org.nsvpn.strongswan.CharonFixture;
-import org.nsvpn.topology.status.ConnectionState;
-import org.nsvpn.topology.status.ConnectionStatus;
 
 /** The agent with its IPsec plugin, end to end through real namespaces, charons and frames. */
 class IpsecVpnIT {
@@ -94,10 +94,11 @@ class IpsecVpnIT {
                         .topology()
                         .status()
                         .connectionStatus(bed.aToB)
-                        .map(ConnectionStatus::state)
+                        .map(r -> r.status().state())
                         .orElse(null)
                     == ConnectionState.UP);
-    ConnectionStatus status = agent.topology().status().connectionStatus(bed.aToB).orElseThrow();
+    ConnectionStatus status =
+        agent.topology().status().connectionStatus(bed.aToB).orElseThrow().status();
     // One IKE SA, or two when both ends initiated at once; the current one is listed first.
     assertThat(status.ikeSas()).hasSizeBetween(1, 2);
     assertThat(status.ikeSas().get(0).childSas()).isNotEmpty();

@@ -25,15 +25,14 @@ import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.TopologyChange;
 import org.nsvpn.chainrules.rules.L2TransformRule;
+import org.nsvpn.chainrules.status.ConnectionState;
+import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.chainrules.vpn.VpnNames;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 import org.nsvpn.strongswan.Backend;
 import org.nsvpn.strongswan.CharonFixture;
 import org.nsvpn.strongswan.StockCharon;
-import org.nsvpn.topology.status.ChildSaStatus;
-import org.nsvpn.topology.status.ConnectionState;
-import org.nsvpn.topology.status.ConnectionStatus;
 
 /**
  * The agent as a process, end to end, on the demo's topology (see {@link VpnTestbed}): real frames
@@ -101,13 +100,13 @@ class VpnEndToEndIT {
   }
 
   private Optional<ConnectionStatus> status(IpsecSiteConnectionId connection) {
-    return agent.store().status().connectionStatus(connection);
+    return agent.store().status().connectionStatus(connection).map(r -> r.status());
   }
 
   private List<String> childSpis(IpsecSiteConnectionId connection) {
     return status(connection).orElseThrow().ikeSas().stream()
         .flatMap(ike -> ike.childSas().stream())
-        .map(ChildSaStatus::spiIn)
+        .map(c -> String.format("%08x", c.spiIn()))
         .toList();
   }
 
@@ -128,7 +127,7 @@ class VpnEndToEndIT {
 
     long ovsdbBefore = E2eOracles.ovsdbCounter(state, "vpnA.a-to-b", "sa_data_bytes_out");
     long cliBefore = E2eOracles.showStatusBytesOut(E2eOracles.showStatus(agent, "vpnA"));
-    long storeBefore = status(bed.aToB).orElseThrow().totals().bytesOut();
+    long storeBefore = status(bed.aToB).orElseThrow().counters().bytesOut();
     Ip.Result ping =
         Ip.exec(
             "ip",
@@ -168,7 +167,7 @@ class VpnEndToEndIT {
                             - cliBefore)
                     .as("show status bytes out growth (before: %d)", cliBefore)
                     .isGreaterThanOrEqualTo(sent));
-    assertThat(status(bed.aToB).orElseThrow().totals().bytesOut() - storeBefore)
+    assertThat(status(bed.aToB).orElseThrow().counters().bytesOut() - storeBefore)
         .isGreaterThanOrEqualTo(sent);
     assertThat(E2eOracles.ovsdbConnections(state).get("vpnA.a-to-b"))
         .containsEntry("ike_status", "established");
@@ -190,7 +189,7 @@ class VpnEndToEndIT {
     awaitState(bed.aToB, ConnectionState.UP);
     awaitState(bed.aToC, ConnectionState.ERROR);
     assertThat(status(bed.aToC).orElseThrow().reason())
-        .hasValueSatisfying(r -> assertThat(r).containsIgnoringCase("auth"));
+        .hasValueSatisfying(r -> assertThat(r.text()).containsIgnoringCase("auth"));
     assertThat(VpnTestbed.ping(bed.vmA, "10.3.0.1").ok()).isFalse();
     assertThat(VpnTestbed.ping(bed.vmA, "10.2.0.10").ok()).isTrue();
   }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.VpnServiceId;
@@ -15,14 +16,16 @@ import org.nsvpn.chainrules.model.EncapsulationMode;
 import org.nsvpn.chainrules.model.IkeVersion;
 import org.nsvpn.chainrules.model.TransformProtocol;
 import org.nsvpn.chainrules.net.IpAddress;
-import org.nsvpn.chainrules.net.IpSubnet;
-import org.nsvpn.topology.status.ChildSaStatus;
-import org.nsvpn.topology.status.ConnectionState;
-import org.nsvpn.topology.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.ChildSaStatus;
+import org.nsvpn.chainrules.status.ConnectionState;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.IkeSaStatus;
+import org.nsvpn.chainrules.status.Proposal;
+import org.nsvpn.chainrules.status.Reason;
+import org.nsvpn.chainrules.status.ReasonCode;
+import org.nsvpn.chainrules.status.SaCounters;
+import org.nsvpn.topology.status.ConnectionReport;
 import org.nsvpn.topology.status.HostLiveness;
-import org.nsvpn.topology.status.IkeSaStatus;
-import org.nsvpn.topology.status.Proposal;
-import org.nsvpn.topology.status.SaCounters;
 import org.nsvpn.topology.status.ServiceState;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
@@ -74,30 +77,50 @@ public final class StatusJson {
         Fields.instant(in, "updated-at"));
   }
 
-  public static ObjectNode encode(ConnectionStatus s) {
+  /** A connection's status as {@code host} reports it; the state is written for readers only. */
+  public static ObjectNode encode(HostId host, ConnectionStatus s) {
     ObjectNode out = NODES.objectNode();
     out.put("ipsec-site-connection", s.connection().toString());
-    out.put("host", s.host().toString());
+    out.put("host", host.toString());
     out.put("state", s.state().text());
-    Fields.putOptional(out, "reason", s.reason());
+    Fields.putOptional(out, "reason-code", s.reason().map(r -> r.code().text()));
+    Fields.putOptional(out, "reason", s.reason().map(Reason::text));
     ArrayNode ikes = out.putArray("ike-sas");
     s.ikeSas().forEach(ike -> ikes.add(ikeSa(ike)));
-    out.put("updated-at", s.updatedAt().toString());
+    out.put("updated-at", s.observedAt().toString());
     return out;
   }
 
-  public static ConnectionStatus connectionStatus(JsonNode in) {
+  /**
+   * Reads what {@link #encode(HostId, ConnectionStatus)} wrote. The stored state must agree with
+   * the one the reason implies.
+   */
+  public static ConnectionReport connectionReport(JsonNode in) {
     List<IkeSaStatus> ikes = new ArrayList<>();
     for (JsonNode ike : Fields.array(in, "ike-sas")) {
       ikes.add(ikeSa(ike));
     }
-    return new ConnectionStatus(
-        Fields.parsed(in, "ipsec-site-connection", IpsecSiteConnectionId::parse),
-        Fields.parsed(in, "host", HostId::parse),
-        ConnectionState.parse("state", Fields.text(in, "state")),
-        Fields.optionalText(in, "reason"),
-        ikes,
-        Fields.instant(in, "updated-at"));
+    Optional<Reason> reason =
+        in.hasNonNull("reason-code")
+            ? Optional.of(
+                new Reason(
+                    ReasonCode.parse("reason-code", Fields.text(in, "reason-code")),
+                    Fields.text(in, "reason")))
+            : Optional.empty();
+    ConnectionStatus status =
+        new ConnectionStatus(
+            Fields.parsed(in, "ipsec-site-connection", IpsecSiteConnectionId::parse),
+            reason,
+            ikes,
+            Fields.instant(in, "updated-at"));
+    ConnectionState stored = ConnectionState.parse("state", Fields.text(in, "state"));
+    if (stored != status.state()) {
+      throw new InvalidValueException(
+          "state",
+          stored.text(),
+          "disagrees with the reason, which means " + status.state().text());
+    }
+    return new ConnectionReport(Fields.parsed(in, "host", HostId::parse), status);
   }
 
   private static ObjectNode ikeSa(IkeSaStatus s) {
@@ -112,13 +135,10 @@ public final class StatusJson {
     out.put("local-id", s.localId());
     out.put("remote-id", s.remoteId());
     out.put("initiator", s.initiator());
-    out.put("initiator-spi", s.initiatorSpi());
-    out.put("responder-spi", s.responderSpi());
-    if (s.proposal().isPresent()) {
-      out.set("proposal", proposal(s.proposal().get()));
-    } else {
-      out.putNull("proposal");
-    }
+    out.put("initiator-spi", hex64(s.initiatorSpi()));
+    out.put("responder-spi", hex64(s.responderSpi()));
+    putProposal(out, s.proposal());
+    out.put("nat-detected", s.natDetected());
     Fields.putOptional(out, "established-at", s.establishedAt());
     Fields.putOptional(out, "rekey-at", s.rekeyAt());
     Fields.putOptional(out, "reauth-at", s.reauthAt());
@@ -143,11 +163,10 @@ public final class StatusJson {
         Fields.text(in, "local-id"),
         Fields.text(in, "remote-id"),
         Fields.bool(in, "initiator"),
-        Fields.text(in, "initiator-spi"),
-        Fields.text(in, "responder-spi"),
-        in.hasNonNull("proposal")
-            ? Optional.of(proposal(Fields.object(in, "proposal")))
-            : Optional.empty(),
+        Fields.parsed(in, "initiator-spi", t -> spi(t, 16)),
+        Fields.parsed(in, "responder-spi", t -> spi(t, 16)),
+        proposal(in),
+        Fields.bool(in, "nat-detected"),
         Fields.optionalInstant(in, "established-at"),
         Fields.optionalInstant(in, "rekey-at"),
         Fields.optionalInstant(in, "reauth-at"),
@@ -158,22 +177,23 @@ public final class StatusJson {
     ObjectNode out = NODES.objectNode();
     out.put("name", c.name());
     out.put("unique-id", c.uniqueId());
+    out.put("request-id", c.requestId());
     out.put("state", c.state());
     out.put("mode", c.mode().text());
     out.put("protocol", c.protocol().text());
     out.put("udp-encapsulation", c.udpEncapsulation());
-    out.put("spi-in", c.spiIn());
-    out.put("spi-out", c.spiOut());
-    out.set("proposal", proposal(c.proposal()));
+    out.put("spi-in", hex32(c.spiIn()));
+    out.put("spi-out", hex32(c.spiOut()));
+    putProposal(out, c.proposal());
     out.set("local-ts", Fields.strings(c.localTs()));
     out.set("remote-ts", Fields.strings(c.remoteTs()));
     ObjectNode counters = out.putObject("counters");
     counters.put("bytes-in", c.counters().bytesIn());
-    counters.put("bytes-out", c.counters().bytesOut());
     counters.put("packets-in", c.counters().packetsIn());
+    counters.put("bytes-out", c.counters().bytesOut());
     counters.put("packets-out", c.counters().packetsOut());
-    Fields.putOptional(counters, "last-use-in", c.counters().lastUseIn());
-    Fields.putOptional(counters, "last-use-out", c.counters().lastUseOut());
+    Fields.putOptional(counters, "last-use-in", c.counters().lastInbound());
+    Fields.putOptional(counters, "last-use-out", c.counters().lastOutbound());
     Fields.putOptional(out, "installed-at", c.installedAt());
     Fields.putOptional(out, "rekey-at", c.rekeyAt());
     Fields.putOptional(out, "expires-at", c.expiresAt());
@@ -185,19 +205,20 @@ public final class StatusJson {
     return new ChildSaStatus(
         Fields.text(in, "name"),
         Fields.number(in, "unique-id"),
+        Fields.number(in, "request-id"),
         Fields.text(in, "state"),
         EncapsulationMode.parse("mode", Fields.text(in, "mode")),
         TransformProtocol.parse("protocol", Fields.text(in, "protocol")),
         Fields.bool(in, "udp-encapsulation"),
-        Fields.text(in, "spi-in"),
-        Fields.text(in, "spi-out"),
-        proposal(Fields.object(in, "proposal")),
-        Fields.parsedList(in, "local-ts", IpSubnet::parse),
-        Fields.parsedList(in, "remote-ts", IpSubnet::parse),
+        Fields.parsed(in, "spi-in", t -> spi(t, 8)),
+        Fields.parsed(in, "spi-out", t -> spi(t, 8)),
+        proposal(in),
+        Fields.parsedList(in, "local-ts", t -> t),
+        Fields.parsedList(in, "remote-ts", t -> t),
         new SaCounters(
             Fields.number(counters, "bytes-in"),
-            Fields.number(counters, "bytes-out"),
             Fields.number(counters, "packets-in"),
+            Fields.number(counters, "bytes-out"),
             Fields.number(counters, "packets-out"),
             Fields.optionalInstant(counters, "last-use-in"),
             Fields.optionalInstant(counters, "last-use-out")),
@@ -206,20 +227,45 @@ public final class StatusJson {
         Fields.optionalInstant(in, "expires-at"));
   }
 
-  private static ObjectNode proposal(Proposal p) {
-    ObjectNode out = NODES.objectNode();
-    out.put("encryption", p.encryption());
-    Fields.putOptional(out, "integrity", p.integrity());
-    Fields.putOptional(out, "prf", p.prf());
-    Fields.putOptional(out, "dh-group", p.dhGroup());
-    return out;
+  private static void putProposal(ObjectNode out, Optional<Proposal> proposal) {
+    if (proposal.isEmpty()) {
+      out.putNull("proposal");
+      return;
+    }
+    Proposal p = proposal.get();
+    ObjectNode node = out.putObject("proposal");
+    node.put("encryption", p.encryption());
+    Fields.putOptional(node, "integrity", p.integrity());
+    Fields.putOptional(node, "prf", p.prf());
+    Fields.putOptional(node, "dh-group", p.dhGroup());
   }
 
-  private static Proposal proposal(JsonNode in) {
-    return new Proposal(
-        Fields.text(in, "encryption"),
-        Fields.optionalText(in, "integrity"),
-        Fields.optionalText(in, "prf"),
-        Fields.optionalText(in, "dh-group"));
+  private static Optional<Proposal> proposal(JsonNode in) {
+    if (!in.hasNonNull("proposal")) {
+      return Optional.empty();
+    }
+    JsonNode p = Fields.object(in, "proposal");
+    return Optional.of(
+        new Proposal(
+            Fields.text(p, "encryption"),
+            Fields.optionalText(p, "integrity"),
+            Fields.optionalText(p, "prf"),
+            Fields.optionalText(p, "dh-group")));
+  }
+
+  private static String hex64(long spi) {
+    return String.format("%016x", spi);
+  }
+
+  private static String hex32(long spi) {
+    return String.format("%08x", spi);
+  }
+
+  /** An SPI written by {@link #hex64} or {@link #hex32}: exactly that many lower-case digits. */
+  private static long spi(String text, int digits) {
+    if (!text.matches("[0-9a-f]{" + digits + "}")) {
+      throw new InvalidValueException("spi", text, "must be " + digits + " lower-case hex digits");
+    }
+    return Long.parseUnsignedLong(text, 16);
   }
 }

@@ -1,4 +1,4 @@
-package org.nsvpn.topology.status;
+package org.nsvpn.chainrules.status;
 
 import java.util.Optional;
 import org.nsvpn.chainrules.Require;

@@ -1,4 +1,4 @@
-package org.nsvpn.topology.status;
+package org.nsvpn.chainrules.status;
 
 import java.time.Instant;
 import java.util.List;
@@ -8,13 +8,16 @@ import org.nsvpn.chainrules.model.IkeVersion;
 import org.nsvpn.chainrules.net.IpAddress;
 
 /**
- * One IKE SA of a connection, with its child SAs.
+ * One IKE SA of a connection, with the connection's child SAs on it, as the IKE daemon reports it.
  *
  * @param uniqueId the daemon's unique id of this IKE SA
- * @param state the daemon's state name, e.g. {@code ESTABLISHED}, {@code CONNECTING}
+ * @param state the daemon's state name, e.g. {@code CONNECTING}, {@code ESTABLISHED}, {@code
+ *     REKEYING}, {@code REKEYED}, {@code DELETING}
  * @param initiator true when this side initiated the SA
- * @param initiatorSpi the initiator's IKE SPI (16 hex digits)
- * @param responderSpi the responder's IKE SPI (16 hex digits; zeros while connecting)
+ * @param initiatorSpi the initiator's IKE SPI (64 bits, unsigned)
+ * @param responderSpi the responder's IKE SPI (0 while connecting)
+ * @param proposal the negotiated algorithms, once negotiated
+ * @param natDetected a NAT was detected between the peers, or UDP encapsulation is forced
  * @param establishedAt when the SA was established
  * @param rekeyAt when the IKE SA will be rekeyed, if scheduled
  * @param reauthAt when the peer will be re-authenticated, if scheduled
@@ -30,15 +33,17 @@ public record IkeSaStatus(
     String localId,
     String remoteId,
     boolean initiator,
-    String initiatorSpi,
-    String responderSpi,
+    long initiatorSpi,
+    long responderSpi,
     Optional<Proposal> proposal,
+    boolean natDetected,
     Optional<Instant> establishedAt,
     Optional<Instant> rekeyAt,
     Optional<Instant> reauthAt,
     List<ChildSaStatus> childSas) {
 
   public IkeSaStatus {
+    Require.inRange("unique-id", uniqueId, 0, 0xFFFF_FFFFL);
     Require.nonNull("state", state);
     Require.nonNull("version", version);
     Require.nonNull("local-address", localAddress);
@@ -47,12 +52,43 @@ public record IkeSaStatus(
     Require.inRange("remote-port", remotePort, 0, 65535);
     Require.nonNull("local-id", localId);
     Require.nonNull("remote-id", remoteId);
-    Spi.check("initiator-spi", initiatorSpi);
-    Spi.check("responder-spi", responderSpi);
     Require.nonNull("proposal", proposal);
     Require.nonNull("established-at", establishedAt);
     Require.nonNull("rekey-at", rekeyAt);
     Require.nonNull("reauth-at", reauthAt);
     childSas = List.copyOf(Require.noNulls("child-sas", childSas));
+  }
+
+  /** True while the SA is usable: established, or established and being rekeyed. */
+  public boolean isEstablished() {
+    return state.equals("ESTABLISHED") || state.equals("REKEYING");
+  }
+
+  /** The installed child SAs on this IKE SA. */
+  public List<ChildSaStatus> installedChildren() {
+    return childSas.stream().filter(ChildSaStatus::isInstalled).toList();
+  }
+
+  /** This SA with other child SAs (an event changed them). */
+  public IkeSaStatus withChildSas(List<ChildSaStatus> children) {
+    return new IkeSaStatus(
+        uniqueId,
+        state,
+        version,
+        localAddress,
+        localPort,
+        remoteAddress,
+        remotePort,
+        localId,
+        remoteId,
+        initiator,
+        initiatorSpi,
+        responderSpi,
+        proposal,
+        natDetected,
+        establishedAt,
+        rekeyAt,
+        reauthAt,
+        children);
   }
 }

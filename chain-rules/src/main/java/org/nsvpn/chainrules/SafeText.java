@@ -1,0 +1,42 @@
+package org.nsvpn.chainrules;
+
+/**
+ * Makes untrusted text safe to print on a terminal or in a log line: C0 and C1 control characters,
+ * DEL, line and paragraph separators and the Unicode bidirectional controls (which can make a line
+ * read differently from what it contains) are written as {@code \xNN} or {@code \\uNNNN} escapes;
+ * everything else is kept.
+ */
+public final class SafeText {
+  private SafeText() {}
+
+  /** {@code text} with every unsafe character escaped. */
+  public static String escape(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (isUnsafe(c)) {
+        if (out == null) {
+          out = new StringBuilder(text.length() + 16).append(text, 0, i);
+        }
+        out.append(
+            c <= 0xff ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c));
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
+  }
+
+  /** True for the characters {@link #escape} rewrites. */
+  public static boolean isUnsafe(char c) {
+    return c < 0x20
+        || (c >= 0x7f && c <= 0x9f)
+        || c == 0x061c
+        || c == 0x200e
+        || c == 0x200f
+        || c == 0x2028
+        || c == 0x2029
+        || (c >= 0x202a && c <= 0x202e)
+        || (c >= 0x2066 && c <= 0x2069);
+  }
+}
