@@ -474,15 +474,9 @@ final class RouterVpnActor {
     if (policy == null) {
       return;
     }
-    try {
-      shared.board().put(status.connection(), StatusMapping.toOvsdb(policy, status));
-    } catch (RuntimeException e) {
-      context
-          .getLog()
-          .warn("connection {}: OVSDB status not built: {}", status.connection(), e.getMessage());
-    }
-    org.nsvpn.chainrules.status.ConnectionStatus record = StatusMapping.toModel(status);
-    enqueuePublish(() -> shared.status().publish(shared.host(), record));
+    org.nsvpn.chainrules.status.ConnectionStatus model = StatusMapping.toModel(status);
+    shared.board().put(policy, model);
+    enqueuePublish(() -> shared.status().publish(shared.host(), model));
   }
 
   private void publishService(ServiceState state, Optional<String> reason) {

@@ -1,22 +1,24 @@
 package org.nsvpn.agentplugin.ipsec;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
-import org.nsvpn.ovsdb.ipsec.IkeConnectionStatus;
+import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.ovsdb.ipsec.IpsecStatusSnapshot;
 
 /**
- * The latest OVSDB status of every connection this agent runs, written by the router actors and
- * read by the publisher at each refresh (in one transaction). Thread-safe.
+ * The latest status of every connection this agent runs, with its OVSDB policy name, written by the
+ * router actors and read by the publisher at each refresh (in one transaction). Thread-safe.
  */
 final class StatusBoard {
-  private final Map<IpsecSiteConnectionId, IkeConnectionStatus> connections =
-      new ConcurrentHashMap<>();
+  private record Row(String policyName, ConnectionStatus status) {}
 
-  void put(IpsecSiteConnectionId connection, IkeConnectionStatus status) {
-    connections.put(connection, status);
+  private final Map<IpsecSiteConnectionId, Row> connections = new ConcurrentHashMap<>();
+
+  void put(String policyName, ConnectionStatus status) {
+    connections.put(status.connection(), new Row(policyName, status));
   }
 
   void remove(IpsecSiteConnectionId connection) {
@@ -25,6 +27,8 @@ final class StatusBoard {
 
   /** What the publisher writes: every connection's row; no manual SA or SP rows. */
   IpsecStatusSnapshot snapshot() {
-    return IpsecStatusSnapshot.of(List.copyOf(connections.values()), List.of(), List.of());
+    Map<String, ConnectionStatus> rows = new LinkedHashMap<>();
+    connections.values().forEach(r -> rows.put(r.policyName(), r.status()));
+    return IpsecStatusSnapshot.of(rows, List.of(), List.of());
   }
 }

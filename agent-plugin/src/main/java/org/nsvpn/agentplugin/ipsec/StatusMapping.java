@@ -2,7 +2,6 @@ package org.nsvpn.agentplugin.ipsec;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.nsvpn.chainrules.model.EncapsulationMode;
 import org.nsvpn.chainrules.model.IkeVersion;
@@ -13,9 +12,6 @@ import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.status.Proposal;
 import org.nsvpn.chainrules.status.Reason;
 import org.nsvpn.chainrules.status.ReasonCode;
-import org.nsvpn.ovsdb.ipsec.IkeConnectionStatus;
-import org.nsvpn.ovsdb.ipsec.IpsecMode;
-import org.nsvpn.ovsdb.ipsec.TrafficCounters;
 import org.nsvpn.strongswan.ChildSaStatus;
 import org.nsvpn.strongswan.ConnectionError;
 import org.nsvpn.strongswan.ConnectionMapping;
@@ -26,10 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Translates what charon reports ({@code namespacemanager.strongswan}) into the two places status
- * goes: the store's records read by {@code show status}, and the OVSDB rows of the ops-ipsecd
- * tables. An SA whose report cannot be read (an unexpected format) is left out and logged, rather
- * than failing the whole status.
+ * Translates what charon reports ({@code org.nsvpn.strongswan}) into the one status model, which
+ * the store, OVSDB and the CLI share. An SA whose report cannot be read (an unexpected format) is
+ * left out and logged, rather than failing the whole status.
  */
 final class StatusMapping {
   private static final Logger log = LoggerFactory.getLogger(StatusMapping.class);
@@ -202,47 +197,5 @@ final class StatusMapping {
   static String policyName(VpnService service, IpsecSiteConnection connection) {
     String name = service.name() + "." + connection.name();
     return name.length() <= 63 ? name : "conn-" + connection.id().hex();
-  }
-
-  /** The OVSDB status of {@code status} under {@code policyName}. */
-  static IkeConnectionStatus toOvsdb(String policyName, ConnectionStatus status) {
-    String ikeState =
-        status
-            .ikeSa()
-            .map(ike -> ike.state().toLowerCase(Locale.ROOT))
-            .orElse(status.state().text());
-    IkeConnectionStatus.Builder b = IkeConnectionStatus.builder(policyName, ikeState);
-    status
-        .ikeSa()
-        .ifPresent(
-            ike -> {
-              long initiator = Long.parseUnsignedLong(spi(ike.initiatorSpi(), 16), 16);
-              long responder = Long.parseUnsignedLong(spi(ike.responderSpi(), 16), 16);
-              b.ikeSpis(
-                  ike.initiator() ? initiator : responder, ike.initiator() ? responder : initiator);
-              if (!ike.proposal().isEmpty()) {
-                b.ikeProposals(ike.proposal());
-              }
-              ike.reauthAt().ifPresent(b::ikeReauthEta);
-            });
-    List<ChildSaStatus> children = status.childSas();
-    if (!children.isEmpty()) {
-      ChildSaStatus child = children.get(0);
-      b.saStatus(child.state().toLowerCase(Locale.ROOT));
-      b.saMode(child.mode().equalsIgnoreCase("TRANSPORT") ? IpsecMode.TRANSPORT : IpsecMode.TUNNEL);
-      b.saSpis(
-          Long.parseUnsignedLong(spi(child.spiIn(), 8), 16),
-          Long.parseUnsignedLong(spi(child.spiOut(), 8), 16));
-      if (!child.proposal().isEmpty()) {
-        b.saProposal(child.proposal());
-      }
-      child.rekeyAt().ifPresent(b::saRekeyEta);
-    }
-    SaCounters c = status.counters();
-    b.traffic(new TrafficCounters(c.bytesIn(), c.packetsIn(), c.bytesOut(), c.packetsOut()));
-    if (status.state().name().equals("ERROR")) {
-      b.lastError(reason(status).text());
-    }
-    return b.build();
   }
 }

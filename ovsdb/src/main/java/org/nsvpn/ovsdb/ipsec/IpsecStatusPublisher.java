@@ -10,11 +10,12 @@ import org.nsvpn.ovsdb.api.OvsdbClient;
  *
  * <p>What one {@link #publish} does, atomically: upserts one row per connection (by policy name),
  * SA (by SPI, destination, protocol) and policy (by selector), replacing each row's status map (so
- * keys that went away are gone); deletes the rows it manages that the snapshot no longer has; adds
- * and removes the IPSEC root row's references in the same transaction (unreferenced rows would be
- * garbage-collected, and deleting a referenced row would fail); creates the IPSEC row if there is
- * none; sets {@code stats_publish_all} to true. Rows an operator configured ({@code nsvpn_managed =
- * false}) get their status map replaced when the snapshot has them and are never deleted.
+ * keys that went away are gone); deletes the rows it manages that the snapshot no longer has (but
+ * not the connection rows it retains, see {@link IpsecStatusSnapshot}); adds and removes the IPSEC
+ * root row's references in the same transaction (unreferenced rows would be garbage-collected, and
+ * deleting a referenced row would fail); creates the IPSEC row if there is none; sets {@code
+ * stats_publish_all} to true. Rows an operator configured ({@code nsvpn_managed = false}) get their
+ * status map replaced when the snapshot has them and are never deleted.
  *
  * <p>The publisher keeps a monitor on the tables' keys (not the status maps), so a refresh costs
  * one transaction and no reads. A status map is written whole the first time; after that, while the

@@ -296,9 +296,16 @@ final class OvsdbStatusPublisher implements IpsecStatusPublisher, MonitorListene
     Plan plan = new Plan();
     Map<String, Set<Atom>> added = new HashMap<>();
     Map<String, Set<Atom>> removed = new HashMap<>();
-    planTable(plan, connections, snapshot.connections(), c -> c.statusMap(), added, removed);
-    planTable(plan, sas, snapshot.sas(), s -> s.statusMap(), added, removed);
-    planTable(plan, sps, snapshot.sps(), s -> s.statusMap(), added, removed);
+    planTable(
+        plan,
+        connections,
+        snapshot.connections(),
+        IkeConnectionStatusMap::of,
+        snapshot::retains,
+        added,
+        removed);
+    planTable(plan, sas, snapshot.sas(), (k, s) -> s.statusMap(), k -> false, added, removed);
+    planTable(plan, sps, snapshot.sps(), (k, s) -> s.statusMap(), k -> false, added, removed);
 
     if (ipsecRow.isEmpty()) {
       Row.Builder root = Row.builder().put(IpsecSchema.STATS_PUBLISH_ALL, true);
@@ -337,13 +344,14 @@ final class OvsdbStatusPublisher implements IpsecStatusPublisher, MonitorListene
       Plan plan,
       StatusTable<K> table,
       Map<K, V> entries,
-      java.util.function.Function<V, Map<String, String>> statusOf,
+      java.util.function.BiFunction<K, V, Map<String, String>> statusOf,
+      java.util.function.Predicate<K> retained,
       Map<String, Set<Atom>> added,
       Map<String, Set<Atom>> removed) {
     int n = 0;
     for (Map.Entry<K, V> e : entries.entrySet()) {
       K key = e.getKey();
-      Map<String, String> status = statusOf.apply(e.getValue());
+      Map<String, String> status = statusOf.apply(key, e.getValue());
       Optional<UUID> row = ipsecRow.isPresent() ? table.rowOf(key) : Optional.empty();
       if (row.isEmpty()) {
         String name = table.namePrefix + n++;
@@ -389,7 +397,7 @@ final class OvsdbStatusPublisher implements IpsecStatusPublisher, MonitorListene
         .managedRows()
         .forEach(
             (uuid, key) -> {
-              if (key == null || !entries.containsKey(key)) {
+              if (key == null || (!entries.containsKey(key) && !retained.test(key))) {
                 plan.operations.add(Operation.delete(table.table, List.of(Condition.uuidIs(uuid))));
                 removed
                     .computeIfAbsent(table.refColumn, r -> new LinkedHashSet<>())

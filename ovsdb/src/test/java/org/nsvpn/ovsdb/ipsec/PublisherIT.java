@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.Reason;
+import org.nsvpn.chainrules.status.ReasonCode;
 import org.nsvpn.ovsdb.Ovsdb;
 import org.nsvpn.ovsdb.api.OvsdbClient;
 import org.nsvpn.ovsdb.api.OvsdbClientOptions;
@@ -98,15 +103,20 @@ class PublisherIT {
   void laterPublishesReplaceMapsWholeDeleteWhatVanishedAndSkipWhatDidNotChange() throws Exception {
     publish(Snapshots.snapshot(0, 4, 1));
     // Connection 0 loses keys (no SA any more), 1 changes, 2 stays identical, 3 goes, 4 appears.
-    IkeConnectionStatus shrunk =
-        IkeConnectionStatus.builder(Snapshots.name(0), "connecting").build();
+    ConnectionStatus shrunk =
+        ConnectionStatus.notUp(
+            Snapshots.connection(0, 1).connection(),
+            Reason.of(ReasonCode.NEGOTIATING),
+            List.of(),
+            Instant.EPOCH);
+    Map<String, ConnectionStatus> conns = new LinkedHashMap<>();
+    conns.put(Snapshots.name(0), shrunk);
+    conns.put(Snapshots.name(1), Snapshots.connection(1, 2));
+    conns.put(Snapshots.name(2), Snapshots.connection(2, 1));
+    conns.put(Snapshots.name(4), Snapshots.connection(4, 1));
     IpsecStatusSnapshot next =
         IpsecStatusSnapshot.of(
-            List.of(
-                shrunk,
-                Snapshots.connection(1, 2),
-                Snapshots.connection(2, 1),
-                Snapshots.connection(4, 1)),
+            conns,
             List.of(Snapshots.sa(1, 0, 2), Snapshots.sa(2, 0, 1), Snapshots.sa(4, 0, 1)),
             List.of(Snapshots.sp(1, 2), Snapshots.sp(2, 1)));
     long before = server.transactionCount();
@@ -118,7 +128,17 @@ class PublisherIT {
     assertThat(
             statusMaps(IpsecSchema.IKE_CONNECTION, "policy_name", IpsecSchema.IKE_CONN_STATUSES)
                 .get(Snapshots.name(0)))
-        .isEqualTo(Map.of("policy_name", Snapshots.name(0), "ike_status", "connecting"));
+        .isEqualTo(
+            Map.of(
+                "policy_name", Snapshots.name(0),
+                "ike_status", "connecting",
+                "sa_data_bytes_in", "0",
+                "sa_data_packets_in", "0",
+                "sa_data_bytes_out", "0",
+                "sa_data_packets_out", "0",
+                "connection_state", "connecting",
+                "reason_code", "negotiating",
+                "reason", "IKE SA being negotiated"));
     // Unchanged: conn 2, SA 2/in, SP 2. Rewritten: conns 0 and 1, SA 1/in, SP 1. New: conn 4,
     // SA 4/in. Deleted: conn 3; SAs 0/in, 0/out, 1/out, 2/out, 3/in, 3/out; SPs 0 and 3.
     assertThat(result.unchanged()).isEqualTo(3);
@@ -130,6 +150,27 @@ class PublisherIT {
     IpsecStatusPublisher.PublishResult again = publish(next);
     assertThat(again.unchanged()).isEqualTo(9);
     assertThat(server.transactionCount() - before).isEqualTo(1);
+  }
+
+  @Test
+  void retainedAndPartialSnapshotsLeaveTheRowsTheyDoNotNameAlone() throws Exception {
+    publish(Snapshots.connectionsOnly(0, 3, 1));
+    Map<String, Map<String, String>> before =
+        statusMaps(IpsecSchema.IKE_CONNECTION, "policy_name", IpsecSchema.IKE_CONN_STATUSES);
+
+    // A restarted reporter knows connection 0 and is still adopting connection 1.
+    publish(Snapshots.connectionsOnly(0, 1, 2).retaining(Set.of(Snapshots.name(1))));
+    Map<String, Map<String, String>> after =
+        statusMaps(IpsecSchema.IKE_CONNECTION, "policy_name", IpsecSchema.IKE_CONN_STATUSES);
+    assertThat(after).containsOnlyKeys(Snapshots.name(0), Snapshots.name(1));
+    assertThat(after.get(Snapshots.name(1))).isEqualTo(before.get(Snapshots.name(1)));
+    assertThat(after.get(Snapshots.name(0))).isEqualTo(Snapshots.connectionMap(0, 2));
+
+    publish(IpsecStatusSnapshot.empty().asPartial());
+    assertThat(statusMaps(IpsecSchema.IKE_CONNECTION, "policy_name", IpsecSchema.IKE_CONN_STATUSES))
+        .isEqualTo(after);
+    publish(IpsecStatusSnapshot.empty());
+    assertThat(server.rows(IpsecSchema.IKE_CONNECTION)).isEmpty();
   }
 
   @Test
@@ -147,7 +188,7 @@ class PublisherIT {
     assertThat(operator.get(IpsecSchema.NSVPN_MANAGED).asBoolean()).isFalse();
     assertThat(operator.get("ike_remote_addr").asText()).isEqualTo("203.0.113.1");
     assertThat(map(operator.get(IpsecSchema.IKE_CONN_STATUSES)))
-        .isEqualTo(Snapshots.connection(0, 1).statusMap());
+        .isEqualTo(Snapshots.connectionMap(0, 1));
 
     publish(IpsecStatusSnapshot.empty());
     assertThat(byName(server.rows(IpsecSchema.IKE_CONNECTION))).containsOnlyKeys("site-0");
@@ -194,14 +235,9 @@ class PublisherIT {
     IpsecStatusSnapshot a = Snapshots.snapshot(0, 5, 1);
     IpsecStatusSnapshot b = Snapshots.snapshot(3, 8, 2);
     // Connection 3 has the same status in A and B: only a full rewrite repairs it below.
-    IkeConnectionStatus same = Snapshots.connection(3, 1);
-    b =
-        IpsecStatusSnapshot.of(
-            b.connections().values().stream()
-                .map(c -> c.policyName().equals(same.policyName()) ? same : c)
-                .collect(Collectors.toList()),
-            b.sas().values(),
-            b.sps().values());
+    Map<String, ConnectionStatus> bConns = new LinkedHashMap<>(b.connections());
+    bConns.put(Snapshots.name(3), Snapshots.connection(3, 1));
+    b = IpsecStatusSnapshot.of(bConns, b.sas().values(), b.sps().values());
     AtomicReference<IpsecStatusSnapshot> current = new AtomicReference<>(a);
     publisher.startPeriodic(current::get);
     await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertTablesHold(a));
@@ -257,7 +293,7 @@ class PublisherIT {
   /** The three tables hold exactly the snapshot's rows and status maps, all referenced. */
   private void assertTablesHold(IpsecStatusSnapshot s) {
     Map<String, Map<String, String>> expectedConns = new HashMap<>();
-    s.connections().forEach((k, v) -> expectedConns.put(k, v.statusMap()));
+    s.connections().forEach((k, v) -> expectedConns.put(k, IkeConnectionStatusMap.of(k, v)));
     assertThat(statusMaps(IpsecSchema.IKE_CONNECTION, "policy_name", IpsecSchema.IKE_CONN_STATUSES))
         .isEqualTo(expectedConns);
 

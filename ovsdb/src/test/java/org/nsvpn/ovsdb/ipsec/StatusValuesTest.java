@@ -3,17 +3,23 @@ package org.nsvpn.ovsdb.ipsec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.IkeSaStatus;
+import org.nsvpn.chainrules.status.Reason;
+import org.nsvpn.chainrules.status.ReasonCode;
 
 /** The snapshot values and the status maps they produce, with the seed's keys. */
 class StatusValuesTest {
 
   @Test
   void connectionStatusUsesTheSeedsKeysAndLeavesOutWhatIsUnknown() {
-    IkeConnectionStatus full = Snapshots.connection(7, 1);
-    assertThat(full.statusMap())
+    assertThat(Snapshots.connectionMap(7, 1))
         .containsOnlyKeys(
             "policy_name",
             "request_id",
@@ -31,21 +37,68 @@ class StatusValuesTest {
             "sa_data_bytes_in",
             "sa_data_packets_in",
             "sa_data_bytes_out",
-            "sa_data_packets_out")
+            "sa_data_packets_out",
+            "connection_state")
+        .containsEntry("ike_status", "established")
         .containsEntry("ike_spi_inbound", "0000100000000007")
+        .containsEntry("ike_spi_outbound", "0000200000000007")
         .containsEntry("sa_spi_inbound", "0xc0000007")
         .containsEntry("ike_reauth_eta", "1700003607")
+        .containsEntry("sa_rekey_eta", "1700000907")
         .containsEntry("sa_data_bytes_in", "1507")
-        .containsEntry("sa_mode", "tunnel");
-    IkeConnectionStatus down =
-        IkeConnectionStatus.builder("site-b", "down")
-            .lastError("AUTH_FAILED: peer rejected our PSK")
-            .build();
-    assertThat(down.statusMap())
+        .containsEntry("sa_status", "installed")
+        .containsEntry("sa_mode", "tunnel")
+        .containsEntry("request_id", "8")
+        .containsEntry("connection_state", "up");
+    ConnectionStatus failed =
+        ConnectionStatus.notUp(
+            Snapshots.connection(1, 1).connection(),
+            Reason.of(ReasonCode.AUTHENTICATION_FAILED, "peer authentication failed"),
+            List.of(),
+            Instant.EPOCH);
+    assertThat(IkeConnectionStatusMap.of("site-b", failed))
         .containsExactly(
-            java.util.Map.entry("policy_name", "site-b"),
-            java.util.Map.entry("ike_status", "down"),
-            java.util.Map.entry("last_error", "AUTH_FAILED: peer rejected our PSK"));
+            Map.entry("policy_name", "site-b"),
+            Map.entry("ike_status", "error"),
+            Map.entry("sa_data_bytes_in", "0"),
+            Map.entry("sa_data_packets_in", "0"),
+            Map.entry("sa_data_bytes_out", "0"),
+            Map.entry("sa_data_packets_out", "0"),
+            Map.entry("connection_state", "error"),
+            Map.entry("reason_code", "authentication-failed"),
+            Map.entry("reason", "authentication failed: peer authentication failed"));
+  }
+
+  @Test
+  void theResponderSeesItsOwnSpiAsTheResponderSpi() {
+    ConnectionStatus up = Snapshots.connection(1, 1);
+    IkeSaStatus asInitiator = up.ikeSas().get(0);
+    IkeSaStatus asResponder =
+        new IkeSaStatus(
+            asInitiator.uniqueId(),
+            asInitiator.state(),
+            asInitiator.version(),
+            asInitiator.localAddress(),
+            asInitiator.localPort(),
+            asInitiator.remoteAddress(),
+            asInitiator.remotePort(),
+            asInitiator.localId(),
+            asInitiator.remoteId(),
+            false,
+            asInitiator.initiatorSpi(),
+            asInitiator.responderSpi(),
+            asInitiator.proposal(),
+            asInitiator.natDetected(),
+            asInitiator.establishedAt(),
+            asInitiator.rekeyAt(),
+            asInitiator.reauthAt(),
+            asInitiator.childSas());
+    Map<String, String> map =
+        IkeConnectionStatusMap.of(
+            "site-1", ConnectionStatus.up(up.connection(), List.of(asResponder), Instant.EPOCH));
+    assertThat(map)
+        .containsEntry("ike_spi_inbound", "0000200000000001")
+        .containsEntry("ike_spi_outbound", "0000100000000001");
   }
 
   @Test
@@ -73,10 +126,11 @@ class StatusValuesTest {
         .hasMessage("spi: invalid value '255': must be in 256..4294967295");
     assertThatThrownBy(() -> new SpSelector("10.0.0.0", 8, "2001:db8::", 32, SpDirection.IN))
         .hasMessage("dest_addr: invalid value '2001:db8::': is an IPv6 address, expected IPv4");
-    assertThatThrownBy(() -> IkeConnectionStatus.builder("bad name", "up").build())
+    assertThatThrownBy(
+            () ->
+                IpsecStatusSnapshot.of(
+                    Map.of("bad name", Snapshots.connection(1, 1)), List.of(), List.of()))
         .hasMessageStartingWith("policy_name: invalid value 'bad name'");
-    assertThatThrownBy(() -> new TrafficCounters(0, -1, 0, 0))
-        .hasMessageStartingWith("sa_data_packets_in:");
     assertThatThrownBy(() -> new Counters(-1, 0, 0, 0)).hasMessageStartingWith("bytes:");
     assertThatThrownBy(
             () ->
@@ -90,15 +144,15 @@ class StatusValuesTest {
   }
 
   @Test
-  void aSnapshotRefusesTwoEntriesWithOneKey() {
+  void aSnapshotRefusesTwoEntriesWithOneKeyAndARetainedRowItPublishes() {
     assertThatThrownBy(
             () ->
                 IpsecStatusSnapshot.of(
-                    List.of(Snapshots.connection(1, 1), Snapshots.connection(1, 2)),
-                    List.of(),
-                    List.of()))
-        .hasMessage("policy_name: invalid value 'site-1': appears twice in the snapshot");
+                    Map.of(), List.of(Snapshots.sa(1, 0, 1), Snapshots.sa(1, 0, 2)), List.of()))
+        .hasMessageContaining("appears twice in the snapshot");
     assertThat(Snapshots.snapshot(0, 10, 1).sas()).hasSize(20);
+    assertThatThrownBy(() -> Snapshots.snapshot(0, 2, 1).retaining(Set.of(Snapshots.name(1))))
+        .hasMessage("policy_name: invalid value 'site-1': is both published and retained");
   }
 
   @Test
