@@ -50,6 +50,10 @@ public interface LibC {
   @SaveError
   int eventfd(int initialValue, int flags);
 
+  /** syscall(2) with two arguments, for calls glibc 2.36 has no wrapper for (pidfd_open). */
+  @SaveError
+  long syscall(long number, long first, long second);
+
   @SaveError
   @ssize_t
   long write(int fd, Pointer buffer, @size_t long length);

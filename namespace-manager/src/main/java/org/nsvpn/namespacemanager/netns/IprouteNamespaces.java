@@ -177,6 +177,12 @@ final class IprouteNamespaces implements NetworkNamespaces {
    * it shared; if it is not a mount point yet (EINVAL), bind-mount it onto itself and try again.
    * Done once per process: making it shared again is recursive over every namespace mounted there.
    */
+  @Override
+  public AutoCloseable watchRemovals(java.util.function.Consumer<String> removed) {
+    prepareDirectory();
+    return RemovalWatch.start(directory, removed);
+  }
+
   private void prepareDirectory() {
     if (directoryPrepared) {
       return;

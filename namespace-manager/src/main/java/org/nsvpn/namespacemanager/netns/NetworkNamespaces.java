@@ -64,4 +64,13 @@ public interface NetworkNamespaces {
    * @return true when there was something to delete
    */
   boolean delete(String name);
+
+  /**
+   * Calls {@code removed} with the name of every namespace whose file is removed from {@link
+   * #directory()} from now on, by nsvpn or by anyone else ({@code ip netns del}), within
+   * milliseconds (inotify). Calls come one at a time on a thread of the watch; keep them quick.
+   *
+   * @return closing it stops the watch (idempotent)
+   */
+  AutoCloseable watchRemovals(java.util.function.Consumer<String> removed);
 }

@@ -30,6 +30,22 @@ class NetworkNamespacesIT {
   }
 
   @Test
+  void removalsByIproute2AreReported() throws Exception {
+    String name = name();
+    namespaces.create(name);
+    java.util.concurrent.BlockingQueue<String> removed =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    AutoCloseable watch = namespaces.watchRemovals(removed::add);
+    try {
+      assertThat(Ip.exec("ip", "netns", "del", name).ok()).isTrue();
+      String seen = removed.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(seen).isEqualTo(name);
+    } finally {
+      watch.close();
+    }
+  }
+
+  @Test
   void createdNamespacesAreIproute2Namespaces() {
     String name = name();
     namespaces.create(name);
