@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
@@ -175,7 +176,7 @@ public final class Agent implements AutoCloseable {
               follower,
               publisher,
               system,
-              new StorePortBinder(store, identity.id()));
+              new StorePortBinder(store, identity.id(), datapath));
       List<AgentPlugin> started = new ArrayList<>();
       for (AgentPlugin plugin : plugins) {
         plugin.start(context);
@@ -277,9 +278,10 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Binds ports by writing their host binding into the topology store. */
-  private record StorePortBinder(TopologyStore store, HostId host) implements PortBinder {
+  private record StorePortBinder(TopologyStore store, HostId host, Optional<Datapath> datapath)
+      implements PortBinder {
     @Override
-    public void bind(PortId port, String interfaceName) {
+    public CompletableFuture<Void> bind(PortId port, String interfaceName) {
       HostBinding binding = new HostBinding(host, interfaceName);
       Port current =
           store
@@ -287,12 +289,15 @@ public final class Agent implements AutoCloseable {
               .topology()
               .port(port)
               .orElseThrow(() -> new IllegalArgumentException("port " + port + " does not exist"));
-      if (current.binding().equals(Optional.of(binding))) {
-        return;
+      if (!current.binding().equals(Optional.of(binding))) {
+        store.commit(
+            new org.nsvpn.chainrules.model.TopologyChange(
+                List.of(withBinding(current, Optional.of(binding))), List.of()));
       }
-      store.commit(
-          new org.nsvpn.chainrules.model.TopologyChange(
-              List.of(withBinding(current, Optional.of(binding))), List.of()));
+      // The datapath learns of a new binding from the topology follower, within milliseconds.
+      return datapath
+          .map(dp -> dp.whenReading(port, interfaceName))
+          .orElse(CompletableFuture.completedFuture(null));
     }
 
     @Override

@@ -31,4 +31,13 @@ public record ApplyResult(
     initiated = List.copyOf(initiated);
     failed = Map.copyOf(failed);
   }
+
+  /** True when nothing was changed, initiated or refused (a periodic re-apply, usually). */
+  public boolean isQuiet() {
+    return loaded.isEmpty()
+        && unloaded.isEmpty()
+        && keysReloaded.isEmpty()
+        && initiated.isEmpty()
+        && failed.isEmpty();
+  }
 }

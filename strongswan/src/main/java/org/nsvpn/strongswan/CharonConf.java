@@ -48,16 +48,22 @@ final class CharonConf {
   }
 
   static String render(String namespace, Backend backend, int threads, int logLevel) {
+    return render(namespace, backend, threads, logLevel, Retransmission.DEFAULT);
+  }
+
+  static String render(
+      String namespace, Backend backend, int threads, int logLevel, Retransmission retransmit) {
     String run = CHARON_RUN + "/";
     return """
-        # Written by nsvpn for network namespace %s at every charon start; do not edit.
+        # Written by nsvpn for network namespace %s at every charon start, and when the
+        # retransmission schedule follows a change of dead peer detection; do not edit.
         # Connections and PSKs are not here: nsvpn loads them over VICI.
         charon {
           load_modular = no
           load = %s
           threads = %d
           install_routes = yes
-          plugins {
+        %s          plugins {
             vici {
               socket = unix://%s
             }
@@ -81,6 +87,7 @@ final class CharonConf {
             namespace,
             String.join(" ", plugins(backend)),
             threads,
+            retransmit.settings(),
             run + VICI_SOCKET,
             run + ERROR_NOTIFY_SOCKET,
             run + LOG,

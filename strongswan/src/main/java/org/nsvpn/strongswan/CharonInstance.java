@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.strongswan.vici.ViciClient;
 
 /**
@@ -13,9 +14,10 @@ import org.nsvpn.strongswan.vici.ViciClient;
  * <p>Lifecycle: {@link InstanceState#RUNNING} until one of {@link #close()} (detach: charon keeps
  * running with its SAs, for the next handle to adopt, which is what an agent restart does), {@link
  * #stop()} (charon is stopped: SIGTERM, then SIGKILL after the configured timeout), or charon
- * ending by itself ({@link InstanceState#EXITED}, reported to listeners and as an error status of
- * every connection; starting a new charon is the caller's decision). All final; methods other than
- * {@link #status()} then fail with {@link IllegalStateException}.
+ * ending by itself ({@link InstanceState#EXITED}, noticed within milliseconds through a pidfd also
+ * for an adopted charon, reported to listeners and as the reason of every connection; starting a
+ * new charon is the caller's decision). All final; methods other than {@link #status()} then fail
+ * with {@link IllegalStateException}.
  *
  * <p>Thread-safe and non-blocking: every method returns at once; results come as futures completed
  * on the instance's own serial executor (never a Netty event loop).
@@ -42,9 +44,11 @@ public interface CharonInstance extends AutoCloseable {
    * new or whose configuration changed are loaded (their PSK first, with load-shared), connections
    * no longer listed or administratively down are unloaded (their SAs close), and unchanged ones
    * are not touched, so their SAs keep their SPIs. PSKs are compared by keyed digest in memory
-   * only; a changed PSK is reloaded without touching the connection. Bi-directional connections
-   * that are loaded but have no SA (their last attempt failed) are initiated again. Applies run one
-   * after another in call order.
+   * only; a changed PSK is reloaded without touching the connection. A change of what is negotiated
+   * replaces the SAs make-before-break (see {@link ConnectionApplier}). Bi-directional connections
+   * without an SA are initiated, unless they wait out a retry delay after a failure (the instance
+   * initiates them itself when it ends): call this once the path to the peers exists. Applies run
+   * one after another in call order.
    *
    * @throws org.nsvpn.chainrules.InvalidValueException at once, naming the field, when a connection
    *     cannot be run with this instance's backend or an id is listed twice; nothing is changed

@@ -98,9 +98,10 @@ final class CharonLauncher {
 
   /**
    * Collects a charon this process spawned once it exited, so it does not linger as a zombie;
-   * harmless for other pids (they are not our children, or still run).
+   * harmless for other pids (they are not our children, or still run). Synchronized with {@link
+   * #exitStatus}: a status collected by one thread is recorded before another looks for it.
    */
-  static void reap(long pid) {
+  static synchronized void reap(long pid) {
     OptionalInt status = Syscalls.reap(pid);
     if (status.isPresent()) {
       log.debug("charon {} ended with {}", pid, Syscalls.describeWaitStatus(status.getAsInt()));
@@ -112,7 +113,7 @@ final class CharonLauncher {
    * How a charon this process spawned ended ({@code status 1}, {@code signal 9}) once it did; empty
    * for other processes and while it runs.
    */
-  static Optional<String> exitStatus(long pid) {
+  static synchronized Optional<String> exitStatus(long pid) {
     reap(pid);
     CompletableFuture<Integer> exit = EXIT_STATUS.get(pid);
     return Optional.ofNullable(exit == null ? null : exit.getNow(null))

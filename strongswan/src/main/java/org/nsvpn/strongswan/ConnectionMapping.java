@@ -112,10 +112,12 @@ public final class ConnectionMapping {
     child.put("life_time", seconds(childLife));
     child.put("rekey_time", seconds(childLife * 9 / 10));
     child.put("rand_time", seconds(childLife / 20));
-    // Trap policies make unprotected traffic to the peer's subnets drop instead of leaking; with
-    // the kernel they also trigger IKE. libipsec's never do, hence the explicit start.
-    child.put("start_action", initiates ? "trap|start" : "none");
-    child.put("close_action", initiates && libipsec ? "start" : "none");
+    // Trap policies make unprotected traffic to the peer's subnets drop instead of leaking (with
+    // the kernel backend they also trigger IKE on traffic). nsvpn initiates itself, once the path
+    // to the peer exists and with a back-off after failures: charon must not start a negotiation
+    // at load time, nor restart one the peer closed (both would race nsvpn's own).
+    child.put("start_action", initiates ? "trap" : "none");
+    child.put("close_action", "none");
     if (c.dpd().action() != DpdAction.DISABLED) {
       child.put("dpd_action", dpdAction(c.dpd().action(), libipsec));
     }
@@ -218,6 +220,15 @@ public final class ConnectionMapping {
     }
     ipsec.pfs().ifPresent(group -> out.append('-').append(dhGroup(group)));
     return out.toString();
+  }
+
+  /** The child SA proposal as configured: ESP's, AH's, or both joined by {@code " + "}. */
+  static String childProposal(IpsecPolicy ipsec) {
+    return switch (ipsec.transform()) {
+      case ESP -> espProposal(ipsec);
+      case AH -> ahProposal(ipsec);
+      case AH_ESP -> "ah " + ahProposal(ipsec) + " + esp " + espProposal(ipsec);
+    };
   }
 
   static String ahProposal(IpsecPolicy ipsec) {

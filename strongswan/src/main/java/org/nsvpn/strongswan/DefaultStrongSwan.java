@@ -10,17 +10,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
 import org.nsvpn.namespacemanager.netns.NoSuchNamespaceException;
+import org.nsvpn.namespacemanager.process.ExitWatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +34,7 @@ final class DefaultStrongSwan implements StrongSwan {
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final Map<String, ManagedCharon> open = new ConcurrentHashMap<>();
   private final CompletableFuture<Backend> backend = new CompletableFuture<>();
+  private final ExitWatcher exits = ExitWatcher.start("charon-exits");
   private volatile boolean closed;
 
   DefaultStrongSwan(StrongSwanConfig config, NetworkNamespaces namespaces) {
@@ -149,17 +149,17 @@ final class DefaultStrongSwan implements StrongSwan {
       return null;
     }
     Backend running = backendOf(directory).orElse(probed);
+    CharonProcess process = new CharonProcess(namespace, directory, handle, true, exits);
     try {
       return ManagedCharon.attach(
-          namespace, directory, handle, true, running, context(), () -> open.remove(namespace));
+          namespace, process, running, context(), () -> open.remove(namespace));
     } catch (CharonException e) {
       log.warn(
           "charon (pid {}) in namespace {} cannot be adopted; replacing it: {}",
           pid,
           namespace,
           e.getMessage());
-      handle.destroyForcibly();
-      if (!awaitExit(handle)) {
+      if (!process.kill(config.stopTimeout())) {
         throw new CharonException(
             "charon (pid "
                 + pid
@@ -177,14 +177,19 @@ final class DefaultStrongSwan implements StrongSwan {
     directory.rotateLog();
     directory.writeConf(
         CharonConf.render(namespace, backend, config.workerThreads(), config.logLevel()));
-    ProcessHandle process =
-        CharonLauncher.launch(namespaceFile, namespace, directory.path(), config.charonBinary());
+    CharonProcess process =
+        new CharonProcess(
+            namespace,
+            directory,
+            CharonLauncher.launch(
+                namespaceFile, namespace, directory.path(), config.charonBinary()),
+            false,
+            exits);
     try {
       return ManagedCharon.attach(
-          namespace, directory, process, false, backend, context(), () -> open.remove(namespace));
+          namespace, process, backend, context(), () -> open.remove(namespace));
     } catch (RuntimeException e) {
-      process.destroyForcibly();
-      if (!awaitExit(process)) {
+      if (!process.kill(config.stopTimeout())) {
         e.addSuppressed(new CharonException("charon (pid " + process.pid() + ") did not die"));
       }
       directory.removeRuntimeFiles();
@@ -192,16 +197,23 @@ final class DefaultStrongSwan implements StrongSwan {
     }
   }
 
-  /** Waits up to the stop timeout for {@code process} to end; keeps an interrupt for the caller. */
-  private boolean awaitExit(ProcessHandle process) {
-    try {
-      process.onExit().get(config.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
-    } catch (ExecutionException | TimeoutException e) {
-      return !process.isAlive();
+  @Override
+  public void purge(String namespace) {
+    Path namespaceFile = namespaces.path(namespace); // validates the name
+    synchronized (locks.computeIfAbsent(namespace, n -> new Object())) {
+      if (open.containsKey(namespace)) {
+        throw new IllegalStateException(
+            "a charon handle for namespace " + namespace + " is open; stop it first");
+      }
+      InstanceDirectory directory = new InstanceDirectory(config.stateRoot(), namespace);
+      Optional<Long> pid = directory.readPid();
+      if (pid.isPresent() && CharonProcesses.runs(pid.get(), config.charonBinary())) {
+        throw new IllegalStateException(
+            "charon (pid " + pid.get() + ") of namespace " + namespace + " still runs");
+      }
+      directory.delete();
+      locks.remove(namespace);
+      log.debug("purged the instance directory of {} ({})", namespace, namespaceFile);
     }
   }
 
@@ -218,7 +230,7 @@ final class DefaultStrongSwan implements StrongSwan {
   }
 
   private ManagedCharon.Context context() {
-    return new ManagedCharon.Context(config, blocking, scheduler);
+    return new ManagedCharon.Context(config, blocking, scheduler, exits);
   }
 
   @Override
@@ -228,6 +240,7 @@ final class DefaultStrongSwan implements StrongSwan {
     }
     closed = true;
     List.copyOf(open.values()).forEach(ManagedCharon::close);
+    exits.close();
     scheduler.shutdownNow();
     blocking.shutdown();
   }

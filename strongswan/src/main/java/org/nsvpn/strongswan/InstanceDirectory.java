@@ -87,6 +87,30 @@ final class InstanceDirectory {
     }
   }
 
+  /** Deletes the directory and everything in it; nothing when it does not exist. */
+  void delete() {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(path)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("deleting " + path, e);
+    }
+  }
+
+  /** The current strongswan.conf, or empty when there is none. */
+  String readConf() {
+    Path conf = path.resolve(CharonConf.CONF);
+    try {
+      return Files.exists(conf) ? Files.readString(conf, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + conf, e);
+    }
+  }
+
   /** Keeps one previous log when the current one grew large. */
   void rotateLog() {
     try {

@@ -1,12 +1,6 @@
 package org.nsvpn.strongswan;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,94 +20,95 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
-import org.nsvpn.chainrules.model.Initiator;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.namespacemanager.process.ExitWatcher;
 import org.nsvpn.strongswan.vici.SerialExecutor;
 import org.nsvpn.strongswan.vici.ViciClient;
 import org.nsvpn.strongswan.vici.ViciClientOptions;
-import org.nsvpn.strongswan.vici.ViciMessageCodec;
 import org.nsvpn.strongswan.vici.ViciSection;
+import org.nsvpn.strongswan.vici.ViciSession;
 import org.nsvpn.strongswan.vici.ViciTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * {@link CharonInstance} on a running charon. Everything that reads or changes the applied
- * configuration or the statuses runs on {@link #executor}, a serial executor that the VICI client
- * also completes its futures on; nothing on it ever blocks.
+ * {@link CharonInstance} on a running charon: wires the parts together under one concurrency model.
+ * The process ({@link CharonProcess}), the applied configuration ({@link ConnectionApplier}), the
+ * SAs and statuses ({@link StatusTracker}) and the clean-up of extra SAs ({@link SaHousekeeper})
+ * are confined to {@link #executor}, a serial executor that the VICI client also completes its
+ * futures on and that error notifications, events and process exits are handed to; nothing on it
+ * ever blocks.
+ *
+ * <p>Status flow: VICI events update the SAs at once and the affected statuses are published at
+ * once; error notifications record failures at once; a {@code list-sas} follows each burst of
+ * events to confirm them, and runs periodically to refresh counters.
  */
 final class ManagedCharon implements CharonInstance {
   private static final Logger log = LoggerFactory.getLogger(ManagedCharon.class);
-  private static final List<String> EVENTS =
-      List.of("ike-updown", "child-updown", "ike-rekey", "child-rekey");
-  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** How long an event waits for error notifications that may explain it, before initiating. */
+  private static final Duration EVENT_SETTLE = Duration.ofMillis(300);
 
   /** What the service lends an instance. */
-  record Context(StrongSwanConfig config, Executor blocking, ScheduledExecutorService scheduler) {}
-
-  /** What nsvpn loaded for a connection: the load-conn digest and the keyed PSK digest. */
-  private record Applied(ConnectionSpec spec, String configDigest, String keyDigest) {}
+  record Context(
+      StrongSwanConfig config,
+      Executor blocking,
+      ScheduledExecutorService scheduler,
+      ExitWatcher exits) {}
 
   private final String namespace;
-  private final InstanceDirectory directory;
-  private final ProcessHandle process;
-  private final boolean adopted;
+  private final CharonProcess process;
   private final Backend backend;
   private final Context context;
   private final SerialExecutor executor;
-  private final ViciClient vici;
-  private final StatusTracker tracker = new StatusTracker();
+  private final ViciClient client;
+  private final ViciSession vici;
+  private final StatusTracker tracker;
+  private final ConnectionApplier applier;
   private final List<StatusListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicReference<InstanceState> state = new AtomicReference<>(InstanceState.RUNNING);
-  private final AtomicBoolean stopping = new AtomicBoolean();
-  private final byte[] keySalt = new byte[32];
   private final Runnable onFinal;
   private ErrorNotifyClient errorNotify;
   private ScheduledFuture<?> periodicRefresh;
   private CompletableFuture<Void> stopped;
 
   // Confined to the executor.
-  private final Map<IpsecSiteConnectionId, Applied> applied = new LinkedHashMap<>();
-  private final Map<IpsecSiteConnectionId, String> peerAddresses = new HashMap<>();
-  private boolean reconciled;
   private boolean refreshing;
   private boolean refreshAgain;
   private List<CompletableFuture<Map<IpsecSiteConnectionId, ConnectionStatus>>> refreshWaiters =
       new ArrayList<>();
   private List<CompletableFuture<Map<IpsecSiteConnectionId, ConnectionStatus>>> nextWaiters =
       new ArrayList<>();
+  private final Set<Long> terminating = new HashSet<>();
+  private ScheduledFuture<?> retryTimer;
+  private Instant retryTimerAt;
   private CompletableFuture<?> lastApply = CompletableFuture.completedFuture(null);
 
   private ManagedCharon(
-      String namespace,
-      InstanceDirectory directory,
-      ProcessHandle process,
-      boolean adopted,
-      Backend backend,
-      Context context,
-      Runnable onFinal) {
+      String namespace, CharonProcess process, Backend backend, Context context, Runnable onFinal) {
     this.namespace = namespace;
-    this.directory = directory;
     this.process = process;
-    this.adopted = adopted;
     this.backend = backend;
     this.context = context;
     this.onFinal = onFinal;
     this.executor = new SerialExecutor(ViciTransport.callbackPool());
-    RANDOM.nextBytes(keySalt);
-    this.vici =
+    this.client =
         ViciClient.open(
-            directory.viciSocket(),
+            process.directory().viciSocket(),
             new ViciClientOptions(
                 context.config().requestTimeout(),
                 Duration.ofMillis(5),
                 Duration.ofMillis(500),
                 ViciTransport.eventLoopGroup(),
                 executor));
+    this.vici = new ViciSession(client);
+    this.tracker = new StatusTracker(context.config().retryBackoff());
+    this.applier = new ConnectionApplier(namespace, vici, tracker);
   }
 
   /**
@@ -123,15 +118,8 @@ final class ManagedCharon implements CharonInstance {
    * @throws CharonException when charon exits first or does not answer in time
    */
   static ManagedCharon attach(
-      String namespace,
-      InstanceDirectory directory,
-      ProcessHandle process,
-      boolean adopted,
-      Backend backend,
-      Context context,
-      Runnable onFinal) {
-    ManagedCharon instance =
-        new ManagedCharon(namespace, directory, process, adopted, backend, context, onFinal);
+      String namespace, CharonProcess process, Backend backend, Context context, Runnable onFinal) {
+    ManagedCharon instance = new ManagedCharon(namespace, process, backend, context, onFinal);
     try {
       instance.initialize();
       return instance;
@@ -144,51 +132,36 @@ final class ManagedCharon implements CharonInstance {
 
   private void initialize() {
     long deadline = System.nanoTime() + context.config().startTimeout().toNanos();
-    ViciSection version =
-        await(vici.request("version", ViciSection.empty()), deadline, "answer on VICI");
+    String version = await(vici.version(), deadline, "answer on VICI");
     log.info(
         "{} charon {} (pid {}) in namespace {}, {}",
-        adopted ? "adopted" : "started",
-        version.text("version").orElse("?"),
+        process.adopted() ? "adopted" : "started",
+        version,
         process.pid(),
         namespace,
         backend.text());
     errorNotify =
         new ErrorNotifyClient(
-            directory.errorNotifySocket(),
+            process.directory().errorNotifySocket(),
             executor,
             Duration.ofMillis(5),
             Duration.ofMillis(500),
             this::notified);
     await(errorNotify.connected(), deadline, "accept an error-notify listener");
-    for (String event : EVENTS) {
+    for (ViciSession.Event event : ViciSession.Event.values()) {
       await(
           vici.subscribe(event, message -> eventReceived(event, message)),
           deadline,
-          "register " + event);
+          "register " + event.wireName());
     }
-    directory.restrictSockets();
-    // Losing VICI is the quick sign of a crash; the exit itself is what confirms it (the socket
-    // closes while the process is still being torn down). For a process that is not our child the
-    // JDK notices an exit only by polling, so do not wait long for it.
-    vici.addStateListener(
-        s -> {
-          if (s == ViciClient.State.DISCONNECTED && !process.isAlive()) {
-            process
-                .onExit()
-                .thenApply(p -> (Object) p)
-                .completeOnTimeout(process, 500, TimeUnit.MILLISECONDS)
-                .thenRunAsync(this::processEnded, executor);
-          }
-        });
-    process.onExit().thenRunAsync(this::processEnded, executor);
-    if (adopted) {
-      ViciSection conns =
-          await(vici.request("get-conns", ViciSection.empty()), deadline, "list its connections");
+    process.directory().restrictSockets();
+    process.watch(() -> executor.execute(this::processEnded));
+    if (process.adopted()) {
+      List<String> conns = await(vici.getConns(), deadline, "list its connections");
       CompletableFuture<Void> found = new CompletableFuture<>();
       executor.execute(
           () -> {
-            ourConnections(conns).forEach(tracker::found);
+            ConnectionApplier.ours(conns).forEach(tracker::found);
             found.complete(null);
           });
       await(found, deadline, "track its connections");
@@ -217,11 +190,11 @@ final class ManagedCharon implements CharonInstance {
                 + ") in namespace "
                 + namespace
                 + " exited"
-                + exitStatus()
+                + process.exitStatus()
                 + " before it could "
                 + what
                 + "; end of its log:\n"
-                + directory.logTail(15));
+                + process.logTail(15));
       }
       return step.get();
     } catch (TimeoutException e) {
@@ -235,7 +208,7 @@ final class ManagedCharon implements CharonInstance {
               + " within "
               + context.config().startTimeout()
               + "; end of its log:\n"
-              + directory.logTail(15));
+              + process.logTail(15));
     } catch (ExecutionException e) {
       throw new CharonException(
           "charon in namespace " + namespace + " did not " + what + ": " + e.getCause(),
@@ -244,11 +217,6 @@ final class ManagedCharon implements CharonInstance {
       Thread.currentThread().interrupt();
       throw new CharonException("interrupted waiting for charon in namespace " + namespace, e);
     }
-  }
-
-  private String exitStatus() {
-    // Known for charons this process spawned (also when adopted by a later handle).
-    return CharonLauncher.exitStatus(process.pid()).map(s -> " with " + s).orElse("");
   }
 
   @Override
@@ -263,7 +231,7 @@ final class ManagedCharon implements CharonInstance {
 
   @Override
   public boolean adopted() {
-    return adopted;
+    return process.adopted();
   }
 
   @Override
@@ -273,7 +241,7 @@ final class ManagedCharon implements CharonInstance {
 
   @Override
   public Path directory() {
-    return directory.path();
+    return process.directory().path();
   }
 
   @Override
@@ -283,7 +251,7 @@ final class ManagedCharon implements CharonInstance {
 
   @Override
   public ViciClient vici() {
-    return vici;
+    return client;
   }
 
   @Override
@@ -358,230 +326,63 @@ final class ManagedCharon implements CharonInstance {
       psks.values().forEach(k -> Arrays.fill(k, (byte) 0));
       return CompletableFuture.failedFuture(notRunning());
     }
-    CompletableFuture<Set<IpsecSiteConnectionId>> present =
-        reconciled
-            ? CompletableFuture.completedFuture(new HashSet<>(applied.keySet()))
-            : vici.request("get-conns", ViciSection.empty())
-                .thenApply(ManagedCharon::ourConnections);
-    return present.thenCompose(loaded -> sendChanges(desired, configs, psks, loaded));
-  }
-
-  private static Set<IpsecSiteConnectionId> ourConnections(ViciSection response) {
-    Set<IpsecSiteConnectionId> out = new HashSet<>();
-    for (String name : response.texts("conns")) {
-      ConnectionMapping.connectionId(name).ifPresent(out::add);
-    }
-    return out;
-  }
-
-  private CompletableFuture<ApplyResult> sendChanges(
-      Map<IpsecSiteConnectionId, ConnectionSpec> desired,
-      Map<IpsecSiteConnectionId, ViciSection> configs,
-      Map<IpsecSiteConnectionId, byte[]> psks,
-      Set<IpsecSiteConnectionId> loaded) {
-    reconciled = true;
-    List<IpsecSiteConnectionId> loadedNow = new ArrayList<>();
-    List<IpsecSiteConnectionId> unloaded = new ArrayList<>();
-    List<IpsecSiteConnectionId> unchanged = new ArrayList<>();
-    List<IpsecSiteConnectionId> keysReloaded = new ArrayList<>();
-    Map<IpsecSiteConnectionId, String> failed = new LinkedHashMap<>();
-    List<CompletableFuture<Void>> sent = new ArrayList<>();
-
-    Set<IpsecSiteConnectionId> remove = new HashSet<>(loaded);
-    remove.addAll(applied.keySet());
-    remove.removeAll(configs.keySet());
-    for (IpsecSiteConnectionId id : remove) {
-      String name = ConnectionMapping.charonName(id);
-      sent.add(
-          vici.request("unload-conn", ViciSection.builder().put("name", name).build())
-              .thenAccept(r -> r.requireSuccess("unload-conn " + name))
-              .handle(
-                  (ok, failure) -> {
-                    if (failure != null && loaded.contains(id)) {
-                      failed.put(id, failure.getMessage());
-                    } else {
-                      unloaded.add(id);
-                      applied.remove(id);
-                    }
-                    return null;
-                  }));
-      // Unloading a key that is not loaded fails harmlessly; the result does not matter.
-      sent.add(
-          vici.request("unload-shared", ViciSection.builder().put("id", name).build())
-              .handle((r, failure) -> null));
-    }
-
-    for (Map.Entry<IpsecSiteConnectionId, ViciSection> entry : configs.entrySet()) {
-      IpsecSiteConnectionId id = entry.getKey();
-      ConnectionSpec spec = desired.get(id);
-      String configDigest = digest(entry.getValue());
-      byte[] psk = psks.get(id);
-      String keyDigest = keyDigest(psk);
-      Applied before = applied.get(id);
-      boolean sendKey = before == null || !before.keyDigest().equals(keyDigest);
-      boolean sendConfig = before == null || !before.configDigest().equals(configDigest);
-      String name = ConnectionMapping.charonName(id);
-      // Track before sending: charon may report a failure of the attempt before the reply.
-      tracker.configured(spec, false);
-      peerAddresses.put(id, spec.connection().peerAddress().toString());
-      if (sendKey || sendConfig) {
-        tracker.clearError(id);
-      }
-      CompletableFuture<Void> step = CompletableFuture.completedFuture(null);
-      if (sendKey) {
-        ViciSection shared = ConnectionMapping.loadShared(spec, psk);
-        step =
-            vici.request("load-shared", shared)
-                .thenAccept(r -> r.requireSuccess("load-shared " + name))
-                .thenRun(() -> keysReloaded.add(id));
-      }
-      Arrays.fill(psk, (byte) 0);
-      if (sendConfig) {
-        ViciSection config = entry.getValue();
-        step =
-            step.thenCompose(
-                    v ->
-                        vici.request("load-conn", config)
-                            .thenAccept(r -> r.requireSuccess("load-conn " + name)))
-                .thenRun(() -> loadedNow.add(id));
-      } else {
-        unchanged.add(id);
-      }
-      sent.add(
-          step.handle(
-              (ok, failure) -> {
-                if (failure != null) {
-                  Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                  failed.put(id, cause.getMessage());
-                  tracker.configured(spec, false);
-                  tracker.error(
-                      id,
-                      new ConnectionError(
-                          FailureKind.CONFIGURATION_REJECTED, cause.getMessage(), Instant.now()));
-                  applied.remove(id);
-                } else {
-                  applied.put(id, new Applied(spec, configDigest, keyDigest));
-                }
-                return null;
-              }));
-    }
-    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-        .thenCompose(v -> listSas())
-        .thenCompose(
-            v -> {
-              for (ConnectionSpec spec : desired.values()) {
-                IpsecSiteConnectionId id = spec.id();
-                peerAddresses.put(id, spec.connection().peerAddress().toString());
-                if (!spec.connection().adminStateUp()) {
-                  if (applied.containsKey(id) || loaded.contains(id)) {
-                    continue;
-                  }
-                  tracker.configured(spec, true);
-                }
-              }
-              for (IpsecSiteConnectionId id : unloaded) {
-                if (desired.containsKey(id) && !desired.get(id).connection().adminStateUp()) {
-                  tracker.configured(desired.get(id), true);
-                } else {
-                  tracker.removed(id);
-                  peerAddresses.remove(id);
-                }
-              }
-              return initiateIdle(desired, failed);
-            })
+    List<ConnectionSpec> enabled =
+        desired.values().stream().filter(c -> c.connection().adminStateUp()).toList();
+    return retune(Retransmission.forConnections(enabled))
+        .thenCompose(v -> applier.apply(desired, configs, psks))
         .thenApply(
-            initiated -> {
+            result -> {
               publish();
-              ApplyResult result =
-                  new ApplyResult(loadedNow, unloaded, unchanged, keysReloaded, initiated, failed);
-              // A periodic re-apply that changed nothing is not news.
-              boolean quiet =
-                  loadedNow.isEmpty()
-                      && unloaded.isEmpty()
-                      && keysReloaded.isEmpty()
-                      && initiated.isEmpty()
-                      && failed.isEmpty();
-              log.atLevel(quiet ? Level.DEBUG : Level.INFO)
+              scheduleRetry();
+              if (!result.initiated().isEmpty()) {
+                requestRefresh();
+              }
+              log.atLevel(result.isQuiet() ? Level.DEBUG : Level.INFO)
                   .log(
                       "namespace {}: loaded {}, unloaded {}, unchanged {}, keys {}, initiated {},"
                           + " failed {}",
                       namespace,
-                      loadedNow.size(),
-                      unloaded.size(),
-                      unchanged.size(),
-                      keysReloaded.size(),
-                      initiated.size(),
-                      failed.keySet());
+                      result.loaded().size(),
+                      result.unloaded().size(),
+                      result.unchanged().size(),
+                      result.keysReloaded().size(),
+                      result.initiated().size(),
+                      result.failed().keySet());
               return result;
             });
   }
 
-  /** Initiates bi-directional connections that are loaded but have no SA (a failed attempt). */
-  private CompletableFuture<List<IpsecSiteConnectionId>> initiateIdle(
-      Map<IpsecSiteConnectionId, ConnectionSpec> desired,
-      Map<IpsecSiteConnectionId, String> failed) {
-    List<IpsecSiteConnectionId> initiated = new ArrayList<>();
-    List<CompletableFuture<Void>> sent = new ArrayList<>();
-    for (ConnectionSpec spec : desired.values()) {
-      IpsecSiteConnectionId id = spec.id();
-      if (!spec.connection().adminStateUp()
-          || spec.connection().initiator() != Initiator.BI_DIRECTIONAL
-          || failed.containsKey(id)
-          || !applied.containsKey(id)
-          || tracker.hasSa(id)) {
-        continue;
-      }
-      String name = ConnectionMapping.charonName(id);
-      tracker.clearError(id);
-      initiated.add(id);
-      sent.add(
-          vici.request(
-                  "initiate",
-                  ViciSection.builder()
-                      .put("ike", name)
-                      .put("child", name)
-                      .put("timeout", -1)
-                      .put("init-limits", false)
-                      .build())
-              .handle(
-                  (r, failure) -> {
-                    if (failure != null) {
-                      log.warn("initiating {} failed: {}", name, failure.toString());
-                    }
-                    return null;
-                  }));
-    }
-    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-        .thenApply(v -> initiated);
-  }
-
-  private static String digest(ViciSection config) {
-    ByteBuf buffer = Unpooled.buffer();
-    try {
-      ViciMessageCodec.encodeMessage(config, buffer);
-      return sha256(ByteBufUtil.getBytes(buffer));
-    } finally {
-      buffer.release();
-    }
-  }
-
-  private String keyDigest(byte[] psk) {
-    byte[] salted = new byte[keySalt.length + psk.length];
-    System.arraycopy(keySalt, 0, salted, 0, keySalt.length);
-    System.arraycopy(psk, 0, salted, keySalt.length, psk.length);
-    try {
-      return sha256(salted);
-    } finally {
-      Arrays.fill(salted, (byte) 0);
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+  /**
+   * Rewrites strongswan.conf and has charon reload it when the retransmission schedule the
+   * connections need differs from the file's (see {@link Retransmission}).
+   */
+  private CompletableFuture<Void> retune(Retransmission retransmission) {
+    StrongSwanConfig config = context.config();
+    String conf =
+        CharonConf.render(
+            namespace, backend, config.workerThreads(), config.logLevel(), retransmission);
+    return CompletableFuture.supplyAsync(
+            () -> {
+              if (conf.equals(process.directory().readConf())) {
+                return false;
+              }
+              process.directory().writeConf(conf);
+              return true;
+            },
+            context.blocking())
+        .thenComposeAsync(
+            written -> {
+              if (!written) {
+                return CompletableFuture.completedFuture(null);
+              }
+              log.info(
+                  "namespace {}: IKE retransmissions now give up after {} ms ({})",
+                  namespace,
+                  retransmission.total().toMillis(),
+                  retransmission);
+              return vici.reloadSettings();
+            },
+            executor);
   }
 
   // ---- status ---------------------------------------------------------------------------------
@@ -607,7 +408,10 @@ final class ManagedCharon implements CharonInstance {
     return result;
   }
 
-  /** Starts a list-sas unless one runs; then another one follows it. On the executor. */
+  /**
+   * Starts a list-sas unless one runs; then another one follows it. A listing that an event
+   * overtook (the event is newer) updates nothing and is repeated. On the executor.
+   */
   private void requestRefresh() {
     if (state.get() != InstanceState.RUNNING) {
       return;
@@ -619,16 +423,25 @@ final class ManagedCharon implements CharonInstance {
     refreshing = true;
     List<CompletableFuture<Map<IpsecSiteConnectionId, ConnectionStatus>>> waiting = refreshWaiters;
     refreshWaiters = new ArrayList<>();
-    listSas()
+    long generation = tracker.table().generation();
+    vici.listSas()
         .whenComplete(
-            (v, failure) -> {
+            (sections, failure) -> {
               refreshing = false;
-              if (failure == null) {
-                publish();
-                waiting.forEach(w -> w.complete(tracker.snapshot()));
-              } else {
+              if (failure != null) {
                 log.debug("list-sas in namespace {} failed: {}", namespace, failure.toString());
                 waiting.forEach(w -> w.completeExceptionally(failure));
+              } else if (tracker.table().generation() != generation) {
+                refreshWaiters.addAll(waiting);
+                refreshAgain = true;
+              } else {
+                Instant now = Instant.now();
+                List<SaParser.Listed> sas = new ArrayList<>();
+                sections.forEach(s -> sas.addAll(SaParser.parse(s, now)));
+                tracker.table().listed(sas);
+                publish();
+                tellCounters();
+                waiting.forEach(w -> w.complete(tracker.snapshot()));
               }
               if (refreshAgain) {
                 refreshAgain = false;
@@ -639,95 +452,149 @@ final class ManagedCharon implements CharonInstance {
             });
   }
 
-  private CompletableFuture<Void> listSas() {
-    return vici.streamedRequest("list-sas", ViciSection.empty(), "list-sa")
-        .thenAccept(
-            response -> {
-              Instant now = Instant.now();
-              List<IkeSaStatus> sas = new ArrayList<>();
-              response.events().forEach(event -> sas.addAll(SaParser.parse(event, now)));
-              tracker.sasListed(sas);
-            });
-  }
-
-  private void eventReceived(String event, ViciSection message) {
-    // A child SA coming up ends a failure; an IKE SA alone does not (its first child may fail).
-    if (event.equals("child-updown") && message.flag("up")) {
-      for (String name : message.sections().keySet()) {
-        ConnectionMapping.connectionId(name).ifPresent(tracker::clearError);
-      }
+  private void eventReceived(ViciSession.Event event, ViciSection message) {
+    if (state.get() != InstanceState.RUNNING) {
+      return;
     }
-    log.debug("namespace {}: {} {}", namespace, event, message.sections().keySet());
+    Instant now = Instant.now();
+    tracker.gone(tracker.table().apply(event, message, now), now);
+    log.debug("namespace {}: {} {}", namespace, event.wireName(), message.sections().keySet());
+    publish();
+    scheduleRetry();
+    // A connection whose SAs all went without a failure (the peer closed them) is started again,
+    // after a moment: the error notification that explains a loss may trail the event.
+    context
+        .scheduler()
+        .schedule(
+            () -> executor.execute(this::retryDue), EVENT_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
     requestRefresh();
   }
 
   private void notified(ErrorNotification notification) {
-    Optional<ErrorNotifyType> type = notification.type();
-    List<IpsecSiteConnectionId> ids = tracker.connectionsFor(notification, peerAddresses);
+    Instant now = Instant.now();
+    List<IpsecSiteConnectionId> ids = tracker.connectionsFor(notification, applier.peerAddresses());
     log.info(
         "namespace {}: charon reports {} ({}) for {}",
         namespace,
-        type.map(Enum::name).orElse("type " + notification.code()),
+        notification.type().map(Enum::name).orElse("type " + notification.code()),
         notification.message(),
         ids.isEmpty() ? notification.connectionName() + " " + notification.peerAddress() : ids);
-    if (type.isEmpty()) {
-      return;
-    }
-    Instant now = Instant.now();
-    for (IpsecSiteConnectionId id : ids) {
-      if (type.get() == ErrorNotifyType.RETRANSMIT_CLEARED) {
-        tracker.clearError(id, FailureKind.PEER_UNREACHABLE);
-      }
-      type.get()
-          .failure()
-          .ifPresent(
-              kind -> tracker.error(id, new ConnectionError(kind, notification.message(), now)));
-    }
+    tracker.notified(notification, applier.peerAddresses(), now);
     publish();
-    requestRefresh();
+    scheduleRetry();
   }
 
-  /** Tells listeners what changed. On the executor. */
+  /** Tells listeners what changed, then tidies up extra SAs. On the executor. */
   private void publish() {
-    for (ConnectionStatus status : tracker.publish(Instant.now())) {
-      for (StatusListener listener : listeners) {
-        try {
-          listener.statusChanged(status);
-        } catch (RuntimeException e) {
-          log.error("status listener failed", e);
-        }
-      }
+    Instant now = Instant.now();
+    for (ConnectionStatus status : tracker.publish(now)) {
+      tell(l -> l.statusChanged(status));
     }
+    housekeeping(now);
   }
 
-  private void tellInstanceState(InstanceState newState, String reason) {
+  private void tellCounters() {
+    List<ConnectionStatus> all = List.copyOf(tracker.current());
+    tell(l -> l.countersRefreshed(all));
+  }
+
+  private void tell(Consumer<StatusListener> call) {
     for (StatusListener listener : listeners) {
       try {
-        listener.instanceStateChanged(newState, reason);
+        call.accept(listener);
       } catch (RuntimeException e) {
         log.error("status listener failed", e);
       }
     }
   }
 
+  /** Terminates the SAs {@link SaHousekeeper} finds extra. On the executor. */
+  private void housekeeping(Instant now) {
+    if (state.get() != InstanceState.RUNNING) {
+      return;
+    }
+    Set<Long> known = new HashSet<>();
+    for (IpsecSiteConnectionId id : tracker.tracked()) {
+      var sas = tracker.sas(id);
+      sas.forEach(
+          sa -> {
+            known.add(sa.uniqueId());
+            sa.childSas().forEach(c -> known.add(-c.uniqueId() - 1));
+          });
+      SaHousekeeper.Decision decision = SaHousekeeper.decide(sas, tracker.superseded(id), now);
+      if (decision.supersededDone()) {
+        tracker.supersededDone(id);
+        if (tracker.takeReplaceAgain(id)) {
+          applier.replace(List.of(id), now);
+        }
+      }
+      for (long ike : decision.ikeSas()) {
+        if (terminating.add(ike)) {
+          log.info("namespace {}: terminating extra IKE SA #{} of {}", namespace, ike, id);
+          applier.terminateIke(ike);
+        }
+      }
+      for (long child : decision.childSas()) {
+        if (terminating.add(-child - 1)) {
+          log.info("namespace {}: terminating extra child SA #{} of {}", namespace, child, id);
+          applier.terminateChild(child);
+        }
+      }
+    }
+    terminating.retainAll(known);
+  }
+
+  /** Makes sure a timer runs when the next connection is due for another attempt. */
+  private void scheduleRetry() {
+    Optional<Instant> next = tracker.nextRetry();
+    if (next.isEmpty() || state.get() != InstanceState.RUNNING) {
+      return;
+    }
+    if (retryTimer != null && !retryTimer.isDone() && !retryTimerAt.isAfter(next.get())) {
+      return;
+    }
+    if (retryTimer != null) {
+      retryTimer.cancel(false);
+    }
+    retryTimerAt = next.get();
+    long delay = Math.max(0, Duration.between(Instant.now(), next.get()).toMillis());
+    retryTimer =
+        context
+            .scheduler()
+            .schedule(() -> executor.execute(this::retryDue), delay + 10, TimeUnit.MILLISECONDS);
+  }
+
+  private void retryDue() {
+    if (state.get() != InstanceState.RUNNING) {
+      return;
+    }
+    applier
+        .initiateDue(Instant.now())
+        .whenComplete(
+            (initiated, failure) -> {
+              if (initiated != null && !initiated.isEmpty()) {
+                log.info("namespace {}: initiated {} again after a failure", namespace, initiated);
+                requestRefresh();
+              }
+              publish();
+              scheduleRetry();
+            });
+  }
+
   // ---- lifecycle ------------------------------------------------------------------------------
 
   /** charon ended. Reported as an error unless this handle stopped it or was closed. */
   private void processEnded() {
-    if (stopping.get() || !state.compareAndSet(InstanceState.RUNNING, InstanceState.EXITED)) {
+    if (process.stopping() || !state.compareAndSet(InstanceState.RUNNING, InstanceState.EXITED)) {
       return;
     }
-    String reason = "charon (pid " + process.pid() + ") exited unexpectedly" + exitStatus();
-    log.error("namespace {}: {}; end of its log:\n{}", namespace, reason, directory.logTail(10));
+    String reason = "charon (pid " + process.pid() + ") exited unexpectedly" + process.exitStatus();
+    log.error("namespace {}: {}; end of its log:\n{}", namespace, reason, process.logTail(10));
     closeConnections();
-    directory.removeRuntimeFiles();
-    executor.execute(
-        () -> {
-          tracker.charonExited(
-              new ConnectionError(FailureKind.CHARON_EXITED, reason, Instant.now()));
-          publish();
-          tellInstanceState(InstanceState.EXITED, reason);
-        });
+    process.directory().removeRuntimeFiles();
+    tracker.charonExited(reason);
+    publish();
+    tell(l -> l.instanceStateChanged(InstanceState.EXITED, reason));
     onFinal.run();
   }
 
@@ -744,30 +611,17 @@ final class ManagedCharon implements CharonInstance {
       stopped = CompletableFuture.completedFuture(null);
       return stopped;
     }
-    stopping.set(true);
     closeConnections();
-    log.info("stopping charon (pid {}) in namespace {}", process.pid(), namespace);
-    process.destroy();
-    Duration timeout = context.config().stopTimeout();
     stopped =
         process
-            .onExit()
-            .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .exceptionallyCompose(
-                failure -> {
-                  log.warn(
-                      "charon (pid {}) ignored SIGTERM for {}; killing it", process.pid(), timeout);
-                  process.destroyForcibly();
-                  return process.onExit().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                })
+            .stop(context.config().stopTimeout())
             .thenRunAsync(
                 () -> {
-                  CharonLauncher.reap(process.pid());
                   state.set(InstanceState.STOPPED);
-                  directory.removeRuntimeFiles();
+                  process.directory().removeRuntimeFiles();
                   tracker.charonStopped("charon stopped");
                   publish();
-                  tellInstanceState(InstanceState.STOPPED, "charon stopped");
+                  tell(l -> l.instanceStateChanged(InstanceState.STOPPED, "charon stopped"));
                   onFinal.run();
                 },
                 executor);
@@ -785,22 +639,31 @@ final class ManagedCharon implements CharonInstance {
         process.pid(),
         namespace);
     executor.execute(
-        () -> tellInstanceState(InstanceState.CLOSED, "handle closed; charon left running"));
+        () ->
+            tell(
+                l ->
+                    l.instanceStateChanged(
+                        InstanceState.CLOSED, "handle closed; charon left running")));
     onFinal.run();
   }
 
   private void closeConnections() {
+    process.unwatch();
     if (periodicRefresh != null) {
       periodicRefresh.cancel(false);
     }
-    vici.close();
+    ScheduledFuture<?> retry = retryTimer;
+    if (retry != null) {
+      retry.cancel(false);
+    }
+    client.close();
     if (errorNotify != null) {
       errorNotify.close();
     }
   }
 
   private void requireRunning() {
-    if (state.get() != InstanceState.RUNNING || stopping.get()) {
+    if (state.get() != InstanceState.RUNNING || process.stopping()) {
       throw notRunning();
     }
   }

@@ -42,6 +42,14 @@ public interface StrongSwan extends AutoCloseable {
    */
   CompletableFuture<CharonInstance> startOrAdopt(String namespace);
 
+  /**
+   * Deletes what nsvpn keeps for the namespace's charon (its instance directory: configuration,
+   * log), once the VPN service is gone. Idempotent.
+   *
+   * @throws IllegalStateException while a handle for the namespace is open or its charon runs
+   */
+  void purge(String namespace);
+
   /** The IPsec backend charons are started with: configured, or probed once from the kernel. */
   CompletableFuture<Backend> backend();
 

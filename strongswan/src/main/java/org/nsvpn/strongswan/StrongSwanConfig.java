@@ -21,6 +21,9 @@ import org.nsvpn.chainrules.InvalidValueException;
  * @param requestTimeout how long one VICI command may take
  * @param backend the IPsec backend, or empty to probe the kernel for ESP once
  * @param logLevel charon's file log level 0..2; higher levels can log key material, so are refused
+ * @param retryMin how long nsvpn waits before initiating a connection again after its first failure
+ *     (authentication, proposals, unreachable peer, ...); doubled per further failure
+ * @param retryMax the longest such wait
  */
 public record StrongSwanConfig(
     Path stateRoot,
@@ -31,7 +34,9 @@ public record StrongSwanConfig(
     Duration refreshInterval,
     Duration requestTimeout,
     Optional<Backend> backend,
-    int logLevel) {
+    int logLevel,
+    Duration retryMin,
+    Duration retryMax) {
 
   public static final Path DEFAULT_STATE_ROOT = Path.of("/run/nsvpn/charon");
   public static final Path DEFAULT_CHARON = Path.of("/usr/lib/ipsec/charon");
@@ -63,9 +68,22 @@ public record StrongSwanConfig(
       throw new InvalidValueException(
           "charon-log-level", logLevel, "must be 0..2 (levels 3 and 4 can log key material)");
     }
+    positive("retry-min", retryMin);
+    positive("retry-max", retryMax);
+    if (retryMax.compareTo(retryMin) < 0) {
+      throw new InvalidValueException("retry-max", retryMax, "must not be less than retry-min");
+    }
   }
 
-  /** /run/nsvpn/charon, Debian's charon, 12 threads, 10 s start, 5 s stop, 10 s refresh. */
+  /** The waits before initiating a connection again after failures. */
+  Backoff retryBackoff() {
+    return new Backoff(retryMin, retryMax);
+  }
+
+  /**
+   * /run/nsvpn/charon, Debian's charon, 12 threads, 10 s start, 5 s stop, 10 s refresh, retries
+   * after 5 s doubling up to 5 min.
+   */
   public static StrongSwanConfig defaults() {
     return new StrongSwanConfig(
         DEFAULT_STATE_ROOT,
@@ -76,7 +94,9 @@ public record StrongSwanConfig(
         Duration.ofSeconds(10),
         Duration.ofSeconds(30),
         Optional.empty(),
-        1);
+        1,
+        Duration.ofSeconds(5),
+        Duration.ofMinutes(5));
   }
 
   public StrongSwanConfig withStateRoot(Path root) {
@@ -89,7 +109,9 @@ public record StrongSwanConfig(
         refreshInterval,
         requestTimeout,
         backend,
-        logLevel);
+        logLevel,
+        retryMin,
+        retryMax);
   }
 
   public StrongSwanConfig withCharonBinary(Path binary) {
@@ -102,7 +124,9 @@ public record StrongSwanConfig(
         refreshInterval,
         requestTimeout,
         backend,
-        logLevel);
+        logLevel,
+        retryMin,
+        retryMax);
   }
 
   public StrongSwanConfig withWorkerThreads(int threads) {
@@ -115,7 +139,9 @@ public record StrongSwanConfig(
         refreshInterval,
         requestTimeout,
         backend,
-        logLevel);
+        logLevel,
+        retryMin,
+        retryMax);
   }
 
   public StrongSwanConfig withRefreshInterval(Duration interval) {
@@ -128,7 +154,9 @@ public record StrongSwanConfig(
         interval,
         requestTimeout,
         backend,
-        logLevel);
+        logLevel,
+        retryMin,
+        retryMax);
   }
 
   public StrongSwanConfig withBackend(Optional<Backend> forced) {
@@ -141,7 +169,9 @@ public record StrongSwanConfig(
         refreshInterval,
         requestTimeout,
         forced,
-        logLevel);
+        logLevel,
+        retryMin,
+        retryMax);
   }
 
   public StrongSwanConfig withStartTimeout(Duration timeout) {
@@ -154,7 +184,9 @@ public record StrongSwanConfig(
         refreshInterval,
         requestTimeout,
         backend,
-        logLevel);
+        logLevel,
+        retryMin,
+        retryMax);
   }
 
   public StrongSwanConfig withStopTimeout(Duration timeout) {
@@ -167,7 +199,24 @@ public record StrongSwanConfig(
         refreshInterval,
         requestTimeout,
         backend,
-        logLevel);
+        logLevel,
+        retryMin,
+        retryMax);
+  }
+
+  public StrongSwanConfig withRetry(Duration min, Duration max) {
+    return new StrongSwanConfig(
+        stateRoot,
+        charonBinary,
+        workerThreads,
+        startTimeout,
+        stopTimeout,
+        refreshInterval,
+        requestTimeout,
+        backend,
+        logLevel,
+        min,
+        max);
   }
 
   private static void positive(String field, Duration value) {

@@ -99,7 +99,9 @@ class ConnectionMappingTest {
     assertThat(child.text("mode")).contains("tunnel");
     assertThat(child.text("life_time")).contains("3600s");
     assertThat(child.text("rekey_time")).contains("3240s");
-    assertThat(child.text("start_action")).contains("trap|start");
+    assertThat(child.text("start_action"))
+        .as("trap for fail-closed policies; nsvpn initiates itself")
+        .contains("trap");
     assertThat(child.text("close_action")).contains("none");
     assertThat(child.text("dpd_action")).contains("trap");
   }
@@ -109,7 +111,9 @@ class ConnectionMappingTest {
     ViciSection conn = map(site().build(), Backend.KERNEL_LIBIPSEC);
     assertThat(conn.text("encap")).contains("yes");
     assertThat(child(conn).text("dpd_action")).contains("restart");
-    assertThat(child(conn).text("close_action")).contains("start");
+    assertThat(child(conn).text("close_action"))
+        .as("nsvpn, not charon, starts a connection the peer closed")
+        .contains("none");
     assertThat(
             map(site().forceUdpEncapsulation(true).build(), Backend.KERNEL_NETLINK).text("encap"))
         .contains("yes");

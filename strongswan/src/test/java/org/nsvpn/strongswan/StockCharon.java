@@ -44,6 +44,9 @@ public final class StockCharon {
             peer {
               path = /run/charon.log
               default = 1
+              time_format = %%s
+              time_add_ms = yes
+              flush_line = yes
             }
           }
         }
@@ -103,6 +106,19 @@ public final class StockCharon {
     if (!result.ok()) {
       throw new AssertionError("swanctl --load-all failed: " + result.stdout() + result.stderr());
     }
+  }
+
+  /**
+   * When the peer received each IKE_SA_INIT request, from its own log (seconds since the epoch,
+   * with milliseconds).
+   */
+  public List<Double> ikeSaInitRequests(double since) {
+    return log()
+        .lines()
+        .filter(l -> l.contains("parsed IKE_SA_INIT request"))
+        .map(l -> Double.parseDouble(l.substring(0, l.indexOf(' '))))
+        .filter(t -> t >= since)
+        .toList();
   }
 
   /** {@code swanctl --list-sas --raw}: one line per IKE SA. */

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.DeadPeerDetection;
 import org.nsvpn.chainrules.model.DhGroup;
+import org.nsvpn.chainrules.model.DpdAction;
 import org.nsvpn.chainrules.model.EncryptionAlgorithm;
 import org.nsvpn.chainrules.model.IntegrityAlgorithm;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
@@ -33,6 +35,12 @@ import org.nsvpn.chainrules.model.SecretRef;
 import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.chainrules.status.ChildSaStatus;
+import org.nsvpn.chainrules.status.ConnectionState;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.IkeSaStatus;
+import org.nsvpn.chainrules.status.ReasonCode;
+import org.nsvpn.chainrules.status.SaCounters;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 
@@ -43,13 +51,22 @@ import org.nsvpn.namespacemanager.testing.KernelResources;
  * 10.1.N.0/24 on A and 10.2.N.0/24 on B for connection N.
  *
  * <p>B's connections: 1 and 2 are good; 3 has another PSK than A uses; 4 accepts only other ESP
- * proposals. A's connection 5 proposes IKE algorithms none of B's connections accepts.
+ * proposals; 6 accepts only other traffic selectors. A's connection 5 proposes IKE algorithms none
+ * of B's connections accepts, and A's connection 7 points at an address where nothing answers.
+ * Every reason a connection can be down for that a peer causes is produced here, by the fault.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StrongSwanTunnelIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String A = "192.0.2.1";
   private static final String B = "192.0.2.2";
+
+  /** On A's segment, and nothing answers there. */
+  private static final String NOBODY = "192.0.2.3";
+
+  /** Retries after failures: 1 s, doubling up to 4 s (the product's default starts at 5 s). */
+  private static final Duration RETRY_MIN = Duration.ofSeconds(1);
+
   private static final VpnService SERVICE =
       new VpnService(VpnServiceId.random(), "vpn-a", RouterId.random(), IpAddress.parse(A), true);
   private static final Map<String, String> KEYS = new ConcurrentHashMap<>();
@@ -73,13 +90,19 @@ class StrongSwanTunnelIT {
     Ip.ip("link", "add", "wan", "netns", nsA, "type", "veth", "peer", "name", "wan", "netns", nsB);
     side(nsA, A, 1);
     side(nsB, B, 2);
-    service = CharonFixture.service();
+    service =
+        CharonFixture.service(
+            StrongSwanConfig.defaults()
+                .withStateRoot(CharonFixture.stateRoot())
+                .withRetry(RETRY_MIN, RETRY_MIN.multipliedBy(4)));
     Backend backend = service.backend().join();
     KEYS.put("psk-1", "first-site-secret-6f1c");
     KEYS.put("psk-2", "second-site-secret-93ab");
     KEYS.put("psk-3", "not-what-the-peer-has-2d7e");
     KEYS.put("psk-4", "fourth-site-secret-c0de");
     KEYS.put("psk-5", "fifth-site-secret-55aa");
+    KEYS.put("psk-6", "sixth-site-secret-6a6a");
+    KEYS.put("psk-7", "seventh-site-secret-7b7b");
     peer = StockCharon.start(nsB, backend);
     peer.loadAll(peerConfig(backend));
   }
@@ -94,7 +117,7 @@ class StrongSwanTunnelIT {
     // This kernel has no dummy interfaces; a veth pair inside the namespace serves.
     Ip.ip("-n", namespace, "link", "add", "lan", "type", "veth", "peer", "name", "lan-end");
     Ip.ip("-n", namespace, "link", "set", "lan-end", "up");
-    for (int n = 1; n <= 5; n++) {
+    for (int n = 1; n <= 7; n++) {
       Ip.ip("-n", namespace, "addr", "add", "10." + site + "." + n + ".1/24", "dev", "lan");
     }
     Ip.ip("-n", namespace, "link", "set", "lan", "up");
@@ -103,7 +126,7 @@ class StrongSwanTunnelIT {
   private static String peerConfig(Backend backend) {
     StringBuilder conf = new StringBuilder("connections {\n");
     String good = "aes256-sha256-modp2048, aes128-sha256-modp2048";
-    for (int n = 1; n <= 4; n++) {
+    for (int n : List.of(1, 2, 3, 4, 6)) {
       conf.append(
           """
             site%1$d {
@@ -123,7 +146,7 @@ class StrongSwanTunnelIT {
               children {
                 site%1$d {
                   local_ts = 10.2.%1$d.0/24
-                  remote_ts = 10.1.%1$d.0/24
+                  remote_ts = %6$s
                   esp_proposals = %5$s
                   start_action = none
                 }
@@ -135,10 +158,11 @@ class StrongSwanTunnelIT {
                   B,
                   A,
                   backend == Backend.KERNEL_LIBIPSEC ? "yes" : "no",
-                  n == 4 ? "aes128-sha1-modp1024" : good));
+                  n == 4 ? "aes128-sha1-modp1024" : good,
+                  n == 6 ? "10.9.6.0/24" : "10.1." + n + ".0/24"));
     }
     conf.append("}\nsecrets {\n");
-    for (int n = 1; n <= 4; n++) {
+    for (int n : List.of(1, 2, 3, 4, 6)) {
       String secret = n == 3 ? "the-peer-has-this-one-41f0" : KEYS.get("psk-" + n);
       conf.append(
           """
@@ -179,12 +203,21 @@ class StrongSwanTunnelIT {
         .id(IpsecSiteConnectionId.random())
         .vpnService(SERVICE.id())
         .name("site-" + n)
-        .peerAddress(IpAddress.parse(B))
+        .peerAddress(IpAddress.parse(n == 7 ? NOBODY : B))
         .peerId("b" + n + ".example.org")
         .localId(Optional.of("a" + n + ".example.org"))
         .localCidrs(IpSubnet.parse("10.1." + n + ".0/24"))
         .peerCidrs(IpSubnet.parse("10.2." + n + ".0/24"))
         .psk(new SecretRef("psk-" + n))
+        .build();
+  }
+
+  /** Dead peer detection after {@code interval}, the peer dead after {@code timeout}. */
+  private static IpsecSiteConnection withDpd(IpsecSiteConnection c, int interval, int timeout) {
+    return c.toBuilder()
+        .dpd(
+            new DeadPeerDetection(
+                DpdAction.RESTART, Duration.ofSeconds(interval), Duration.ofSeconds(timeout)))
         .build();
   }
 
@@ -206,8 +239,24 @@ class StrongSwanTunnelIT {
     return charon.status().get(c.id());
   }
 
+  private ConnectionStatus awaitReason(IpsecSiteConnection c, ReasonCode code) {
+    Awaitility.await(c.name() + " " + code.text())
+        .atMost(WAIT)
+        .until(
+            () ->
+                Optional.ofNullable(charon.status().get(c.id()))
+                    .flatMap(ConnectionStatus::reason)
+                    .map(r -> r.code() == code)
+                    .orElse(false));
+    return charon.status().get(c.id());
+  }
+
   private static <T> T await(CompletableFuture<T> future) {
     return future.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+  }
+
+  private static ChildSaStatus child(ConnectionStatus status) {
+    return status.currentChildSa().orElseThrow();
   }
 
   @Test
@@ -216,27 +265,32 @@ class StrongSwanTunnelIT {
     ApplyResult result = await(charon.apply(specs(site), STORE));
     assertThat(result.loaded()).containsExactly(site.id());
     assertThat(result.keysReloaded()).containsExactly(site.id());
+    assertThat(result.initiated()).containsExactly(site.id());
     assertThat(result.failed()).isEmpty();
 
     ConnectionStatus up = awaitState(site, ConnectionState.UP);
     assertThat(up.reason()).isEmpty();
-    IkeSaStatus ike = up.ikeSa().orElseThrow();
-    assertThat(ike.name()).isEqualTo(ConnectionMapping.charonName(site.id()));
-    assertThat(ike.initiatorSpi()).matches("[0-9a-f]{16}");
+    IkeSaStatus ike = up.currentIkeSa().orElseThrow();
+    assertThat(ike.initiatorSpi()).isNotZero();
+    assertThat(ike.responderSpi()).isNotZero();
     assertThat(ike.remoteId()).isEqualTo("b1.example.org");
-    assertThat(ike.proposal()).contains("AES_CBC-256").contains("MODP_2048");
-    ChildSaStatus child = up.childSas().get(0);
-    assertThat(child.spiIn()).matches("[0-9a-f]{8}");
-    assertThat(child.spiOut()).matches("[0-9a-f]{8}");
-    assertThat(child.localTrafficSelectors()).containsExactly("10.1.1.0/24");
-    assertThat(child.remoteTrafficSelectors()).containsExactly("10.2.1.0/24");
+    assertThat(ike.remoteAddress().toString()).isEqualTo(B);
+    assertThat(ike.proposal().orElseThrow().toString())
+        .contains("AES_CBC-256")
+        .contains("MODP_2048");
+    ChildSaStatus child = child(up);
+    assertThat(child.localTs()).containsExactly("10.1.1.0/24");
+    assertThat(child.remoteTs()).containsExactly("10.2.1.0/24");
     assertThat(child.rekeyAt()).isPresent();
     assertThat(peer.listSas())
         .as("the stock peer sees the same SAs")
-        .contains(child.spiIn())
-        .contains(child.spiOut())
+        .contains(String.format("%08x", child.spiIn()))
+        .contains(String.format("%08x", child.spiOut()))
         .contains("site1");
     assertThat(recorder.states(site)).contains(ConnectionState.UP);
+    assertThat(recorder.reasons(site))
+        .as("on the way up, negotiating, never a failure")
+        .doesNotContain(ReasonCode.AUTHENTICATION_FAILED, ReasonCode.PEER_UNREACHABLE);
 
     SaCounters before = await(charon.refresh()).get(site.id()).counters();
     int count = 3;
@@ -270,50 +324,122 @@ class StrongSwanTunnelIT {
     assertThat(after.packetsOut() - before.packetsOut()).isGreaterThanOrEqualTo(count);
     assertThat(after.packetsIn() - before.packetsIn()).isGreaterThanOrEqualTo(count);
     assertThat(after.lastOutbound()).isPresent();
+    assertThat(recorder.counted).as("the periodic listing reports counters").isNotEmpty();
   }
 
   @Test
-  void changingOneConnectionLeavesTheOthersSasAlone() {
+  void changingOneConnectionLeavesTheOthersSasAloneAndReplacesItsOwnMakeBeforeBreak() {
     IpsecSiteConnection first = connection(1);
     IpsecSiteConnection second = connection(2);
     await(charon.apply(specs(first, second), STORE));
     ConnectionStatus firstUp = awaitState(first, ConnectionState.UP);
     ConnectionStatus secondUp = awaitState(second, ConnectionState.UP);
-    String secondSpi = secondUp.childSas().get(0).spiIn();
 
-    IpsecSiteConnection changed =
+    // A lifetime is not negotiated: the change waits for the next rekey, the SAs stay.
+    IpsecSiteConnection longer =
         second.toBuilder()
             .ipsecPolicy(second.ipsecPolicy().withLifetime(Duration.ofMinutes(50)))
             .build();
-    ApplyResult result = await(charon.apply(specs(first, changed), STORE));
+    ApplyResult result = await(charon.apply(specs(first, longer), STORE));
     assertThat(result.unchanged()).containsExactly(first.id());
     assertThat(result.loaded()).containsExactly(second.id());
     assertThat(result.keysReloaded()).isEmpty();
+    assertThat(spis(await(charon.refresh()).get(second.id()))).isEqualTo(spis(secondUp));
 
-    Awaitility.await("the changed connection renegotiated")
+    // Another cipher is negotiated: a new child SA, then the old one goes.
+    IpsecSiteConnection aes128 =
+        longer.toBuilder()
+            .ipsecPolicy(longer.ipsecPolicy().withEncryption(EncryptionAlgorithm.AES_128))
+            .build();
+    await(charon.apply(specs(first, aes128), STORE));
+    Awaitility.await("the changed connection runs one new child SA")
         .atMost(WAIT)
         .until(
             () -> {
-              ConnectionStatus s = charon.status().get(second.id());
+              ConnectionStatus s = await(charon.refresh()).get(second.id());
               return s.state() == ConnectionState.UP
-                  && !s.childSas().get(0).spiIn().equals(secondSpi);
+                  && s.ikeSas().size() == 1
+                  && s.ikeSas().get(0).childSas().size() == 1
+                  && child(s).proposal().orElseThrow().encryption().equals("AES_CBC-128");
             });
     ConnectionStatus firstAfter = await(charon.refresh()).get(first.id());
     assertThat(firstAfter.state()).isEqualTo(ConnectionState.UP);
-    assertThat(firstAfter.ikeSa().orElseThrow().uniqueId())
-        .isEqualTo(firstUp.ikeSa().orElseThrow().uniqueId());
+    assertThat(firstAfter.currentIkeSa().orElseThrow().uniqueId())
+        .isEqualTo(firstUp.currentIkeSa().orElseThrow().uniqueId());
     assertThat(spis(firstAfter)).isEqualTo(spis(firstUp));
-    assertThat(peer.listSas()).contains(firstUp.childSas().get(0).spiIn());
   }
 
   @Test
-  void aWrongPskIsReportedAndFixingTheKeyAloneBringsTheTunnelUp() {
+  void repeatedUpdatesLeaveOneIkeSaAndOneChildSa() {
+    IpsecSiteConnection site = connection(2);
+    await(charon.apply(specs(site), STORE));
+    awaitState(site, ConnectionState.UP);
+    IpsecSiteConnection current = site;
+    for (int i = 0; i < 10; i++) {
+      EncryptionAlgorithm cipher =
+          i % 2 == 0 ? EncryptionAlgorithm.AES_128 : EncryptionAlgorithm.AES_256;
+      current =
+          current.toBuilder()
+              .ipsecPolicy(current.ipsecPolicy().withEncryption(cipher))
+              .dpd(
+                  new DeadPeerDetection(
+                      DpdAction.HOLD, Duration.ofSeconds(20 + i), Duration.ofSeconds(120)))
+              .build();
+      await(charon.apply(specs(current), STORE));
+    }
+    IpsecSiteConnection last = current;
+    Awaitility.await("one IKE SA and one child SA on both ends")
+        .atMost(WAIT.multipliedBy(2))
+        .until(
+            () -> {
+              ConnectionStatus s = await(charon.refresh()).get(last.id());
+              return s.state() == ConnectionState.UP
+                  && s.ikeSas().size() == 1
+                  && s.ikeSas().get(0).childSas().size() == 1
+                  && peerIkeSas("site2") == 1
+                  && peerChildSas("site2") == 1;
+            });
+    assertThat(child(charon.status().get(last.id())).proposal().orElseThrow().encryption())
+        .isEqualTo("AES_CBC-256");
+  }
+
+  private int peerIkeSas(String config) {
+    return (int) peer.listSas().lines().filter(l -> l.contains("{" + config + " {")).count();
+  }
+
+  private int peerChildSas(String config) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(config + "-\\d+ \\{").matcher(peer.listSas());
+    int n = 0;
+    while (m.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void aWrongPskIsAnAuthenticationFailureRetriedWithBackOffAndAFixedKeyBringsItUp() {
     IpsecSiteConnection site = connection(3);
+    double start = System.currentTimeMillis() / 1000.0;
     await(charon.apply(specs(site), STORE));
     ConnectionStatus failed = awaitState(site, ConnectionState.ERROR);
-    assertThat(failed.error().orElseThrow().kind()).isEqualTo(FailureKind.AUTHENTICATION_FAILED);
-    assertThat(failed.reason().orElseThrow()).contains("authentication failed");
-    assertThat(recorder.states(site)).contains(ConnectionState.ERROR);
+    assertThat(failed.reason().orElseThrow().code()).isEqualTo(ReasonCode.AUTHENTICATION_FAILED);
+    assertThat(failed.reason().orElseThrow().text())
+        .contains("the peer refused this side's credentials")
+        .contains("attempt 1");
+
+    // nsvpn tries again, and waits longer each time: 1 s, 2 s, 4 s (RETRY_MIN doubling).
+    Awaitility.await("three more attempts")
+        .atMost(WAIT)
+        .until(() -> peer.ikeSaInitRequests(start).size() >= 4);
+    List<Double> attempts = peer.ikeSaInitRequests(start).subList(0, 4);
+    for (int i = 1; i < attempts.size(); i++) {
+      double gap = attempts.get(i) - attempts.get(i - 1);
+      double backoff = RETRY_MIN.toMillis() / 1000.0 * (1 << (i - 1));
+      assertThat(gap)
+          .as("wait before attempt %d (peer's log: %s)", i + 1, attempts)
+          .isGreaterThanOrEqualTo(backoff);
+    }
 
     PresharedKeys fixed =
         ref ->
@@ -322,12 +448,9 @@ class StrongSwanTunnelIT {
     ApplyResult result = await(charon.apply(specs(site), fixed));
     assertThat(result.keysReloaded()).containsExactly(site.id());
     assertThat(result.loaded()).as("the configuration did not change").isEmpty();
-    assertThat(result.unchanged()).containsExactly(site.id());
-    assertThat(result.initiated())
-        .as("no SA after the failure: initiated again")
-        .containsExactly(site.id());
+    assertThat(result.initiated()).as("a new key is tried at once").containsExactly(site.id());
     ConnectionStatus up = awaitState(site, ConnectionState.UP);
-    assertThat(up.error()).isEmpty();
+    assertThat(up.reason()).isEmpty();
   }
 
   @Test
@@ -335,7 +458,7 @@ class StrongSwanTunnelIT {
     IpsecSiteConnection first = connection(1);
     IpsecSiteConnection second = connection(2);
     await(charon.apply(specs(first, second), STORE));
-    String secondSpi = awaitState(second, ConnectionState.UP).childSas().get(0).spiIn();
+    long secondSpi = child(awaitState(second, ConnectionState.UP)).spiIn();
     awaitState(first, ConnectionState.UP);
 
     IpsecSiteConnection firstDown = first.toBuilder().adminStateUp(false).build();
@@ -343,34 +466,31 @@ class StrongSwanTunnelIT {
     assertThat(result.unloaded()).containsExactlyInAnyOrder(first.id(), second.id());
 
     ConnectionStatus down = awaitState(first, ConnectionState.DOWN);
-    assertThat(down.reason()).contains("admin-state-up is false");
-    assertThat(down.ikeSa()).isEmpty();
+    assertThat(down.reason().orElseThrow().code()).isEqualTo(ReasonCode.ADMIN_DOWN);
+    assertThat(down.ikeSas()).isEmpty();
     assertThat(charon.status()).doesNotContainKey(second.id());
-    assertThat(recorder.statuses)
-        .anyMatch(
-            s ->
-                s.connection().equals(second.id())
-                    && s.reason().equals(Optional.of("removed from charon")));
     assertThat(
             await(charon.vici().request("get-conns", org.nsvpn.strongswan.vici.ViciSection.empty()))
                 .texts("conns"))
         .isEmpty();
     Awaitility.await("the peer saw the SAs deleted")
         .atMost(WAIT)
-        .until(() -> !peer.listSas().contains(secondSpi));
+        .until(() -> !peer.listSas().contains(String.format("%08x", secondSpi)));
   }
 
   @Test
-  void mismatchedEspProposalsAreReportedAsAProposalMismatch() {
+  void mismatchedEspProposalsAreNoProposalChosenAndSayWhoseProposalsTheyList() {
     IpsecSiteConnection site = connection(4);
     await(charon.apply(specs(site), STORE));
-    ConnectionStatus failed = awaitState(site, ConnectionState.ERROR);
-    assertThat(failed.error().orElseThrow().kind()).isEqualTo(FailureKind.PROPOSAL_MISMATCH);
-    assertThat(failed.reason().orElseThrow()).contains("proposal");
+    ConnectionStatus failed = awaitReason(site, ReasonCode.NO_PROPOSAL_CHOSEN);
+    assertThat(failed.state()).isEqualTo(ConnectionState.ERROR);
+    assertThat(failed.reason().orElseThrow().text())
+        .contains("the peer accepted none of the ESP/AH proposals this side offered")
+        .contains("AES_CBC_256");
   }
 
   @Test
-  void mismatchedIkeProposalsAreReportedAsAProposalMismatch() {
+  void mismatchedIkeProposalsAreNoProposalChosenAndSayWhoseProposalsTheyList() {
     IpsecSiteConnection base = connection(5);
     IpsecSiteConnection site =
         base.toBuilder()
@@ -381,9 +501,49 @@ class StrongSwanTunnelIT {
                     .withDhGroup(DhGroup.GROUP20))
             .build();
     await(charon.apply(specs(site), STORE));
-    ConnectionStatus failed = awaitState(site, ConnectionState.ERROR);
-    assertThat(failed.error().orElseThrow().kind()).isEqualTo(FailureKind.PROPOSAL_MISMATCH);
-    assertThat(failed.reason().orElseThrow()).contains("proposal");
+    ConnectionStatus failed = awaitReason(site, ReasonCode.NO_PROPOSAL_CHOSEN);
+    assertThat(failed.reason().orElseThrow().text())
+        .contains("the peer accepted none of the IKE proposals this side offered")
+        .contains("AES_CTR_128")
+        .contains("ECP_384");
+  }
+
+  @Test
+  void trafficSelectorsThePeerDoesNotAcceptAreReported() {
+    IpsecSiteConnection site = connection(6);
+    await(charon.apply(specs(site), STORE));
+    ConnectionStatus failed = awaitReason(site, ReasonCode.TS_UNACCEPTABLE);
+    assertThat(failed.state()).isEqualTo(ConnectionState.ERROR);
+    assertThat(failed.reason().orElseThrow().text()).contains("10.1.6.0/24");
+    assertThat(failed.ikeSas()).as("charon keeps the IKE SA").hasSize(1);
+  }
+
+  @Test
+  void aPeerThatNeverAnswersIsUnreachable() {
+    IpsecSiteConnection site = withDpd(connection(7), 1, 3);
+    await(charon.apply(specs(site), STORE));
+    ConnectionStatus down = awaitReason(site, ReasonCode.PEER_UNREACHABLE);
+    assertThat(down.state()).isEqualTo(ConnectionState.DOWN);
+    assertThat(down.reason().orElseThrow().text()).contains(NOBODY);
+  }
+
+  @Test
+  void aPeerThatDiesIsFoundByDeadPeerDetection() {
+    IpsecSiteConnection site = withDpd(connection(1), 2, 6);
+    await(charon.apply(specs(site), STORE));
+    awaitState(site, ConnectionState.UP);
+    try {
+      ProcessHandle.of(peer.pid()).orElseThrow().destroyForcibly();
+      ConnectionStatus dead = awaitReason(site, ReasonCode.DEAD_PEER);
+      assertThat(dead.state()).isEqualTo(ConnectionState.DOWN);
+      assertThat(dead.reason().orElseThrow().text())
+          .contains("no answer from " + B)
+          .contains("dead peer detection");
+    } finally {
+      peer.stop();
+      peer = StockCharon.start(nsB, service.backend().join());
+      peer.loadAll(peerConfig(service.backend().join()));
+    }
   }
 
   @Test
@@ -403,10 +563,32 @@ class StrongSwanTunnelIT {
         .until(() -> recorder.instanceStates.contains(InstanceState.EXITED));
     ConnectionStatus status = charon.status().get(site.id());
     assertThat(status.state()).isEqualTo(ConnectionState.ERROR);
-    assertThat(status.error().orElseThrow().kind()).isEqualTo(FailureKind.CHARON_EXITED);
-    assertThat(status.reason().orElseThrow()).contains("exited unexpectedly").contains("signal 9");
-    assertThat(recorder.reasons).anyMatch(r -> r.contains("pid " + pid));
+    assertThat(status.reason().orElseThrow().code()).isEqualTo(ReasonCode.CHARON_EXITED);
+    assertThat(status.reason().orElseThrow().text())
+        .contains("exited unexpectedly")
+        .contains("signal 9");
+    assertThat(recorder.instanceReasons).anyMatch(r -> r.contains("pid " + pid));
     assertThat(charon.directory().resolve("charon.pid")).doesNotExist();
+  }
+
+  @Test
+  void anAdoptedCharonsDeathIsNoticedAsFastAsAChilds() {
+    IpsecSiteConnection site = connection(1);
+    await(charon.apply(specs(site), STORE));
+    awaitState(site, ConnectionState.UP);
+    charon.close();
+    StrongSwan restarted = CharonFixture.service(service.config());
+    charon = await(restarted.startOrAdopt(nsA));
+    assertThat(charon.adopted()).isTrue();
+    recorder = new Recorder();
+    charon.addListener(recorder);
+
+    ProcessHandle.of(charon.pid()).orElseThrow().destroyForcibly();
+    Awaitility.await("the adopting handle notices")
+        .atMost(WAIT)
+        .until(() -> charon.state() == InstanceState.EXITED);
+    assertThat(charon.status().get(site.id()).reason().orElseThrow().code())
+        .isEqualTo(ReasonCode.CHARON_EXITED);
   }
 
   @Test
@@ -430,13 +612,14 @@ class StrongSwanTunnelIT {
 
     ApplyResult again = await(charon.apply(specs(site), STORE));
     assertThat(again.failed()).isEmpty();
+    assertThat(again.initiated()).as("it is up: nothing to initiate").isEmpty();
     ConnectionStatus afterApply = await(charon.refresh()).get(site.id());
     assertThat(afterApply.state()).isEqualTo(ConnectionState.UP);
     assertThat(spis(afterApply))
         .as("re-asserting the same config keeps the SAs")
         .isEqualTo(spis(up));
-    assertThat(afterApply.ikeSa().orElseThrow().uniqueId())
-        .isEqualTo(up.ikeSa().orElseThrow().uniqueId());
+    assertThat(afterApply.currentIkeSa().orElseThrow().uniqueId())
+        .isEqualTo(up.currentIkeSa().orElseThrow().uniqueId());
   }
 
   @Test
@@ -463,8 +646,19 @@ class StrongSwanTunnelIT {
         .isEqualTo("rwx------");
   }
 
+  private String aLog() {
+    try {
+      return Files.readString(charon.directory().resolve("charon.log"));
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+
   private static List<String> spis(ConnectionStatus status) {
-    return status.childSas().stream().map(c -> c.spiIn() + "/" + c.spiOut()).toList();
+    return status.ikeSas().stream()
+        .flatMap(ike -> ike.installedChildren().stream())
+        .map(c -> c.spiIn() + "/" + c.spiOut())
+        .toList();
   }
 
   private static List<Long> charonsIn(String namespace) {
@@ -491,8 +685,9 @@ class StrongSwanTunnelIT {
   /** Records what listeners hear. */
   static final class Recorder implements StatusListener {
     final List<ConnectionStatus> statuses = new CopyOnWriteArrayList<>();
+    final List<java.util.Collection<ConnectionStatus>> counted = new CopyOnWriteArrayList<>();
     final List<InstanceState> instanceStates = new CopyOnWriteArrayList<>();
-    final List<String> reasons = new CopyOnWriteArrayList<>();
+    final List<String> instanceReasons = new CopyOnWriteArrayList<>();
 
     @Override
     public void statusChanged(ConnectionStatus status) {
@@ -500,15 +695,28 @@ class StrongSwanTunnelIT {
     }
 
     @Override
+    public void countersRefreshed(java.util.Collection<ConnectionStatus> all) {
+      counted.add(all);
+    }
+
+    @Override
     public void instanceStateChanged(InstanceState state, String reason) {
       instanceStates.add(state);
-      reasons.add(reason);
+      instanceReasons.add(reason);
     }
 
     List<ConnectionState> states(IpsecSiteConnection connection) {
       return statuses.stream()
           .filter(s -> s.connection().equals(connection.id()))
           .map(ConnectionStatus::state)
+          .toList();
+    }
+
+    List<ReasonCode> reasons(IpsecSiteConnection connection) {
+      return statuses.stream()
+          .filter(s -> s.connection().equals(connection.id()))
+          .flatMap(s -> s.reason().stream())
+          .map(r -> r.code())
           .toList();
     }
   }

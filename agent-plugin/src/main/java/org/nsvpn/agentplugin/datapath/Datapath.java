@@ -55,6 +55,15 @@ public interface Datapath extends AutoCloseable {
    */
   void update(Topology next);
 
+  /**
+   * Completes once {@code port} is read through a socket on the interface called {@code
+   * interfaceName} as that interface is now (a re-created interface of the same name gets a new
+   * socket first). Checks at once, without waiting for the periodic maintenance; the binding must
+   * be (or become, through {@link #update}) this host's. Never fails by itself: bound it with a
+   * timeout.
+   */
+  java.util.concurrent.CompletableFuture<Void> whenReading(PortId port, String interfaceName);
+
   /** The ports whose interfaces are being read, with the interface names. */
   Map<PortId, String> boundPorts();
 

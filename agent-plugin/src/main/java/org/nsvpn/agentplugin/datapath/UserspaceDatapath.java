@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -71,6 +72,12 @@ final class UserspaceDatapath implements Datapath {
           });
   private final PacketPoller poller = PacketPoller.open();
   private final Thread loop = new Thread(this::run, "nsvpn-datapath");
+
+  /** Callers of {@link #whenReading}, under {@code lifecycle}. */
+  private final List<Waiter> waiters = new ArrayList<>();
+
+  private record Waiter(PortId port, String interfaceName, CompletableFuture<Void> done) {}
+
   private volatile State state = State.CREATED;
 
   UserspaceDatapath(HostId host, Topology topology, NetworkState state, SocketOpener opener) {
@@ -108,17 +115,21 @@ final class UserspaceDatapath implements Datapath {
       if (state != State.RUNNING) {
         return;
       }
-      for (Bound b : List.copyOf(bound.values())) {
-        if (!b.isCurrent()) {
-          retire(b);
-          log.info(
-              "datapath: {} of port {} vanished or was re-created; reopening",
-              b.interfaceName(),
-              b.port);
-        }
-      }
-      reconcile(simulator.get().topology());
+      maintainLocked();
     }
+  }
+
+  private void maintainLocked() {
+    for (Bound b : List.copyOf(bound.values())) {
+      if (!b.isCurrent()) {
+        retire(b);
+        log.info(
+            "datapath: {} of port {} vanished or was re-created; reopening",
+            b.interfaceName(),
+            b.port);
+      }
+    }
+    reconcile(simulator.get().topology());
   }
 
   @Override
@@ -175,6 +186,39 @@ final class UserspaceDatapath implements Datapath {
     if (opened) {
       publish();
     }
+    wakeWaiters();
+  }
+
+  @Override
+  public CompletableFuture<Void> whenReading(PortId port, String interfaceName) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    synchronized (lifecycle) {
+      if (state == State.CLOSED) {
+        done.completeExceptionally(new IllegalStateException("datapath is closed"));
+        return done;
+      }
+      waiters.add(new Waiter(port, interfaceName, done));
+      if (state == State.RUNNING) {
+        maintainLocked();
+      }
+    }
+    return done;
+  }
+
+  /** Completes the waiters whose port is now read on its current interface. */
+  private void wakeWaiters() {
+    waiters.removeIf(
+        w -> {
+          if (w.done().isDone()) {
+            return true;
+          }
+          Bound b = bound.get(w.port());
+          if (b != null && b.interfaceName().equals(w.interfaceName()) && b.isCurrent()) {
+            w.done().complete(null);
+            return true;
+          }
+          return false;
+        });
   }
 
   /** Stops polling {@code b}; the polling thread closes it (see the class comment). */

@@ -30,6 +30,7 @@ public final class IpsecPlugin implements AgentPlugin {
   private ActorRef<VpnGuardian.Command> guardian;
   private PluginContext context;
   private Duration shutdownTimeout;
+  private AutoCloseable namespaceWatch;
 
   @Override
   public String name() {
@@ -43,7 +44,7 @@ public final class IpsecPlugin implements AgentPlugin {
     RouterVpnActor.Settings settings =
         new RouterVpnActor.Settings(
             c.getDuration("reconcile-interval"),
-            c.getDuration("status-interval"),
+            c.getDuration("counters-write-interval"),
             c.getDuration("min-backoff"),
             c.getDuration("max-backoff"));
     shutdownTimeout = c.getDuration("shutdown-timeout");
@@ -53,7 +54,9 @@ public final class IpsecPlugin implements AgentPlugin {
         StrongSwan.create(
             StrongSwanConfig.defaults()
                 .withStateRoot(context.runDirectory().resolve("charon"))
-                .withWorkerThreads(c.getInt("charon-threads")),
+                .withWorkerThreads(c.getInt("charon-threads"))
+                .withRefreshInterval(c.getDuration("status-interval"))
+                .withRetry(c.getDuration("retry-min"), c.getDuration("retry-max")),
             namespaces);
     Executor blocking =
         context
@@ -62,11 +65,11 @@ public final class IpsecPlugin implements AgentPlugin {
             .lookup(DispatcherSelector.fromConfig("nsvpn-blocking-dispatcher"));
     RouterVpnRunner runner =
         new RouterVpnRunner(
-            context.host(),
             context.topology(),
             namespaces,
             namespaceManager,
             strongSwan,
+            context.ports(),
             new OwnedNamespaces(context.runDirectory().resolve("namespaces")),
             c.getDuration("operation-timeout"));
     StatusBoard board = new StatusBoard();
@@ -75,6 +78,8 @@ public final class IpsecPlugin implements AgentPlugin {
             context.host(), runner, blocking, context.topology().status(), board, settings);
     guardian =
         context.actorSystem().systemActorOf(VpnGuardian.create(shared), "ipsec", Props.empty());
+    namespaceWatch =
+        namespaces.watchRemovals(name -> guardian.tell(new VpnGuardian.NamespaceRemoved(name)));
     context.onTopology(topology -> guardian.tell(new VpnGuardian.TopologyChanged(topology)));
     context.ovsdb().startPeriodic(board::snapshot);
     log.info("IPsec plugin started (charon state in {})", context.runDirectory().resolve("charon"));
@@ -83,6 +88,13 @@ public final class IpsecPlugin implements AgentPlugin {
   /** Stops the router actors (charons keep running, for the next agent to adopt). */
   @Override
   public void close() {
+    if (namespaceWatch != null) {
+      try {
+        namespaceWatch.close();
+      } catch (Exception e) {
+        log.debug("closing the namespace watch: {}", e.toString());
+      }
+    }
     if (guardian != null) {
       try {
         AskPattern.<VpnGuardian.Command, akka.Done>ask(

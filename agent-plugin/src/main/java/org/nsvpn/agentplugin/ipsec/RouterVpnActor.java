@@ -6,11 +6,14 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.HostId;
@@ -19,24 +22,23 @@ import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.VpnService;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.Reason;
+import org.nsvpn.chainrules.status.ReasonCode;
 import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
 import org.nsvpn.strongswan.CharonInstance;
 import org.nsvpn.strongswan.ConnectionSpec;
-import org.nsvpn.strongswan.ConnectionStatus;
 import org.nsvpn.strongswan.InstanceState;
 import org.nsvpn.strongswan.StatusListener;
 import org.nsvpn.topology.StatusStore;
 import org.nsvpn.topology.status.ServiceState;
-import org.nsvpn.topology.status.VpnServiceStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the VPN service of one virtual router on this host, as a small state machine:
  *
  * <pre>
- *   provisioning ──ok──> running ──(topology change, periodic check, charon exit)──> provisioning
- *        │
+ *   provisioning ──ok──> running ──(topology change, periodic check, charon exit,
+ *        │                             namespace removed)──> provisioning
  *        ├──config error──> misconfigured ──(topology change)──> provisioning
  *        └──failure──> backoff ──(timer)──> provisioning
  *   any ──Teardown──> tearingDown ──> stopped        any ──Detach──> stopped (charon keeps running)
@@ -44,8 +46,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All blocking work (ZooKeeper, netlink, charon) runs on the blocking dispatcher through {@link
  * RouterVpnRunner} and comes back as a message; the actor itself never blocks, so a hung charon of
- * one router delays no other router. Status goes to ZooKeeper (for {@code show status}) and to the
- * {@link StatusBoard} (for OVSDB).
+ * one router delays no other router.
+ *
+ * <p>Status is pushed, not polled: charon's events and error notifications reach the actor as
+ * {@link CharonReport}s the moment they happen, the periodic counter listing as {@link
+ * CountersReport}s; the actor hands them to its {@link StatusWriter} (ZooKeeper on change, the
+ * OVSDB board always). What charon cannot know the actor reports itself, with a reason: the service
+ * provisioning, administratively down, misconfigured, its namespace being rebuilt.
  */
 final class RouterVpnActor {
 
@@ -53,6 +60,9 @@ final class RouterVpnActor {
 
   /** A new topology snapshot. */
   record TopologyChanged(Topology topology) implements Command {}
+
+  /** The service's namespace was removed from under it (by anyone). */
+  record NamespaceRemoved() implements Command {}
 
   /** The service is gone (or no longer served here): take everything down, then stop. */
   record Teardown() implements Command {}
@@ -62,32 +72,37 @@ final class RouterVpnActor {
 
   private record Reconcile() implements Command {}
 
-  private record RefreshStatus() implements Command {}
-
   private record ProvisionDone(RouterVpnRunner.Provisioned result) implements Command {}
 
   private record ProvisionFailed(Throwable failure) implements Command {}
 
-  private record StatusesRefreshed(Map<IpsecSiteConnectionId, ConnectionStatus> statuses)
+  private record CharonReport(CharonInstance instance, ConnectionStatus status)
       implements Command {}
 
-  private record CharonReport(ConnectionStatus status) implements Command {}
+  private record CountersReport(CharonInstance instance, Collection<ConnectionStatus> statuses)
+      implements Command {}
 
   private record CharonLeft(CharonInstance instance, InstanceState state, String reason)
       implements Command {}
 
   private record TeardownDone(Optional<Throwable> failure) implements Command {}
 
-  /** Timings of the state machine. */
+  /**
+   * Timings of the state machine.
+   *
+   * @param reconcileInterval how often the whole service is checked and repaired
+   * @param countersInterval the shortest time between two ZooKeeper writes of a connection whose
+   *     counters alone changed
+   */
   record Settings(
       Duration reconcileInterval,
-      Duration statusInterval,
+      Duration countersInterval,
       Duration minBackoff,
       Duration maxBackoff) {
     static final Settings DEFAULT =
         new Settings(
             Duration.ofSeconds(5),
-            Duration.ofSeconds(2),
+            Duration.ofSeconds(10),
             Duration.ofMillis(500),
             Duration.ofSeconds(30));
   }
@@ -102,15 +117,13 @@ final class RouterVpnActor {
       Settings settings) {}
 
   private static final Object RECONCILE_TIMER = "reconcile";
-  private static final Object STATUS_TIMER = "status";
   private static final Object BACKOFF_TIMER = "backoff";
-
-  private static final Logger log = LoggerFactory.getLogger(RouterVpnActor.class);
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final Context shared;
   private final VpnServiceId serviceId;
+  private final StatusWriter writer;
 
   private Topology topology;
   private Optional<VpnRedirectPlan> plan = Optional.empty();
@@ -118,13 +131,12 @@ final class RouterVpnActor {
   private Optional<CharonInstance> charon = Optional.empty();
   private Optional<StatusListener> charonListener = Optional.empty();
 
-  /** OVSDB policy name of each connection of the service, as of the last provisioning. */
+  /** OVSDB policy name of each connection of the service, as of the latest topology. */
   private Map<IpsecSiteConnectionId, String> policyNames = Map.of();
 
   private boolean dirty;
   private boolean teardownRequested;
   private int failures;
-  private CompletableFuture<Void> publishing = CompletableFuture.completedFuture(null);
 
   private RouterVpnActor(
       ActorContext<Command> context,
@@ -137,6 +149,14 @@ final class RouterVpnActor {
     this.shared = shared;
     this.serviceId = serviceId;
     this.topology = topology;
+    this.writer =
+        new StatusWriter(
+            serviceId,
+            shared.host(),
+            shared.status(),
+            shared.board(),
+            shared.blocking(),
+            shared.settings().countersInterval());
   }
 
   static Behavior<Command> create(Context shared, VpnServiceId serviceId, Topology topology) {
@@ -148,11 +168,11 @@ final class RouterVpnActor {
   }
 
   private Behavior<Command> start() {
+    followConnections();
+    shared.board().announce(policyNames);
     publishService(ServiceState.PENDING, Optional.empty());
     timers.startTimerWithFixedDelay(
         RECONCILE_TIMER, new Reconcile(), shared.settings().reconcileInterval());
-    timers.startTimerWithFixedDelay(
-        STATUS_TIMER, new RefreshStatus(), shared.settings().statusInterval());
     return provisioning();
   }
 
@@ -161,13 +181,16 @@ final class RouterVpnActor {
   private Behavior<Command> provisioning() {
     dirty = false;
     Optional<CharonInstance> current = charon;
+    if (current.isEmpty()) {
+      reportAll(Reason.of(ReasonCode.PROVISIONING), false);
+    }
     context.pipeToSelf(
         CompletableFuture.supplyAsync(
             () -> {
               try {
                 return shared.runner().provision(serviceId, current);
               } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
               }
             },
             shared.blocking()),
@@ -180,10 +203,18 @@ final class RouterVpnActor {
             TopologyChanged.class,
             m -> {
               topology = m.topology();
+              followConnections();
+              dirty = true;
+              return Behaviors.same();
+            })
+        .onMessage(
+            NamespaceRemoved.class,
+            m -> {
               dirty = true;
               return Behaviors.same();
             })
         .onMessage(CharonReport.class, this::onCharonReport)
+        .onMessage(CountersReport.class, this::onCounters)
         .onMessage(CharonLeft.class, m -> Behaviors.same())
         .onMessage(
             Teardown.class,
@@ -193,8 +224,6 @@ final class RouterVpnActor {
             })
         .onMessage(Detach.class, m -> detach())
         .onMessage(Reconcile.class, m -> Behaviors.same())
-        .onMessage(RefreshStatus.class, m -> Behaviors.same())
-        .onMessage(StatusesRefreshed.class, this::onStatuses)
         .build();
   }
 
@@ -204,19 +233,20 @@ final class RouterVpnActor {
             TopologyChanged.class,
             m -> {
               topology = m.topology();
+              followConnections();
               return needsProvisioning() ? provisioning() : Behaviors.same();
             })
+        .onMessage(NamespaceRemoved.class, m -> onNamespaceRemoved())
         .onMessage(Reconcile.class, m -> provisioning())
-        .onMessage(RefreshStatus.class, m -> refreshStatuses())
-        .onMessage(StatusesRefreshed.class, this::onStatuses)
         .onMessage(CharonReport.class, this::onCharonReport)
+        .onMessage(CountersReport.class, this::onCounters)
         .onMessage(CharonLeft.class, this::onCharonLeft)
         .onMessage(Teardown.class, m -> tearingDown())
         .onMessage(Detach.class, m -> detach())
         .build();
   }
 
-  /** Waiting for a retry after a failure; the reconcile timer is what retries. */
+  /** Waiting for a retry after a failure; the backoff timer is what retries. */
   private Behavior<Command> backoff(Duration delay) {
     timers.startSingleTimer(BACKOFF_TIMER, new Reconcile(), delay);
     return Behaviors.receive(Command.class)
@@ -225,11 +255,12 @@ final class RouterVpnActor {
             TopologyChanged.class,
             m -> {
               topology = m.topology();
+              followConnections();
               return Behaviors.same();
             })
-        .onMessage(RefreshStatus.class, m -> Behaviors.same())
-        .onMessage(StatusesRefreshed.class, this::onStatuses)
+        .onMessage(NamespaceRemoved.class, m -> onNamespaceRemoved())
         .onMessage(CharonReport.class, this::onCharonReport)
+        .onMessage(CountersReport.class, this::onCounters)
         .onMessage(CharonLeft.class, m -> Behaviors.same())
         .onMessage(Teardown.class, m -> tearingDown())
         .onMessage(Detach.class, m -> detach())
@@ -243,12 +274,13 @@ final class RouterVpnActor {
             TopologyChanged.class,
             m -> {
               topology = m.topology();
+              followConnections();
               return provisioning();
             })
+        .onMessage(NamespaceRemoved.class, m -> Behaviors.same())
         .onMessage(Reconcile.class, m -> Behaviors.same())
-        .onMessage(RefreshStatus.class, m -> Behaviors.same())
-        .onMessage(StatusesRefreshed.class, this::onStatuses)
         .onMessage(CharonReport.class, this::onCharonReport)
+        .onMessage(CountersReport.class, this::onCounters)
         .onMessage(CharonLeft.class, m -> Behaviors.same())
         .onMessage(Teardown.class, m -> tearingDown())
         .onMessage(Detach.class, m -> detach())
@@ -257,6 +289,7 @@ final class RouterVpnActor {
 
   private Behavior<Command> tearingDown() {
     timers.cancelAll();
+    stopListening();
     Optional<VpnRedirectPlan> lastPlan = plan;
     Optional<CharonInstance> current = charon;
     context.pipeToSelf(
@@ -265,7 +298,7 @@ final class RouterVpnActor {
               try {
                 shared.runner().teardown(serviceId, lastPlan, current);
               } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
               }
             },
             shared.blocking()),
@@ -284,7 +317,7 @@ final class RouterVpnActor {
                                   "vpn-service {}: teardown incomplete: {}",
                                   serviceId,
                                   f.toString()));
-              policyNames.keySet().forEach(shared.board()::remove);
+              writer.forgetAll();
               return Behaviors.stopped();
             })
         .onAnyMessage(m -> Behaviors.same())
@@ -292,8 +325,9 @@ final class RouterVpnActor {
   }
 
   private Behavior<Command> detach() {
+    stopListening();
     charon.ifPresent(CharonInstance::close);
-    policyNames.keySet().forEach(shared.board()::remove);
+    writer.forgetAll();
     return Behaviors.stopped();
   }
 
@@ -305,7 +339,7 @@ final class RouterVpnActor {
     plan = Optional.of(p.plan());
     appliedSpecs = p.connections();
     if (charon.map(c -> c != p.charon()).orElse(true)) {
-      charon.ifPresent(old -> charonListener.ifPresent(old::removeListener));
+      stopListening();
       charonListener = Optional.of(listenTo(p.charon()));
     }
     charon = Optional.of(p.charon());
@@ -316,7 +350,8 @@ final class RouterVpnActor {
       context
           .getLog()
           .info(
-              "vpn-service {}: provisioned (namespace changes {}, loaded {}, unloaded {}, charon pid {}{})",
+              "vpn-service {}: provisioned (namespace changes {}, loaded {}, unloaded {}, charon"
+                  + " pid {}{})",
               serviceId,
               p.namespace().changes().size(),
               p.applied().loaded().size(),
@@ -329,14 +364,12 @@ final class RouterVpnActor {
           .getLog()
           .warn("vpn-service {}: charon refused connections {}", serviceId, p.applied().failed());
     }
-    Map<IpsecSiteConnectionId, String> names = policyNames();
-    policyNames.keySet().stream()
-        .filter(id -> !names.containsKey(id))
-        .forEach(shared.board()::remove);
-    policyNames = names;
     boolean up = topology.vpnService(serviceId).map(VpnService::adminStateUp).orElse(true);
     publishService(up ? ServiceState.ACTIVE : ServiceState.DOWN, Optional.empty());
-    p.charon().status().values().forEach(this::publishConnection);
+    if (!up) {
+      reportAll(Reason.of(ReasonCode.ADMIN_DOWN, "the VPN service is administratively down"), true);
+    }
+    p.charon().status().values().forEach(this::report);
     if (teardownRequested) {
       return tearingDown();
     }
@@ -353,6 +386,7 @@ final class RouterVpnActor {
           .getLog()
           .warn("vpn-service {}: cannot be realised: {}", serviceId, failure.getMessage());
       publishService(ServiceState.ERROR, Optional.of(failure.getMessage()));
+      reportAll(Reason.of(ReasonCode.CONFIGURATION_INVALID, failure.getMessage()), true);
       return misconfigured();
     }
     failures++;
@@ -389,40 +423,44 @@ final class RouterVpnActor {
     return provisioning();
   }
 
-  private Behavior<Command> refreshStatuses() {
-    charon
-        .filter(c -> c.state() == InstanceState.RUNNING)
-        .ifPresent(
-            c ->
-                context.pipeToSelf(
-                    c.refresh(),
-                    (statuses, failure) ->
-                        failure == null
-                            ? new StatusesRefreshed(statuses)
-                            : new StatusesRefreshed(c.status())));
-    return Behaviors.same();
-  }
-
-  private Behavior<Command> onStatuses(StatusesRefreshed refreshed) {
-    refreshed.statuses().values().forEach(this::publishConnection);
-    return Behaviors.same();
+  private Behavior<Command> onNamespaceRemoved() {
+    context
+        .getLog()
+        .warn("vpn-service {}: its namespace was removed; rebuilding it at once", serviceId);
+    reportAll(Reason.of(ReasonCode.NAMESPACE_REPAIR), true);
+    publishService(ServiceState.PENDING, Optional.of("namespace removed; rebuilding it"));
+    return provisioning();
   }
 
   private Behavior<Command> onCharonReport(CharonReport report) {
-    publishConnection(report.status());
+    if (charon.map(c -> c == report.instance()).orElse(false)) {
+      report(report.status());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onCounters(CountersReport report) {
+    if (charon.map(c -> c == report.instance()).orElse(false)) {
+      report.statuses().forEach(this::report);
+    }
     return Behaviors.same();
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  /** Forwards the instance's reports to this actor; returns the listener to remove later. */
+  /** Forwards the instance's reports to this actor. */
   private StatusListener listenTo(CharonInstance instance) {
     var self = context.getSelf();
     StatusListener l =
         new StatusListener() {
           @Override
           public void statusChanged(ConnectionStatus status) {
-            self.tell(new CharonReport(status));
+            self.tell(new CharonReport(instance, status));
+          }
+
+          @Override
+          public void countersRefreshed(Collection<ConnectionStatus> statuses) {
+            self.tell(new CountersReport(instance, statuses));
           }
 
           @Override
@@ -434,6 +472,11 @@ final class RouterVpnActor {
         };
     instance.addListener(l);
     return l;
+  }
+
+  private void stopListening() {
+    charon.ifPresent(c -> charonListener.ifPresent(c::removeListener));
+    charonListener = Optional.empty();
   }
 
   /** True when {@code topology} asks for something the last provisioning did not do. */
@@ -456,62 +499,54 @@ final class RouterVpnActor {
     return !RouterVpnRunner.connectionSpecs(topology, service.get()).equals(appliedSpecs);
   }
 
-  private Map<IpsecSiteConnectionId, String> policyNames() {
+  /** Follows the service's connections: new ones get a policy name, removed ones are forgotten. */
+  private void followConnections() {
     Map<IpsecSiteConnectionId, String> names = new HashMap<>();
     topology
         .vpnService(serviceId)
         .ifPresent(
             service -> {
               for (IpsecSiteConnection c : topology.connections(serviceId)) {
-                names.put(c.id(), StatusMapping.policyName(service, c));
+                names.put(c.id(), StatusBoard.policyName(service, c));
               }
             });
-    return Map.copyOf(names);
+    policyNames.keySet().stream().filter(id -> !names.containsKey(id)).forEach(writer::forget);
+    policyNames = Map.copyOf(names);
   }
 
-  private void publishConnection(ConnectionStatus status) {
+  /** Reports one connection's status, if the connection is still the service's. */
+  private void report(ConnectionStatus status) {
     String policy = policyNames.get(status.connection());
-    if (policy == null) {
-      return;
+    if (policy != null) {
+      writer.connection(policy, status);
     }
-    org.nsvpn.chainrules.status.ConnectionStatus model = StatusMapping.toModel(status);
-    shared.board().put(policy, model);
-    enqueuePublish(() -> shared.status().publish(shared.host(), model));
+  }
+
+  /**
+   * Reports {@code reason} for every connection of the service; with {@code override} false only
+   * for connections without a status from charon yet.
+   */
+  private void reportAll(Reason reason, boolean override) {
+    Map<IpsecSiteConnectionId, ConnectionStatus> known =
+        charon.map(CharonInstance::status).orElse(Map.of());
+    Instant now = Instant.now();
+    for (IpsecSiteConnectionId id : policyNames.keySet()) {
+      if (override || !known.containsKey(id)) {
+        report(ConnectionStatus.notUp(id, reason, List.of(), now));
+      }
+    }
   }
 
   private void publishService(ServiceState state, Optional<String> reason) {
-    VpnServiceStatus record =
-        new VpnServiceStatus(
-            serviceId,
-            shared.host(),
-            state,
-            reason,
-            plan.map(p -> p.namespace().name()),
-            charon.map(CharonInstance::pid),
-            Instant.now());
-    enqueuePublish(() -> shared.status().publish(record));
-  }
-
-  /** ZooKeeper writes block: they run on the blocking pool, one after another for this router. */
-  private void enqueuePublish(Runnable write) {
-    publishing =
-        publishing.thenRunAsync(
-            () -> {
-              try {
-                write.run();
-              } catch (RuntimeException e) {
-                log.warn(
-                    "vpn-service {}: status not written to ZooKeeper: {}",
-                    serviceId,
-                    e.getMessage());
-              }
-            },
-            shared.blocking());
+    writer.service(
+        state,
+        reason,
+        plan.map(p -> p.namespace().name()),
+        charon.filter(c -> c.state() == InstanceState.RUNNING).map(CharonInstance::pid));
   }
 
   private static Throwable unwrap(Throwable t) {
-    while ((t instanceof java.util.concurrent.CompletionException
-            || t instanceof java.util.concurrent.ExecutionException)
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }

@@ -7,12 +7,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.agentplugin.spi.PortBinder;
 import org.nsvpn.chainrules.id.VpnServiceId;
-import org.nsvpn.chainrules.model.HostBinding;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
-import org.nsvpn.chainrules.model.Port;
-import org.nsvpn.chainrules.model.RouterPort;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.TopologyChange;
 import org.nsvpn.chainrules.model.VpnService;
@@ -38,32 +35,37 @@ import org.slf4j.LoggerFactory;
  * <p>Order matters for failing closed. The routes that send local-to-peer cleartext to the
  * namespace port are written first: from that moment such traffic goes to the namespace port, which
  * drops it until the namespace exists and its host-side veth is bound; it never falls back to
- * another route through the uplink.
+ * another route through the uplink. Order matters for speed too: charon is started (and its
+ * connections initiated) only once the datapath reads the namespace's veth.
+ *
+ * <p>Teardown leaves nothing behind: charon stopped, namespace removed, charon's instance directory
+ * and the ownership mark deleted, the plan's topology objects removed (their status records go with
+ * them in the store).
  */
 final class RouterVpnRunner {
   private static final Logger log = LoggerFactory.getLogger(RouterVpnRunner.class);
 
-  private final HostId host;
   private final TopologyStore store;
   private final NetworkNamespaces namespaces;
   private final NamespaceManager namespaceManager;
   private final StrongSwan strongSwan;
+  private final PortBinder ports;
   private final OwnedNamespaces owned;
   private final Duration timeout;
 
   RouterVpnRunner(
-      HostId host,
       TopologyStore store,
       NetworkNamespaces namespaces,
       NamespaceManager namespaceManager,
       StrongSwan strongSwan,
+      PortBinder ports,
       OwnedNamespaces owned,
       Duration timeout) {
-    this.host = host;
     this.store = store;
     this.namespaces = namespaces;
     this.namespaceManager = namespaceManager;
     this.strongSwan = strongSwan;
+    this.ports = ports;
     this.owned = owned;
     this.timeout = timeout;
   }
@@ -121,17 +123,10 @@ final class RouterVpnRunner {
     owned.mark(serviceId);
     EnsureResult ensured = namespaceManager.ensure(plan.namespace());
 
-    HostBinding binding = new HostBinding(host, plan.namespace().hostInterfaceName());
-    Port nsPort = topology.port(plan.namespacePort().id()).orElseThrow();
-    if (!nsPort.binding().equals(Optional.of(binding))) {
-      topology =
-          store
-              .commit(
-                  new TopologyChange(
-                      List.of(((RouterPort) nsPort).withBinding(Optional.of(binding))), List.of()))
-              .topology();
-      changed = true;
-    }
+    // charon initiates once it is loaded: the path to the peers (the namespace port, read by the
+    // datapath on the veth as it is now) must exist first, or the first IKE packet is lost and
+    // the repair waits for charon's retransmission.
+    await(ports.bind(plan.namespacePort().id(), plan.namespace().hostInterfaceName()));
 
     CharonInstance instance =
         charon.filter(c -> c.state() == InstanceState.RUNNING).isPresent()
@@ -165,6 +160,7 @@ final class RouterVpnRunner {
       await(await(strongSwan.startOrAdopt(namespace)).stop());
     }
     namespaceManager.remove(namespace);
+    strongSwan.purge(namespace);
     owned.unmark(serviceId);
     if (plan.isPresent()) {
       TopologyChange removal = plan.get().removalChange(store.refresh().topology());

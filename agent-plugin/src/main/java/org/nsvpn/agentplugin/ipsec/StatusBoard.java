@@ -3,32 +3,75 @@ package org.nsvpn.agentplugin.ipsec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.ovsdb.ipsec.IpsecStatusSnapshot;
 
 /**
- * The latest status of every connection this agent runs, with its OVSDB policy name, written by the
- * router actors and read by the publisher at each refresh (in one transaction). Thread-safe.
+ * The latest status of every connection this agent runs, with its OVSDB policy name: written by the
+ * router actors, read by the OVSDB publisher at each refresh (one transaction). Thread-safe.
+ *
+ * <p>Publish only what is known. Until the agent has seen its first topology the snapshot is
+ * partial (no row is deleted: an agent that just restarted does not know yet which connections it
+ * serves). After that, a connection a router actor announced but has not reported on yet (its
+ * charon is being started or adopted) keeps its row as it was.
  */
 final class StatusBoard {
   private record Row(String policyName, ConnectionStatus status) {}
 
   private final Map<IpsecSiteConnectionId, Row> connections = new ConcurrentHashMap<>();
+  private final Map<IpsecSiteConnectionId, String> announced = new ConcurrentHashMap<>();
+  private volatile boolean complete;
+
+  /**
+   * The OVSDB row key of a connection: {@code service.connection} when that fits the 63 characters
+   * of a policy name, else {@code conn-} and the connection id's 32 hex digits.
+   */
+  static String policyName(VpnService service, IpsecSiteConnection connection) {
+    String name = service.name() + "." + connection.name();
+    return name.length() <= 63 ? name : "conn-" + connection.id().hex();
+  }
+
+  /** The agent knows which services it serves: rows it does not name may be deleted now. */
+  void complete() {
+    complete = true;
+  }
+
+  /** Connections whose rows stay as they are until their first report. */
+  void announce(Map<IpsecSiteConnectionId, String> policyNames) {
+    policyNames.forEach(
+        (id, name) -> {
+          if (!connections.containsKey(id)) {
+            announced.put(id, name);
+          }
+        });
+  }
 
   void put(String policyName, ConnectionStatus status) {
     connections.put(status.connection(), new Row(policyName, status));
+    announced.remove(status.connection());
   }
 
   void remove(IpsecSiteConnectionId connection) {
     connections.remove(connection);
+    announced.remove(connection);
   }
 
   /** What the publisher writes: every connection's row; no manual SA or SP rows. */
   IpsecStatusSnapshot snapshot() {
     Map<String, ConnectionStatus> rows = new LinkedHashMap<>();
     connections.values().forEach(r -> rows.put(r.policyName(), r.status()));
-    return IpsecStatusSnapshot.of(rows, List.of(), List.of());
+    IpsecStatusSnapshot snapshot = IpsecStatusSnapshot.of(rows, List.of(), List.of());
+    if (!complete) {
+      return snapshot.asPartial();
+    }
+    Set<String> waiting =
+        announced.values().stream().filter(n -> !rows.containsKey(n)).collect(Collectors.toSet());
+    return snapshot.retaining(waiting);
   }
 }

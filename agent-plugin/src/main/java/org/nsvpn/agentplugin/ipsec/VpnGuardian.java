@@ -30,6 +30,9 @@ final class VpnGuardian {
 
   record TopologyChanged(Topology topology) implements Command {}
 
+  /** A network namespace of this host was removed (by nsvpn or by anyone). */
+  record NamespaceRemoved(String namespace) implements Command {}
+
   /** Stops every router actor, leaving charons running (agent shutdown), then replies. */
   record Shutdown(ActorRef<Done> replyTo) implements Command {}
 
@@ -57,6 +60,7 @@ final class VpnGuardian {
   private Behavior<Command> active() {
     return Behaviors.receive(Command.class)
         .onMessage(TopologyChanged.class, this::onTopology)
+        .onMessage(NamespaceRemoved.class, this::onNamespaceRemoved)
         .onMessage(
             RouterStopped.class,
             m -> {
@@ -112,8 +116,20 @@ final class VpnGuardian {
         });
     if (!orphansChecked) {
       orphansChecked = true;
+      shared.board().complete();
       removeOrphans(served.keySet());
     }
+    return Behaviors.same();
+  }
+
+  /** Tells the router actor whose namespace it was; one tearing down ignores it. */
+  private Behavior<Command> onNamespaceRemoved(NamespaceRemoved removed) {
+    routers.forEach(
+        (id, ref) -> {
+          if (!stopping.contains(id) && VpnNames.namespace(id).equals(removed.namespace())) {
+            ref.tell(new RouterVpnActor.NamespaceRemoved());
+          }
+        });
     return Behaviors.same();
   }
 

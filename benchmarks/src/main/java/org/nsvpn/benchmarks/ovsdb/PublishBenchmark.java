@@ -16,6 +16,7 @@ import org.nsvpn.ovsdb.api.OvsdbClient;
 import org.nsvpn.ovsdb.api.OvsdbClientOptions;
 import org.nsvpn.ovsdb.api.Row;
 import org.nsvpn.ovsdb.api.SetValue;
+import org.nsvpn.ovsdb.ipsec.IkeConnectionStatusMap;
 import org.nsvpn.ovsdb.ipsec.IpsecSchema;
 import org.nsvpn.ovsdb.ipsec.IpsecStatusPublisher;
 import org.nsvpn.ovsdb.ipsec.IpsecStatusSnapshot;
@@ -155,7 +156,7 @@ public class PublishBenchmark {
                         IpsecSchema.IKE_CONNECTION,
                         connRows.get(name),
                         IpsecSchema.IKE_CONN_STATUSES,
-                        c.statusMap())));
+                        IkeConnectionStatusMap.of(name, c))));
     for (SaStatus sa : s.sas().values()) {
       ops.add(
           update(
@@ -189,8 +190,8 @@ public class PublishBenchmark {
               IpsecSchema.IKE_CONNECTION,
               connRows.get(e.getKey()),
               IpsecSchema.IKE_CONN_STATUSES,
-              previous.connections().get(e.getKey()).statusMap(),
-              e.getValue().statusMap());
+              IkeConnectionStatusMap.of(e.getKey(), previous.connections().get(e.getKey())),
+              IkeConnectionStatusMap.of(e.getKey(), e.getValue()));
     }
     for (var e : s.sas().entrySet()) {
       n +=

@@ -42,11 +42,11 @@ import org.nsvpn.chainrules.status.SaCounters;
  * Absent values are left out of the map. Times are absolute, so an idle connection's map does not
  * change between refreshes and its row is not rewritten.
  */
-final class IkeConnectionStatusMap {
+public final class IkeConnectionStatusMap {
   private IkeConnectionStatusMap() {}
 
   /** The status map of the row keyed {@code policyName}. */
-  static Map<String, String> of(String policyName, ConnectionStatus status) {
+  public static Map<String, String> of(String policyName, ConnectionStatus status) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("policy_name", policyName);
     Optional<IkeSaStatus> ike = status.currentIkeSa();

@@ -1,0 +1,379 @@
+package org.nsvpn.strongswan;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.model.Initiator;
+import org.nsvpn.chainrules.status.IkeSaStatus;
+import org.nsvpn.chainrules.status.Reason;
+import org.nsvpn.chainrules.status.ReasonCode;
+import org.nsvpn.strongswan.vici.ViciMessageCodec;
+import org.nsvpn.strongswan.vici.ViciSection;
+import org.nsvpn.strongswan.vici.ViciSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes one charon run exactly the connections nsvpn wants, changing only what differs, and
+ * initiates the connections that are due. Confined to its instance's serial executor; nothing here
+ * blocks (every VICI command returns a future).
+ *
+ * <p>A connection is reloaded only when its {@code load-conn} message changed (compared by digest);
+ * its PSK only when the key changed (a salted digest kept in memory). A reload that changes what is
+ * negotiated (addresses, identities, proposals, traffic selectors, mode, encapsulation) needs new
+ * SAs: for a connection that initiates, a new SA is negotiated first and the old ones are
+ * terminated once it works ({@link SaHousekeeper}); a response-only connection's old SAs are
+ * terminated at once and the peer negotiates again. Other changes (dead peer detection, lifetimes,
+ * actions) take effect at the next rekey without touching the SAs.
+ *
+ * <p>Connections are loaded with {@code start_action = trap} only (see {@link ConnectionMapping}):
+ * nsvpn initiates them itself, when they are due ({@link StatusTracker#dueForInitiation}) and only
+ * once the caller has made the path to the peer exist (the caller applies after that).
+ */
+final class ConnectionApplier {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionApplier.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The keys of load-conn that decide what is negotiated. */
+  private static final Set<String> NEGOTIATED =
+      Set.of(
+          "version",
+          "local_addrs",
+          "remote_addrs",
+          "proposals",
+          "encap",
+          "aggressive",
+          "local",
+          "remote",
+          "children",
+          "local_ts",
+          "remote_ts",
+          "esp_proposals",
+          "ah_proposals",
+          "mode");
+
+  /** What nsvpn loaded for a connection. */
+  private record Applied(
+      ConnectionSpec spec, String configDigest, String negotiationDigest, String keyDigest) {}
+
+  private final String namespace;
+  private final ViciSession vici;
+  private final StatusTracker tracker;
+  private final byte[] keySalt = new byte[32];
+  private final Map<IpsecSiteConnectionId, Applied> applied = new LinkedHashMap<>();
+  private final Map<IpsecSiteConnectionId, String> peerAddresses = new HashMap<>();
+  private boolean reconciled;
+
+  ConnectionApplier(String namespace, ViciSession vici, StatusTracker tracker) {
+    this.namespace = namespace;
+    this.vici = vici;
+    this.tracker = tracker;
+    RANDOM.nextBytes(keySalt);
+  }
+
+  /** Peer address of every configured connection, to attribute notifications without a name. */
+  Map<IpsecSiteConnectionId, String> peerAddresses() {
+    return peerAddresses;
+  }
+
+  /**
+   * Applies {@code desired}; {@code configs} holds the load-conn message of each enabled one and
+   * {@code psks} its key, which this zeroes. The first apply asks charon what it has loaded (an
+   * adopted charon may hold connections since removed).
+   */
+  CompletableFuture<ApplyResult> apply(
+      Map<IpsecSiteConnectionId, ConnectionSpec> desired,
+      Map<IpsecSiteConnectionId, ViciSection> configs,
+      Map<IpsecSiteConnectionId, byte[]> psks) {
+    CompletableFuture<Set<IpsecSiteConnectionId>> present =
+        reconciled
+            ? CompletableFuture.completedFuture(new HashSet<>(applied.keySet()))
+            : vici.getConns().thenApply(ConnectionApplier::ours);
+    return present.thenCompose(loaded -> sendChanges(desired, configs, psks, loaded));
+  }
+
+  /** The connections nsvpn made among charon's config names. */
+  static Set<IpsecSiteConnectionId> ours(List<String> names) {
+    Set<IpsecSiteConnectionId> out = new HashSet<>();
+    for (String name : names) {
+      ConnectionMapping.connectionId(name).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private CompletableFuture<ApplyResult> sendChanges(
+      Map<IpsecSiteConnectionId, ConnectionSpec> desired,
+      Map<IpsecSiteConnectionId, ViciSection> configs,
+      Map<IpsecSiteConnectionId, byte[]> psks,
+      Set<IpsecSiteConnectionId> loaded) {
+    reconciled = true;
+    List<IpsecSiteConnectionId> loadedNow = new ArrayList<>();
+    List<IpsecSiteConnectionId> unloaded = new ArrayList<>();
+    List<IpsecSiteConnectionId> unchanged = new ArrayList<>();
+    List<IpsecSiteConnectionId> keysReloaded = new ArrayList<>();
+    List<IpsecSiteConnectionId> renegotiate = new ArrayList<>();
+    Map<IpsecSiteConnectionId, String> failed = new LinkedHashMap<>();
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+
+    Set<IpsecSiteConnectionId> remove = new HashSet<>(loaded);
+    remove.addAll(applied.keySet());
+    remove.removeAll(configs.keySet());
+    for (IpsecSiteConnectionId id : remove) {
+      String name = ConnectionMapping.charonName(id);
+      List<IkeSaStatus> sas = tracker.sas(id);
+      sent.add(
+          vici.unloadConn(name)
+              .thenCompose(v -> terminateAll(sas))
+              .handle(
+                  (ok, failure) -> {
+                    if (failure != null && loaded.contains(id)) {
+                      failed.put(id, message(failure));
+                    } else {
+                      unloaded.add(id);
+                      applied.remove(id);
+                    }
+                    return null;
+                  }));
+      sent.add(vici.unloadShared(name).handle((r, failure) -> null));
+    }
+
+    Instant now = Instant.now();
+    for (Map.Entry<IpsecSiteConnectionId, ViciSection> entry : configs.entrySet()) {
+      IpsecSiteConnectionId id = entry.getKey();
+      ConnectionSpec spec = desired.get(id);
+      String configDigest = digest(entry.getValue());
+      String negotiationDigest = digest(negotiated(entry.getValue()));
+      byte[] psk = psks.get(id);
+      String keyDigest = keyDigest(psk);
+      Applied before = applied.get(id);
+      boolean sendKey = before == null || !before.keyDigest().equals(keyDigest);
+      // The message holds its own copy of the key (a secret value), which dies with it.
+      ViciSection shared = sendKey ? ConnectionMapping.loadShared(spec, psk) : null;
+      Arrays.fill(psk, (byte) 0);
+      boolean sendConfig = before == null || !before.configDigest().equals(configDigest);
+      boolean needsNewSas = before != null && !before.negotiationDigest().equals(negotiationDigest);
+      // Track before sending: charon may report a failure of the attempt before the reply.
+      tracker.configured(spec, false);
+      peerAddresses.put(id, spec.connection().peerAddress().toString());
+      if (!sendKey && !sendConfig) {
+        unchanged.add(id);
+        continue;
+      }
+      tracker.changed(id);
+      CompletableFuture<Void> step = CompletableFuture.completedFuture(null);
+      if (sendKey) {
+        step = vici.loadShared(shared).thenRun(() -> keysReloaded.add(id));
+      }
+      if (sendConfig) {
+        ViciSection config = entry.getValue();
+        step = step.thenCompose(v -> vici.loadConn(config)).thenRun(() -> loadedNow.add(id));
+      }
+      sent.add(
+          step.handle(
+              (ok, failure) -> {
+                if (failure != null) {
+                  String why = message(failure);
+                  failed.put(id, why);
+                  tracker.failed(
+                      id, Reason.of(ReasonCode.CONFIGURATION_INVALID, why), Instant.now());
+                  applied.remove(id);
+                } else {
+                  applied.put(id, new Applied(spec, configDigest, negotiationDigest, keyDigest));
+                  if (needsNewSas) {
+                    renegotiate.add(id);
+                  }
+                }
+                return null;
+              }));
+    }
+    for (ConnectionSpec spec : desired.values()) {
+      peerAddresses.put(spec.id(), spec.connection().peerAddress().toString());
+    }
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+        .thenCompose(
+            v -> {
+              for (ConnectionSpec spec : desired.values()) {
+                if (!spec.connection().adminStateUp()) {
+                  tracker.configured(spec, true);
+                }
+              }
+              for (IpsecSiteConnectionId id : unloaded) {
+                if (!desired.containsKey(id)) {
+                  tracker.removed(id);
+                  peerAddresses.remove(id);
+                }
+              }
+              return replace(renegotiate, Instant.now());
+            })
+        .thenCompose(v -> initiateDue(Instant.now()))
+        .thenApply(
+            initiated ->
+                new ApplyResult(loadedNow, unloaded, unchanged, keysReloaded, initiated, failed));
+  }
+
+  /**
+   * Connections whose negotiated parameters changed: those that initiate negotiate anew and drop
+   * their old SAs once the new one works; response-only ones drop their SAs now. One replacement at
+   * a time per connection: a change that arrives during one is replaced again after it.
+   */
+  CompletableFuture<Void> replace(List<IpsecSiteConnectionId> ids, Instant now) {
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    for (IpsecSiteConnectionId id : ids) {
+      if (tracker.replacing(id)) {
+        tracker.replaceAgainLater(id);
+        continue;
+      }
+      List<IkeSaStatus> sas = tracker.sas(id);
+      if (sas.isEmpty()) {
+        continue;
+      }
+      boolean initiates =
+          tracker
+              .spec(id)
+              .map(s -> s.connection().initiator() == Initiator.BI_DIRECTIONAL)
+              .orElse(false);
+      if (initiates) {
+        tracker.supersede(id, now);
+        sent.add(initiate(id));
+      } else {
+        sent.add(terminateAll(sas));
+      }
+    }
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+  }
+
+  /** Initiates every connection that is due; completes with those it initiated. */
+  CompletableFuture<List<IpsecSiteConnectionId>> initiateDue(Instant now) {
+    List<IpsecSiteConnectionId> initiated = new ArrayList<>();
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    for (IpsecSiteConnectionId id : applied.keySet()) {
+      if (tracker.dueForInitiation(id, now)) {
+        initiated.add(id);
+        sent.add(initiate(id));
+      }
+    }
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+        .thenApply(v -> initiated);
+  }
+
+  private CompletableFuture<Void> initiate(IpsecSiteConnectionId id) {
+    String name = ConnectionMapping.charonName(id);
+    tracker.initiated(id, Instant.now());
+    return vici.initiate(name, name)
+        .handle(
+            (r, failure) -> {
+              if (failure != null) {
+                log.warn(
+                    "namespace {}: initiating {} failed: {}", namespace, name, message(failure));
+              }
+              return null;
+            });
+  }
+
+  /** Terminates the given IKE SAs (their child SAs go with them); failures are logged. */
+  CompletableFuture<Void> terminateAll(List<IkeSaStatus> sas) {
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    for (IkeSaStatus sa : sas) {
+      sent.add(terminateIke(sa.uniqueId()));
+    }
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+  }
+
+  CompletableFuture<Void> terminateIke(long uniqueId) {
+    return vici.terminateIkeSa(uniqueId).handle((r, failure) -> logged(failure, "IKE", uniqueId));
+  }
+
+  CompletableFuture<Void> terminateChild(long uniqueId) {
+    return vici.terminateChildSa(uniqueId)
+        .handle((r, failure) -> logged(failure, "child", uniqueId));
+  }
+
+  private Void logged(Throwable failure, String what, long id) {
+    if (failure != null) {
+      log.debug("namespace {}: terminating {} SA {}: {}", namespace, what, id, message(failure));
+    }
+    return null;
+  }
+
+  /** The part of a load-conn message that decides what is negotiated. */
+  static ViciSection negotiated(ViciSection message) {
+    ViciSection.Builder out = ViciSection.builder();
+    message
+        .entries()
+        .forEach(
+            (name, element) -> {
+              if (element instanceof ViciSection section) {
+                out.put(name, keep(section));
+              }
+            });
+    return out.build();
+  }
+
+  private static ViciSection keep(ViciSection section) {
+    ViciSection.Builder out = ViciSection.builder();
+    section
+        .entries()
+        .forEach(
+            (name, element) -> {
+              if (element instanceof ViciSection child && name.equals("children")) {
+                ViciSection.Builder children = ViciSection.builder();
+                child.sections().forEach((childName, c) -> children.put(childName, keep(c)));
+                out.put(name, children.build());
+              } else if (NEGOTIATED.contains(name)) {
+                out.put(name, element);
+              }
+            });
+    return out.build();
+  }
+
+  private static String message(Throwable failure) {
+    Throwable cause =
+        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    return String.valueOf(cause.getMessage());
+  }
+
+  private static String digest(ViciSection config) {
+    ByteBuf buffer = Unpooled.buffer();
+    try {
+      ViciMessageCodec.encodeMessage(config, buffer);
+      return sha256(ByteBufUtil.getBytes(buffer));
+    } finally {
+      buffer.release();
+    }
+  }
+
+  private String keyDigest(byte[] psk) {
+    byte[] salted = new byte[keySalt.length + psk.length];
+    System.arraycopy(keySalt, 0, salted, 0, keySalt.length);
+    System.arraycopy(psk, 0, salted, keySalt.length, psk.length);
+    try {
+      return sha256(salted);
+    } finally {
+      Arrays.fill(salted, (byte) 0);
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

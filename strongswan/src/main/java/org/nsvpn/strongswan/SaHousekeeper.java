@@ -1,0 +1,182 @@
+package org.nsvpn.strongswan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.nsvpn.chainrules.status.ChildSaStatus;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.IkeSaStatus;
+
+/**
+ * Decides which SAs of one connection to terminate so that, once things settle, a connection has
+ * one IKE SA and one child SA. Pure; the caller terminates.
+ *
+ * <p>Three sources of extra SAs, each with its rule:
+ *
+ * <ul>
+ *   <li><b>A changed configuration.</b> The SAs negotiated under the old one are superseded: they
+ *       go once an SA that is not superseded carries traffic (make before break), or once the new
+ *       configuration has failed (it is what the operator asked for, and a failure must show).
+ *   <li><b>Crossing initiations.</b> Both ends initiated at once and each holds two working IKE
+ *       SAs. Both ends must drop the same one, or both could go: of two IKE SAs established within
+ *       {@link #CROSSING} of each other by different initiators, the one initiated by the end with
+ *       the lower IKE address is dropped (both ends can compute that). Otherwise the older goes: an
+ *       end that restarted knows only the new SA, so the peer must keep the new one too.
+ *   <li><b>Leftovers.</b> Established IKE SAs without a working child beside one that works.
+ * </ul>
+ *
+ * Nothing younger than {@link #SETTLE} is touched: a new IKE SA installs its child within
+ * milliseconds, and a peer gets the time to finish what it started.
+ */
+final class SaHousekeeper {
+  static final Duration SETTLE = Duration.ofSeconds(2);
+  static final Duration CROSSING = Duration.ofSeconds(5);
+
+  /** SAs a configuration change superseded. */
+  record Superseded(Set<Long> ikeSas, Set<Long> childSas, boolean newConfigurationFailed) {
+    static final Superseded NONE = new Superseded(Set.of(), Set.of(), false);
+
+    boolean isEmpty() {
+      return ikeSas.isEmpty() && childSas.isEmpty();
+    }
+  }
+
+  /** What to terminate, and whether the superseded SAs are dealt with. */
+  record Decision(List<Long> ikeSas, List<Long> childSas, boolean supersededDone) {
+    static final Decision NOTHING = new Decision(List.of(), List.of(), false);
+
+    boolean isEmpty() {
+      return ikeSas.isEmpty() && childSas.isEmpty();
+    }
+  }
+
+  private SaHousekeeper() {}
+
+  /**
+   * @param sas the connection's IKE SAs with its child SAs
+   */
+  static Decision decide(List<IkeSaStatus> sas, Superseded superseded, Instant now) {
+    List<Long> ike = new ArrayList<>();
+    Set<Long> children = new java.util.LinkedHashSet<>();
+    boolean supersededDone = false;
+    if (!superseded.isEmpty()) {
+      boolean replaced =
+          sas.stream()
+              .anyMatch(
+                  sa ->
+                      sa.isEstablished()
+                          && sa.installedChildren().stream()
+                              .anyMatch(c -> !superseded.childSas().contains(c.uniqueId())));
+      if (replaced || superseded.newConfigurationFailed()) {
+        for (IkeSaStatus sa : sas) {
+          boolean keepsNewChild =
+              sa.childSas().stream().anyMatch(c -> !superseded.childSas().contains(c.uniqueId()));
+          if (superseded.ikeSas().contains(sa.uniqueId()) && !keepsNewChild) {
+            ike.add(sa.uniqueId());
+          } else {
+            sa.childSas().stream()
+                .filter(c -> superseded.childSas().contains(c.uniqueId()))
+                .forEach(c -> children.add(c.uniqueId()));
+          }
+        }
+        supersededDone = true;
+      } else {
+        // Wait for the new SA; do not tidy up what is about to be replaced.
+        return Decision.NOTHING;
+      }
+    }
+    List<IkeSaStatus> remaining = sas.stream().filter(sa -> !ike.contains(sa.uniqueId())).toList();
+    List<IkeSaStatus> working =
+        remaining.stream().filter(ConnectionStatus::carriesTraffic).toList();
+    if (!working.isEmpty() && working.stream().allMatch(sa -> settled(sa, now))) {
+      IkeSaStatus keeper = keeper(working);
+      for (IkeSaStatus sa : remaining) {
+        if (sa == keeper || !sa.isEstablished() || !settled(sa, now)) {
+          continue;
+        }
+        ike.add(sa.uniqueId());
+      }
+      children.addAll(extraChildren(keeper, children, now));
+    }
+    return new Decision(List.copyOf(ike), List.copyOf(children), supersededDone);
+  }
+
+  /** The working IKE SA both ends keep (see the class comment). */
+  static IkeSaStatus keeper(List<IkeSaStatus> working) {
+    IkeSaStatus keeper = working.get(0);
+    for (IkeSaStatus other : working.subList(1, working.size())) {
+      keeper = better(keeper, other);
+    }
+    return keeper;
+  }
+
+  private static IkeSaStatus better(IkeSaStatus a, IkeSaStatus b) {
+    Instant ta = a.establishedAt().orElse(Instant.EPOCH);
+    Instant tb = b.establishedAt().orElse(Instant.EPOCH);
+    boolean crossing = Duration.between(ta, tb).abs().compareTo(CROSSING) < 0;
+    if (crossing && a.initiator() != b.initiator()) {
+      // Drop the one initiated by the lower end; keep the other.
+      boolean localIsLower = localIsLower(a);
+      IkeSaStatus initiatedByLocal = a.initiator() ? a : b;
+      IkeSaStatus initiatedByPeer = a.initiator() ? b : a;
+      return localIsLower ? initiatedByPeer : initiatedByLocal;
+    }
+    if (!ta.equals(tb)) {
+      return ta.isAfter(tb) ? a : b;
+    }
+    return Long.compareUnsigned(a.initiatorSpi(), b.initiatorSpi()) >= 0 ? a : b;
+  }
+
+  /**
+   * Installed child SAs of the keeper beyond one: the newest stays, or, of two installed within
+   * {@link #CROSSING} of each other, the one whose higher SPI is higher (both ends see the same two
+   * SPIs, in and out swapped).
+   */
+  private static List<Long> extraChildren(IkeSaStatus keeper, Set<Long> going, Instant now) {
+    List<ChildSaStatus> installed =
+        keeper.installedChildren().stream()
+            .filter(c -> !going.contains(c.uniqueId()))
+            .filter(c -> c.installedAt().map(t -> !t.isAfter(now.minus(SETTLE))).orElse(true))
+            .toList();
+    if (installed.size() < 2) {
+      return List.of();
+    }
+    ChildSaStatus keep = installed.get(0);
+    for (ChildSaStatus other : installed.subList(1, installed.size())) {
+      keep = better(keep, other);
+    }
+    ChildSaStatus kept = keep;
+    return installed.stream().filter(c -> c != kept).map(ChildSaStatus::uniqueId).toList();
+  }
+
+  private static ChildSaStatus better(ChildSaStatus a, ChildSaStatus b) {
+    Instant ta = a.installedAt().orElse(Instant.EPOCH);
+    Instant tb = b.installedAt().orElse(Instant.EPOCH);
+    if (Duration.between(ta, tb).abs().compareTo(CROSSING) >= 0) {
+      return ta.isAfter(tb) ? a : b;
+    }
+    long ka = Math.max(a.spiIn(), a.spiOut());
+    long kb = Math.max(b.spiIn(), b.spiOut());
+    return ka >= kb ? a : b;
+  }
+
+  private static boolean settled(IkeSaStatus sa, Instant now) {
+    Optional<Instant> established = sa.establishedAt();
+    return established.isEmpty() || !established.get().isAfter(now.minus(SETTLE));
+  }
+
+  /**
+   * Whether this end is the lower one in an order both ends share: by IKE identity (each end's
+   * local identity is the other's remote one, also across a NAT), then by address.
+   */
+  private static boolean localIsLower(IkeSaStatus sa) {
+    int byId = sa.localId().compareTo(sa.remoteId());
+    if (byId != 0) {
+      return byId < 0;
+    }
+    return sa.localAddress().toString().compareTo(sa.remoteAddress().toString()) < 0;
+  }
+}
