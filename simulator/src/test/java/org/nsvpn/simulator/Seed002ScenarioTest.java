@@ -316,8 +316,26 @@ class Seed002ScenarioTest {
     }
 
     @Test
-    void withoutTheVpnTheSameCleartextWouldLeaveByTheUplink() {
+    void beforeTheAgentInstalledItsPlanTheRouterStillKeepsProtectedTrafficOffTheUplink() {
+      // The service and its connection exist, the redirect plan (routes to the namespace) does
+      // not yet: the default route would carry the cleartext out of the uplink.
       Simulator s = primed(Seed002Network.withoutVpn());
+
+      SimulationResult result = s.simulate(vm, cleartextFromVm(64).encode());
+
+      assertThat(result).isInstanceOf(SimulationResult.Drop.class);
+      assertThat(((SimulationResult.Drop) result).reason()).isEqualTo(DropReason.VPN_FAIL_CLOSED);
+      assertThat(result.emissions()).isEmpty();
+    }
+
+    @Test
+    void withoutAnIpsecSiteConnectionTheSameTrafficIsRoutedAsUsual() {
+      TestNetwork plain = Seed002Network.withoutVpn();
+      var service = plain.topology().vpnServices().iterator().next();
+      var builder = plain.topology().toBuilder();
+      plain.topology().connections(service.id()).forEach(c -> builder.remove(c.id()));
+      plain = plain.withTopology(builder.remove(service.id()).build());
+      Simulator s = primed(plain);
 
       SimulationResult result = s.simulate(vm, cleartextFromVm(64).encode());
 

@@ -72,6 +72,14 @@ public interface CharonInstance extends AutoCloseable {
   CompletableFuture<Void> stop();
 
   /**
+   * Kills charon at once (SIGKILL), without the DELETE notifications a graceful stop sends its
+   * peers: for a charon whose namespace was removed, to be replaced at once. The replacement's
+   * first IKE_AUTH carries INITIAL_CONTACT, on which the peers drop the old SAs themselves, so both
+   * ends do not race to negotiate anew. Completes when it is gone; idempotent with {@link #stop()}.
+   */
+  CompletableFuture<Void> abandon();
+
+  /**
    * Detaches: closes the VICI and error-notify connections and leaves charon running. Idempotent.
    */
   @Override

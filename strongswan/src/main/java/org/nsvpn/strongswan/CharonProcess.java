@@ -97,9 +97,25 @@ final class CharonProcess {
    * it is gone.
    */
   CompletableFuture<Void> stop(Duration timeout) {
+    return stop(timeout, true);
+  }
+
+  /**
+   * Stops charon; {@code graceful} false kills it at once (SIGKILL), so it sends no DELETE to its
+   * peers.
+   */
+  CompletableFuture<Void> stop(Duration timeout, boolean graceful) {
     stopping.set(true);
-    log.info("stopping charon (pid {}) in namespace {}", process.pid(), namespace);
-    process.destroy();
+    log.info(
+        "{} charon (pid {}) in namespace {}",
+        graceful ? "stopping" : "killing",
+        process.pid(),
+        namespace);
+    if (graceful) {
+      process.destroy();
+    } else {
+      process.destroyForcibly();
+    }
     return process
         .onExit()
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)

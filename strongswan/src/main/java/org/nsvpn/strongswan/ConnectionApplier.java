@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
  * blocks (every VICI command returns a future).
  *
  * <p>A connection is reloaded only when its {@code load-conn} message changed (compared by digest);
- * its PSK only when the key changed (a salted digest kept in memory). A reload that changes what is
- * negotiated (addresses, identities, proposals, traffic selectors, mode, encapsulation) needs new
- * SAs: for a connection that initiates, a new SA is negotiated first and the old ones are
- * terminated once it works ({@link SaHousekeeper}); a response-only connection's old SAs are
- * terminated at once and the peer negotiates again. Other changes (dead peer detection, lifetimes,
- * actions) take effect at the next rekey without touching the SAs.
+ * its PSK only when the key changed (a salted digest kept in memory). An SA keeps the configuration
+ * it was negotiated with, also across rekeys (strongSwan 5.9, verified): a reloaded connection
+ * takes effect only in new SAs. So a reload replaces the connection's SAs: for a connection that
+ * initiates, a new SA is negotiated first and the old ones are terminated once it works ({@link
+ * SaHousekeeper}), so traffic does not stop; a response-only connection's old SAs are terminated at
+ * once and the peer negotiates again. A changed PSK alone touches no SA (it is used at the next
+ * authentication).
  *
  * <p>Connections are loaded with {@code start_action = trap} only (see {@link ConnectionMapping}):
  * nsvpn initiates them itself, when they are due ({@link StatusTracker#dueForInitiation}) and only
@@ -48,27 +49,8 @@ final class ConnectionApplier {
   private static final Logger log = LoggerFactory.getLogger(ConnectionApplier.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** The keys of load-conn that decide what is negotiated. */
-  private static final Set<String> NEGOTIATED =
-      Set.of(
-          "version",
-          "local_addrs",
-          "remote_addrs",
-          "proposals",
-          "encap",
-          "aggressive",
-          "local",
-          "remote",
-          "children",
-          "local_ts",
-          "remote_ts",
-          "esp_proposals",
-          "ah_proposals",
-          "mode");
-
   /** What nsvpn loaded for a connection. */
-  private record Applied(
-      ConnectionSpec spec, String configDigest, String negotiationDigest, String keyDigest) {}
+  private record Applied(ConnectionSpec spec, String configDigest, String keyDigest) {}
 
   private final String namespace;
   private final ViciSession vici;
@@ -156,7 +138,6 @@ final class ConnectionApplier {
       IpsecSiteConnectionId id = entry.getKey();
       ConnectionSpec spec = desired.get(id);
       String configDigest = digest(entry.getValue());
-      String negotiationDigest = digest(negotiated(entry.getValue()));
       byte[] psk = psks.get(id);
       String keyDigest = keyDigest(psk);
       Applied before = applied.get(id);
@@ -165,7 +146,7 @@ final class ConnectionApplier {
       ViciSection shared = sendKey ? ConnectionMapping.loadShared(spec, psk) : null;
       Arrays.fill(psk, (byte) 0);
       boolean sendConfig = before == null || !before.configDigest().equals(configDigest);
-      boolean needsNewSas = before != null && !before.negotiationDigest().equals(negotiationDigest);
+      boolean needsNewSas = before != null && sendConfig;
       // Track before sending: charon may report a failure of the attempt before the reply.
       tracker.configured(spec, false);
       peerAddresses.put(id, spec.connection().peerAddress().toString());
@@ -192,7 +173,7 @@ final class ConnectionApplier {
                       id, Reason.of(ReasonCode.CONFIGURATION_INVALID, why), Instant.now());
                   applied.remove(id);
                 } else {
-                  applied.put(id, new Applied(spec, configDigest, negotiationDigest, keyDigest));
+                  applied.put(id, new Applied(spec, configDigest, keyDigest));
                   if (needsNewSas) {
                     renegotiate.add(id);
                   }
@@ -288,56 +269,27 @@ final class ConnectionApplier {
   CompletableFuture<Void> terminateAll(List<IkeSaStatus> sas) {
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     for (IkeSaStatus sa : sas) {
-      sent.add(terminateIke(sa.uniqueId()));
+      sent.add(terminateIke(sa.uniqueId()).thenRun(() -> {}));
     }
     return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
   }
 
-  CompletableFuture<Void> terminateIke(long uniqueId) {
+  /** Terminates one IKE SA; completes with whether charon did. */
+  CompletableFuture<Boolean> terminateIke(long uniqueId) {
     return vici.terminateIkeSa(uniqueId).handle((r, failure) -> logged(failure, "IKE", uniqueId));
   }
 
-  CompletableFuture<Void> terminateChild(long uniqueId) {
+  /** Terminates one child SA; completes with whether charon did. */
+  CompletableFuture<Boolean> terminateChild(long uniqueId) {
     return vici.terminateChildSa(uniqueId)
         .handle((r, failure) -> logged(failure, "child", uniqueId));
   }
 
-  private Void logged(Throwable failure, String what, long id) {
+  private boolean logged(Throwable failure, String what, long id) {
     if (failure != null) {
       log.debug("namespace {}: terminating {} SA {}: {}", namespace, what, id, message(failure));
     }
-    return null;
-  }
-
-  /** The part of a load-conn message that decides what is negotiated. */
-  static ViciSection negotiated(ViciSection message) {
-    ViciSection.Builder out = ViciSection.builder();
-    message
-        .entries()
-        .forEach(
-            (name, element) -> {
-              if (element instanceof ViciSection section) {
-                out.put(name, keep(section));
-              }
-            });
-    return out.build();
-  }
-
-  private static ViciSection keep(ViciSection section) {
-    ViciSection.Builder out = ViciSection.builder();
-    section
-        .entries()
-        .forEach(
-            (name, element) -> {
-              if (element instanceof ViciSection child && name.equals("children")) {
-                ViciSection.Builder children = ViciSection.builder();
-                child.sections().forEach((childName, c) -> children.put(childName, keep(c)));
-                out.put(name, children.build());
-              } else if (NEGOTIATED.contains(name)) {
-                out.put(name, element);
-              }
-            });
-    return out.build();
+    return failure == null;
   }
 
   private static String message(Throwable failure) {

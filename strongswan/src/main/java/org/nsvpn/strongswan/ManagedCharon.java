@@ -531,17 +531,24 @@ final class ManagedCharon implements CharonInstance {
       for (long ike : decision.ikeSas()) {
         if (terminating.add(ike)) {
           log.info("namespace {}: terminating extra IKE SA #{} of {}", namespace, ike, id);
-          applier.terminateIke(ike);
+          applier.terminateIke(ike).thenAccept(done -> retryTermination(done, ike));
         }
       }
       for (long child : decision.childSas()) {
         if (terminating.add(-child - 1)) {
           log.info("namespace {}: terminating extra child SA #{} of {}", namespace, child, id);
-          applier.terminateChild(child);
+          applier.terminateChild(child).thenAccept(done -> retryTermination(done, -child - 1));
         }
       }
     }
     terminating.retainAll(known);
+  }
+
+  /** A termination charon refused may be tried again at the next housekeeping. On the executor. */
+  private void retryTermination(boolean done, long key) {
+    if (!done) {
+      terminating.remove(key);
+    }
   }
 
   /** Makes sure a timer runs when the next connection is due for another attempt. */
@@ -599,7 +606,16 @@ final class ManagedCharon implements CharonInstance {
   }
 
   @Override
-  public synchronized CompletableFuture<Void> stop() {
+  public CompletableFuture<Void> stop() {
+    return end(true);
+  }
+
+  @Override
+  public CompletableFuture<Void> abandon() {
+    return end(false);
+  }
+
+  private synchronized CompletableFuture<Void> end(boolean graceful) {
     if (stopped != null) {
       return stopped;
     }
@@ -614,7 +630,7 @@ final class ManagedCharon implements CharonInstance {
     closeConnections();
     stopped =
         process
-            .stop(context.config().stopTimeout())
+            .stop(context.config().stopTimeout(), graceful)
             .thenRunAsync(
                 () -> {
                   state.set(InstanceState.STOPPED);

@@ -21,10 +21,13 @@ import org.nsvpn.chainrules.status.IkeSaStatus;
  *       go once an SA that is not superseded carries traffic (make before break), or once the new
  *       configuration has failed (it is what the operator asked for, and a failure must show).
  *   <li><b>Crossing initiations.</b> Both ends initiated at once and each holds two working IKE
- *       SAs. Both ends must drop the same one, or both could go: of two IKE SAs established within
- *       {@link #CROSSING} of each other by different initiators, the one initiated by the end with
- *       the lower IKE address is dropped (both ends can compute that). Otherwise the older goes: an
- *       end that restarted knows only the new SA, so the peer must keep the new one too.
+ *       SAs. Both ends must drop the same one, or both could go, so the choice uses only what both
+ *       see alike: of two IKE SAs established within {@link #STALE} of each other, the one with the
+ *       higher initiator SPI stays (the SPIs are the same on both ends; establishment times are
+ *       not, charon reports them in whole seconds from each end's clock). Of two established
+ *       further apart the newer stays: an end that restarted knows only the new SA, so the peer
+ *       must keep the new one too (usually the restarted end's INITIAL_CONTACT has already made the
+ *       peer drop the old one).
  *   <li><b>Leftovers.</b> Established IKE SAs without a working child beside one that works.
  * </ul>
  *
@@ -33,7 +36,7 @@ import org.nsvpn.chainrules.status.IkeSaStatus;
  */
 final class SaHousekeeper {
   static final Duration SETTLE = Duration.ofSeconds(2);
-  static final Duration CROSSING = Duration.ofSeconds(5);
+  static final Duration STALE = Duration.ofSeconds(30);
 
   /** SAs a configuration change superseded. */
   record Superseded(Set<Long> ikeSas, Set<Long> childSas, boolean newConfigurationFailed) {
@@ -116,18 +119,14 @@ final class SaHousekeeper {
   private static IkeSaStatus better(IkeSaStatus a, IkeSaStatus b) {
     Instant ta = a.establishedAt().orElse(Instant.EPOCH);
     Instant tb = b.establishedAt().orElse(Instant.EPOCH);
-    boolean crossing = Duration.between(ta, tb).abs().compareTo(CROSSING) < 0;
-    if (crossing && a.initiator() != b.initiator()) {
-      // Drop the one initiated by the lower end; keep the other.
-      boolean localIsLower = localIsLower(a);
-      IkeSaStatus initiatedByLocal = a.initiator() ? a : b;
-      IkeSaStatus initiatedByPeer = a.initiator() ? b : a;
-      return localIsLower ? initiatedByPeer : initiatedByLocal;
-    }
-    if (!ta.equals(tb)) {
+    if (Duration.between(ta, tb).abs().compareTo(STALE) >= 0) {
       return ta.isAfter(tb) ? a : b;
     }
-    return Long.compareUnsigned(a.initiatorSpi(), b.initiatorSpi()) >= 0 ? a : b;
+    int bySpi = Long.compareUnsigned(a.initiatorSpi(), b.initiatorSpi());
+    if (bySpi != 0) {
+      return bySpi > 0 ? a : b;
+    }
+    return Long.compareUnsigned(a.responderSpi(), b.responderSpi()) >= 0 ? a : b;
   }
 
   /**
@@ -155,7 +154,7 @@ final class SaHousekeeper {
   private static ChildSaStatus better(ChildSaStatus a, ChildSaStatus b) {
     Instant ta = a.installedAt().orElse(Instant.EPOCH);
     Instant tb = b.installedAt().orElse(Instant.EPOCH);
-    if (Duration.between(ta, tb).abs().compareTo(CROSSING) >= 0) {
+    if (Duration.between(ta, tb).abs().compareTo(STALE) >= 0) {
       return ta.isAfter(tb) ? a : b;
     }
     long ka = Math.max(a.spiIn(), a.spiOut());
@@ -166,17 +165,5 @@ final class SaHousekeeper {
   private static boolean settled(IkeSaStatus sa, Instant now) {
     Optional<Instant> established = sa.establishedAt();
     return established.isEmpty() || !established.get().isAfter(now.minus(SETTLE));
-  }
-
-  /**
-   * Whether this end is the lower one in an order both ends share: by IKE identity (each end's
-   * local identity is the other's remote one, also across a NAT), then by address.
-   */
-  private static boolean localIsLower(IkeSaStatus sa) {
-    int byId = sa.localId().compareTo(sa.remoteId());
-    if (byId != 0) {
-      return byId < 0;
-    }
-    return sa.localAddress().toString().compareTo(sa.remoteAddress().toString()) < 0;
   }
 }

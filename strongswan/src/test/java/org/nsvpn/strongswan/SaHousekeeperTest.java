@@ -15,8 +15,11 @@ class SaHousekeeperTest {
   private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
   private static final String NAME = "nsvpn-00000000000000000000000000000001";
 
-  /** An IKE SA established {@code age} seconds ago, with one installed child. */
-  private static IkeSaStatus sa(long id, boolean initiator, long age, String local, String remote) {
+  /**
+   * An IKE SA with initiator SPI {@code spi} as one end sees it (its own unique id, whether it
+   * initiated), established {@code age} seconds ago by that end's clock, with one installed child.
+   */
+  private static IkeSaStatus sa(long id, boolean initiator, long age, long spi) {
     ViciSection.Builder ike =
         Vici.ike(
             id,
@@ -24,14 +27,8 @@ class SaHousekeeperTest {
             initiator,
             4500,
             Map.of(
-                "established",
-                Long.toString(age),
-                "local-id",
-                local,
-                "remote-id",
-                remote,
-                "initiator-spi",
-                String.format("%016x", 0x1000L * id + (initiator ? 1 : 2))));
+                "established", Long.toString(age),
+                "initiator-spi", String.format("%016x", spi)));
     return SaParser.ike(NAME, Vici.ikeWith(ike, NAME, Vici.child(NAME, id, "INSTALLED", 0)), NOW)
         .orElseThrow()
         .sa();
@@ -40,43 +37,45 @@ class SaHousekeeperTest {
   @Test
   void nothingHappensToASingleSaOrToYoungOnes() {
     assertThat(
-            SaHousekeeper.decide(
-                    List.of(sa(1, true, 60, "a", "b")), SaHousekeeper.Superseded.NONE, NOW)
+            SaHousekeeper.decide(List.of(sa(1, true, 60, 0xa1)), SaHousekeeper.Superseded.NONE, NOW)
                 .isEmpty())
         .isTrue();
-    List<IkeSaStatus> young = List.of(sa(1, true, 1, "a", "b"), sa(2, false, 1, "a", "b"));
+    List<IkeSaStatus> young = List.of(sa(1, true, 1, 0xa1), sa(2, false, 1, 0xb2));
     assertThat(SaHousekeeper.decide(young, SaHousekeeper.Superseded.NONE, NOW).isEmpty()).isTrue();
   }
 
   @Test
   void bothEndsOfACrossingDropTheSameSa() {
-    // End "a" initiated one SA and answered the other; end "b" sees the mirror image.
-    // The SA initiated by "a" (the lower identity) is the one to drop, on both ends.
-    List<IkeSaStatus> atA = List.of(sa(1, true, 10, "a", "b"), sa(2, false, 10, "a", "b"));
-    List<IkeSaStatus> atB = List.of(sa(7, false, 10, "b", "a"), sa(8, true, 11, "b", "a"));
-    SaHousekeeper.Decision a = SaHousekeeper.decide(atA, SaHousekeeper.Superseded.NONE, NOW);
-    SaHousekeeper.Decision b = SaHousekeeper.decide(atB, SaHousekeeper.Superseded.NONE, NOW);
-    assertThat(a.ikeSas()).containsExactly(1L);
-    assertThat(b.ikeSas()).containsExactly(7L);
+    // SA X (initiator SPI 0x5000) initiated by end A, SA Y (0x9000) by end B, a moment apart;
+    // each end has its own unique ids, and whole seconds from its own clock.
+    for (long[] ages : new long[][] {{10, 10}, {10, 11}, {11, 10}}) {
+      List<IkeSaStatus> atA = List.of(sa(1, true, ages[0], 0x5000), sa(2, false, ages[1], 0x9000));
+      List<IkeSaStatus> atB = List.of(sa(7, false, ages[1], 0x5000), sa(8, true, ages[0], 0x9000));
+      SaHousekeeper.Decision a = SaHousekeeper.decide(atA, SaHousekeeper.Superseded.NONE, NOW);
+      SaHousekeeper.Decision b = SaHousekeeper.decide(atB, SaHousekeeper.Superseded.NONE, NOW);
+      assertThat(a.ikeSas()).as("end A drops X").containsExactly(1L);
+      assertThat(b.ikeSas()).as("end B drops X").containsExactly(7L);
+    }
   }
 
   @Test
   void anEndThatRestartedKeepsItsNewSaAndThePeerDropsTheOldOne() {
-    List<IkeSaStatus> atPeer = List.of(sa(3, true, 600, "b", "a"), sa(9, false, 10, "b", "a"));
+    // The old SA has the higher SPI, but it is long established: the new one stays.
+    List<IkeSaStatus> atPeer = List.of(sa(3, true, 600, 0xffff), sa(9, false, 10, 0x1000));
     assertThat(SaHousekeeper.decide(atPeer, SaHousekeeper.Superseded.NONE, NOW).ikeSas())
         .containsExactly(3L);
   }
 
   @Test
   void supersededSasGoOnceTheNewOneWorksOrTheNewConfigurationFailed() {
-    IkeSaStatus old = sa(1, true, 600, "a", "b");
+    IkeSaStatus old = sa(1, true, 600, 0xa1);
     SaHousekeeper.Superseded superseded =
         new SaHousekeeper.Superseded(Set.of(1L), Set.of(1L), false);
     SaHousekeeper.Decision waiting = SaHousekeeper.decide(List.of(old), superseded, NOW);
     assertThat(waiting.isEmpty()).isTrue();
     assertThat(waiting.supersededDone()).isFalse();
 
-    IkeSaStatus fresh = sa(2, true, 0, "a", "b");
+    IkeSaStatus fresh = sa(2, true, 0, 0xa2);
     SaHousekeeper.Decision replaced = SaHousekeeper.decide(List.of(fresh, old), superseded, NOW);
     assertThat(replaced.ikeSas()).containsExactly(1L);
     assertThat(replaced.supersededDone()).isTrue();

@@ -335,23 +335,20 @@ class StrongSwanTunnelIT {
     ConnectionStatus firstUp = awaitState(first, ConnectionState.UP);
     ConnectionStatus secondUp = awaitState(second, ConnectionState.UP);
 
-    // A lifetime is not negotiated: the change waits for the next rekey, the SAs stay.
-    IpsecSiteConnection longer =
+    // An SA keeps the configuration it was negotiated with: a change, even of a lifetime, gets a
+    // new SA first, then the old one goes.
+    IpsecSiteConnection changed =
         second.toBuilder()
-            .ipsecPolicy(second.ipsecPolicy().withLifetime(Duration.ofMinutes(50)))
+            .ipsecPolicy(
+                second
+                    .ipsecPolicy()
+                    .withLifetime(Duration.ofMinutes(50))
+                    .withEncryption(EncryptionAlgorithm.AES_128))
             .build();
-    ApplyResult result = await(charon.apply(specs(first, longer), STORE));
+    ApplyResult result = await(charon.apply(specs(first, changed), STORE));
     assertThat(result.unchanged()).containsExactly(first.id());
     assertThat(result.loaded()).containsExactly(second.id());
     assertThat(result.keysReloaded()).isEmpty();
-    assertThat(spis(await(charon.refresh()).get(second.id()))).isEqualTo(spis(secondUp));
-
-    // Another cipher is negotiated: a new child SA, then the old one goes.
-    IpsecSiteConnection aes128 =
-        longer.toBuilder()
-            .ipsecPolicy(longer.ipsecPolicy().withEncryption(EncryptionAlgorithm.AES_128))
-            .build();
-    await(charon.apply(specs(first, aes128), STORE));
     Awaitility.await("the changed connection runs one new child SA")
         .atMost(WAIT)
         .until(
@@ -360,8 +357,12 @@ class StrongSwanTunnelIT {
               return s.state() == ConnectionState.UP
                   && s.ikeSas().size() == 1
                   && s.ikeSas().get(0).childSas().size() == 1
-                  && child(s).proposal().orElseThrow().encryption().equals("AES_CBC-128");
+                  && child(s).proposal().orElseThrow().encryption().equals("AES_CBC-128")
+                  && !spis(s).equals(spis(secondUp));
             });
+    assertThat(recorder.states(changed))
+        .as("make before break: never down on the way")
+        .containsOnly(ConnectionState.CONNECTING, ConnectionState.UP);
     ConnectionStatus firstAfter = await(charon.refresh()).get(first.id());
     assertThat(firstAfter.state()).isEqualTo(ConnectionState.UP);
     assertThat(firstAfter.currentIkeSa().orElseThrow().uniqueId())

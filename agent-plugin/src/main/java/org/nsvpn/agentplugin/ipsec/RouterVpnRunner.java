@@ -114,10 +114,11 @@ final class RouterVpnRunner {
     String namespace = plan.namespace().name();
     if (charon.isPresent() && !namespaces.exists(namespace)) {
       // The namespace was deleted behind our back; its charon keeps the old one alive (and the
-      // veth with it) until it is stopped.
+      // veth with it) until it is gone. Killed, not stopped: its DELETEs would make the peers
+      // negotiate anew while the new charon does the same.
       log.warn(
-          "vpn-service {}: namespace {} disappeared; restarting charon", service.name(), namespace);
-      await(charon.get().stop());
+          "vpn-service {}: namespace {} disappeared; replacing charon", service.name(), namespace);
+      await(charon.get().abandon());
       charon = Optional.empty();
     }
     owned.mark(serviceId);

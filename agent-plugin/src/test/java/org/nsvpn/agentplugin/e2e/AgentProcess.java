@@ -127,6 +127,12 @@ final class AgentProcess implements AutoCloseable {
     return store;
   }
 
+  /** The Curator client behind {@link #store()}. */
+  synchronized org.apache.curator.framework.CuratorFramework curator() {
+    store();
+    return curator;
+  }
+
   int zookeeperPort() {
     return zookeeperPort;
   }

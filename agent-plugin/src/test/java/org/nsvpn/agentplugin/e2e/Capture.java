@@ -40,6 +40,10 @@ final class Capture implements AutoCloseable {
                   "-i",
                   device,
                   "-n",
+                  // Without it libpcap hands packets over in blocks of the TPACKET_V3 ring, a
+                  // block once full or after a second; whatever a block holds when tcpdump is
+                  // stopped is lost (a short capture was found empty).
+                  "--immediate-mode",
                   "-U",
                   "-s",
                   "0",

@@ -7,6 +7,7 @@ import org.nsvpn.chainrules.id.BridgeId;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.PortId;
+import org.nsvpn.chainrules.id.RouteId;
 import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.Bridge;
@@ -21,6 +22,7 @@ import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.IpSubnet;
 import org.nsvpn.chainrules.net.MacAddress;
+import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.vpn.VpnNames;
 import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
 import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
@@ -38,10 +40,16 @@ import org.nsvpn.topology.StoreTransaction;
  * <pre>
  *   vmA 10.1.0.10 ── bridgeA ── routerA 10.1.0.1 | 203.0.113.10 ─┐
  *                                                                 ├─ internet (br0) ── siteC 203.0.113.30
- *   vmB 10.2.0.10 ── bridgeB ── routerB 10.2.0.1 | 203.0.113.20 ─┘                      (10.3.0.1)
+ *   vmB 10.2.0.10 ── bridgeB ── routerB 10.2.0.1 | 203.0.113.20 ─┤                      (10.3.0.1)
+ *                                                   gw 203.0.113.1 ─┘
  * </pre>
  *
- * The 10.x addresses exist only inside namespaces this testbed creates. Every namespace and host
+ * <p>Like real routers, both virtual routers (and site C) have a default route to a gateway on the
+ * internet segment, and that gateway routes every site's subnet to the site: a packet that lost its
+ * VPN route is not simply dropped, it leaves in clear, which is what the capture on the segment
+ * must be able to see.
+ *
+ * <p>The 10.x addresses exist only inside namespaces this testbed creates. Every namespace and host
  * link is registered with {@link KernelResources} for clean-up, including the VPN namespaces the
  * agent will create.
  */
@@ -49,10 +57,14 @@ final class VpnTestbed {
   static final String PSK_AB = "correct-horse-battery-staple-ab";
   static final String PSK_AC = "correct-horse-battery-staple-ac";
 
+  /** The internet's router, every site's default gateway. */
+  static final String GATEWAY = "203.0.113.1";
+
   final String internet;
   final String vmA;
   final String vmB;
   final String siteC;
+  final String gateway;
   final String uplinkA;
   final String uplinkB;
   final String vmLinkA;
@@ -82,6 +94,7 @@ final class VpnTestbed {
     vmA = kernel.namespace("e2e-vma-" + id);
     vmB = kernel.namespace("e2e-vmb-" + id);
     siteC = kernel.namespace("e2e-sitec-" + id);
+    gateway = kernel.namespace("e2e-gw-" + id);
     uplinkA = kernel.hostLink("ua" + id);
     uplinkB = kernel.hostLink("ub" + id);
     vmLinkA = kernel.hostLink("va" + id);
@@ -100,7 +113,7 @@ final class VpnTestbed {
   }
 
   private void build() {
-    for (String ns : List.of(internet, vmA, vmB, siteC)) {
+    for (String ns : List.of(internet, vmA, vmB, siteC, gateway)) {
       Ip.ip("netns", "add", ns);
       Ip.ip("-n", ns, "link", "set", "lo", "up");
     }
@@ -135,6 +148,27 @@ final class VpnTestbed {
     Ip.ip("-n", siteC, "link", "set", "eth0", "up");
     Ip.ip("-n", siteC, "addr", "add", "203.0.113.30/24", "dev", "eth0");
     Ip.ip("-n", siteC, "addr", "add", "10.3.0.1/32", "dev", "lo");
+    Ip.ip("-n", siteC, "route", "add", "default", "via", GATEWAY);
+    // The internet's router: forwards between the sites' public addresses and their subnets.
+    Ip.ip(
+        "-n", internet, "link", "add", "pg", "type", "veth", "peer", "name", "eth0", "netns",
+        gateway);
+    Ip.ip("-n", internet, "link", "set", "pg", "master", "br0", "up");
+    Ip.ip("-n", gateway, "link", "set", "eth0", "up");
+    Ip.ip("-n", gateway, "addr", "add", GATEWAY + "/24", "dev", "eth0");
+    Ip.exec(
+        "ip",
+        "netns",
+        "exec",
+        gateway,
+        "sysctl",
+        "-qw",
+        "net.ipv4.ip_forward=1",
+        "net.ipv6.conf.all.disable_ipv6=1",
+        "net.ipv6.conf.default.disable_ipv6=1");
+    Ip.ip("-n", gateway, "route", "add", "10.1.0.0/24", "via", "203.0.113.10");
+    Ip.ip("-n", gateway, "route", "add", "10.2.0.0/24", "via", "203.0.113.20");
+    Ip.ip("-n", gateway, "route", "add", "10.3.0.0/24", "via", "203.0.113.30");
     // Like the VMs, site C hands frames to a veth: without this its UDP checksums would be left
     // for a NIC that does not exist, and the virtual routers would drop them as corrupt.
     NetworkNamespaces.system()
@@ -174,6 +208,79 @@ final class VpnTestbed {
   /** The virtual topology of sites A and B (and A's connection to C), PSKs included. */
   StoreTransaction topology(HostId host, boolean withSiteC) {
     StoreTransaction.Builder tx = StoreTransaction.builder();
+    network(tx, host);
+    vpn(tx, serviceA, serviceB, aToB, bToA, withSiteC ? aToC : null);
+    return tx.build();
+  }
+
+  /** The sites' routers, bridges and ports without any VPN. */
+  StoreTransaction network(HostId host) {
+    StoreTransaction.Builder tx = StoreTransaction.builder();
+    network(tx, host);
+    return tx.build();
+  }
+
+  /**
+   * VPN services for routers A and B with the given ids, their A-B connections and PSK; with {@code
+   * aToCId} also A's connection to site C.
+   */
+  StoreTransaction vpn(
+      VpnServiceId a, VpnServiceId b, IpsecSiteConnectionId ab, IpsecSiteConnectionId ba) {
+    StoreTransaction.Builder tx = StoreTransaction.builder();
+    vpn(tx, a, b, ab, ba, null);
+    return tx.build();
+  }
+
+  private void vpn(
+      StoreTransaction.Builder tx,
+      VpnServiceId a,
+      VpnServiceId b,
+      IpsecSiteConnectionId ab,
+      IpsecSiteConnectionId ba,
+      IpsecSiteConnectionId ac) {
+    tx.create(new VpnService(a, "vpnA", routerA, IpAddress.parse("203.0.113.10"), true));
+    tx.create(new VpnService(b, "vpnB", routerB, IpAddress.parse("203.0.113.20"), true));
+    tx.putSecret(new SecretRef("psk-ab"), PSK_AB.getBytes(StandardCharsets.US_ASCII));
+    tx.create(connection(ab, a, "a-to-b", "203.0.113.20", "10.1.0.0/24", "10.2.0.0/24", "psk-ab"));
+    tx.create(connection(ba, b, "b-to-a", "203.0.113.10", "10.2.0.0/24", "10.1.0.0/24", "psk-ab"));
+    if (ac != null) {
+      tx.putSecret(new SecretRef("psk-ac"), PSK_AC.getBytes(StandardCharsets.US_ASCII));
+      tx.create(
+          connection(ac, a, "a-to-c", "203.0.113.30", "10.1.0.0/24", "10.3.0.0/24", "psk-ac"));
+    }
+  }
+
+  /**
+   * A router of its own with a VPN service whose uplink is bound to this host (to an interface that
+   * does not exist: the service is realised, its peer never answers), and one connection.
+   */
+  StoreTransaction idleSite(HostId host, int n, VpnServiceId service) {
+    RouterId router = RouterId.random();
+    PortId uplink = PortId.random();
+    String address = "203.0.113." + (100 + n);
+    StoreTransaction.Builder tx = StoreTransaction.builder();
+    tx.create(Router.of(router, "idle" + n));
+    tx.create(
+        RouterPort.of(
+                uplink,
+                router,
+                MacAddress.parse(String.format("02:00:5e:0c:00:%02x", n)),
+                InterfaceAddress.parse(address + "/24"))
+            .withBinding(Optional.of(new HostBinding(host, "idle" + n + "-none"))));
+    tx.create(new VpnService(service, "idle" + n, router, IpAddress.parse(address), true));
+    tx.create(
+        connection(
+            IpsecSiteConnectionId.random(),
+            service,
+            "to-nowhere",
+            "203.0.113.99",
+            "10.5." + n + ".0/24",
+            "10.6." + n + ".0/24",
+            "psk-ab"));
+    return tx.build();
+  }
+
+  private void network(StoreTransaction.Builder tx, HostId host) {
     site(
         tx,
         host,
@@ -208,22 +315,6 @@ final class VpnTestbed {
         bridgeBVm,
         vmLinkB,
         bridgeBRouter);
-    tx.create(new VpnService(serviceA, "vpnA", routerA, IpAddress.parse("203.0.113.10"), true));
-    tx.create(new VpnService(serviceB, "vpnB", routerB, IpAddress.parse("203.0.113.20"), true));
-    tx.putSecret(new SecretRef("psk-ab"), PSK_AB.getBytes(StandardCharsets.US_ASCII));
-    tx.create(
-        connection(
-            aToB, serviceA, "a-to-b", "203.0.113.20", "10.1.0.0/24", "10.2.0.0/24", "psk-ab"));
-    tx.create(
-        connection(
-            bToA, serviceB, "b-to-a", "203.0.113.10", "10.2.0.0/24", "10.1.0.0/24", "psk-ab"));
-    if (withSiteC) {
-      tx.putSecret(new SecretRef("psk-ac"), PSK_AC.getBytes(StandardCharsets.US_ASCII));
-      tx.create(
-          connection(
-              aToC, serviceA, "a-to-c", "203.0.113.30", "10.1.0.0/24", "10.3.0.0/24", "psk-ac"));
-    }
-    return tx.build();
   }
 
   private static void site(
@@ -248,6 +339,13 @@ final class VpnTestbed {
         RouterPort.of(
                 uplink, router, MacAddress.parse(uplinkMac), InterfaceAddress.parse(uplinkAddress))
             .withBinding(Optional.of(new HostBinding(host, uplinkInterface))));
+    tx.create(
+        Route.normal(
+            RouteId.random(),
+            router,
+            IpSubnet.parse("0.0.0.0/0"),
+            uplink,
+            Optional.of(IpAddress.parse(GATEWAY))));
     tx.create(Bridge.of(bridge, bridgeName));
     tx.create(
         BridgePort.of(bridgeVm, bridge)

@@ -48,7 +48,8 @@ public final class Network {
     }
     Map<DeviceId, RouterSim> routers = new HashMap<>();
     for (Router r : topology.routers()) {
-      routers.put(r.id(), new RouterSim(r, topology.routeTable(r.id())));
+      routers.put(
+          r.id(), new RouterSim(r, topology.routeTable(r.id()), VpnGuard.of(topology, r.id())));
     }
     Map<DeviceId, BridgeSim> bridges = new HashMap<>();
     for (Bridge b : topology.bridges()) {

@@ -28,8 +28,9 @@ import org.nsvpn.simulator.state.ArpCache;
  *
  * <p>Order of processing for IP: inbound filter; sanity of addresses; route lookup. A local route
  * (one of the router's own addresses) runs the local-redirect chain and then the router's own
- * answers; a normal route checks the TTL, runs the outbound filter, checks the egress port,
- * resolves the next hop and forwards with MACs rewritten and the TTL decremented.
+ * answers; a normal route checks the TTL, refuses to carry what an IPsec site connection protects
+ * out of its VPN service's uplink ({@link VpnGuard}), runs the outbound filter, checks the egress
+ * port, resolves the next hop and forwards with MACs rewritten and the TTL decremented.
  *
  * <p>ARP: the router answers requests for an address of the port they arrive on when the sender is
  * on that port's subnet (a request sourced from another address, such as the public IP inside the
@@ -54,6 +55,7 @@ final class RouterSim {
   private final String inboundWhere;
   private final String outboundWhere;
   private final String localWhere;
+  private final VpnGuard vpnGuard;
   private int[] ownV4 = new int[0];
 
   /**
@@ -63,9 +65,10 @@ final class RouterSim {
    */
   private boolean ownAddressesAreLocal;
 
-  RouterSim(Router router, RouteTable routes) {
+  RouterSim(Router router, RouteTable routes, VpnGuard vpnGuard) {
     this.router = router;
     this.routes = routes;
+    this.vpnGuard = vpnGuard;
     this.inboundFilter = router.inboundFilter().orElse(null);
     this.outboundFilter = router.outboundFilter().orElse(null);
     this.localRedirectChain = router.localRedirectChain().orElse(null);
@@ -294,6 +297,24 @@ final class RouterSim {
       return;
     }
     walk.context.at(f, in.id, out.id);
+    if (vpnGuard != null) {
+      if (vpnGuard.forbids(f.nwSrc(), f.nwDst(), out.id)) {
+        walk.drop(
+            DropReason.VPN_FAIL_CLOSED,
+            "from "
+                + f.nwSrc()
+                + " to "
+                + f.nwDst()
+                + " an IPsec site connection of router "
+                + router.name()
+                + " protects; "
+                + route
+                + " would carry it out of the VPN service's uplink "
+                + out
+                + " in clear");
+        return;
+      }
+    }
     if (!passes(walk, in, f, kind, outboundFilter, outboundWhere)) {
       return;
     }

@@ -36,6 +36,11 @@ public enum DropReason {
   NOT_ROUTABLE,
   /** No route matches (an ICMP network unreachable is sent back). */
   NO_ROUTE,
+  /**
+   * A router would have carried traffic that one of its IPsec site connections protects (local CIDR
+   * to peer CIDR) somewhere other than into the connection's VPN namespace: fail-closed.
+   */
+  VPN_FAIL_CLOSED,
   /** A blackhole route matched. */
   BLACKHOLE_ROUTE,
   /** A reject route matched (an ICMP host unreachable is sent back). */
