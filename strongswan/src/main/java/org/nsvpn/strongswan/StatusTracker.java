@@ -108,6 +108,7 @@ final class StatusTracker {
       entry.failures = 0;
       entry.failureCounted = false;
       entry.retryAt = Optional.empty();
+      entry.initiatedAt = Optional.empty();
     }
   }
 

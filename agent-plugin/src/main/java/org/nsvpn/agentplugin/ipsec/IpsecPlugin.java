@@ -72,7 +72,7 @@ public final class IpsecPlugin implements AgentPlugin {
             context.ports(),
             new OwnedNamespaces(context.runDirectory().resolve("namespaces")),
             c.getDuration("operation-timeout"));
-    StatusBoard board = new StatusBoard();
+    StatusBoard board = new StatusBoard(context.ovsdb()::publishSoon);
     RouterVpnActor.Context shared =
         new RouterVpnActor.Context(
             context.host(), runner, blocking, context.topology().status(), board, settings);

@@ -524,14 +524,13 @@ final class RouterVpnActor {
 
   /**
    * Reports {@code reason} for every connection of the service; with {@code override} false only
-   * for connections without a status from charon yet.
+   * for connections without any status yet (so that, say, "charon exited" stays the reason while
+   * the new charon starts).
    */
   private void reportAll(Reason reason, boolean override) {
-    Map<IpsecSiteConnectionId, ConnectionStatus> known =
-        charon.map(CharonInstance::status).orElse(Map.of());
     Instant now = Instant.now();
     for (IpsecSiteConnectionId id : policyNames.keySet()) {
-      if (override || !known.containsKey(id)) {
+      if (override || !writer.hasReported(id)) {
         report(ConnectionStatus.notUp(id, reason, List.of(), now));
       }
     }

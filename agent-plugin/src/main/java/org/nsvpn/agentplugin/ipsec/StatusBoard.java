@@ -16,6 +16,9 @@ import org.nsvpn.ovsdb.ipsec.IpsecStatusSnapshot;
  * The latest status of every connection this agent runs, with its OVSDB policy name: written by the
  * router actors, read by the OVSDB publisher at each refresh (one transaction). Thread-safe.
  *
+ * <p>A change of a connection's situation (state, reason, SAs) asks the publisher to publish at
+ * once; counters alone wait for the publisher's refresh interval.
+ *
  * <p>Publish only what is known. Until the agent has seen its first topology the snapshot is
  * partial (no row is deleted: an agent that just restarted does not know yet which connections it
  * serves). After that, a connection a router actor announced but has not reported on yet (its
@@ -27,6 +30,12 @@ final class StatusBoard {
   private final Map<IpsecSiteConnectionId, Row> connections = new ConcurrentHashMap<>();
   private final Map<IpsecSiteConnectionId, String> announced = new ConcurrentHashMap<>();
   private volatile boolean complete;
+  private final Runnable situationChanged;
+
+  /** A board that calls {@code situationChanged} when a connection's situation changed. */
+  StatusBoard(Runnable situationChanged) {
+    this.situationChanged = situationChanged;
+  }
 
   /**
    * The OVSDB row key of a connection: {@code service.connection} when that fits the 63 characters
@@ -53,8 +62,11 @@ final class StatusBoard {
   }
 
   void put(String policyName, ConnectionStatus status) {
-    connections.put(status.connection(), new Row(policyName, status));
+    Row before = connections.put(status.connection(), new Row(policyName, status));
     announced.remove(status.connection());
+    if (before == null || !status.sameSituationAs(before.status())) {
+      situationChanged.run();
+    }
   }
 
   void remove(IpsecSiteConnectionId connection) {

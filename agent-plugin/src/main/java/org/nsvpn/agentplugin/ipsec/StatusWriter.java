@@ -98,6 +98,11 @@ final class StatusWriter {
     enqueue(() -> store.publish(host, status));
   }
 
+  /** True when a status of {@code connection} was reported (and not forgotten since). */
+  boolean hasReported(IpsecSiteConnectionId connection) {
+    return written.containsKey(connection);
+  }
+
   /** Stops writing for a connection that left the service. */
   void forget(IpsecSiteConnectionId connection) {
     written.remove(connection);

@@ -64,7 +64,7 @@ class RouterVpnActorTest {
             runner,
             blocking,
             status,
-            new StatusBoard(),
+            new StatusBoard(() -> {}),
             RouterVpnActor.Settings.DEFAULT);
 
     testKit.spawn(RouterVpnActor.create(context, hung, Topology.EMPTY));

@@ -56,6 +56,14 @@ public interface IpsecStatusPublisher extends AutoCloseable {
    */
   void startPeriodic(Supplier<IpsecStatusSnapshot> source);
 
+  /**
+   * Publishes the periodic source's snapshot at once, without waiting for the next refresh (a state
+   * change must not wait up to {@code stats_refresh_seconds}); calls while one is pending coalesce,
+   * and the periodic rhythm is unchanged. Nothing happens before {@link #startPeriodic} or after
+   * {@link #close()}.
+   */
+  void publishSoon();
+
   /** The refresh interval in force: {@code stats_refresh_seconds} or the default. */
   Duration refreshInterval();
 

@@ -65,6 +65,7 @@ final class OvsdbStatusPublisher implements IpsecStatusPublisher, MonitorListene
   private ScheduledExecutorService scheduler;
   private ScheduledFuture<?> nextTick;
   private Supplier<IpsecStatusSnapshot> periodicSource;
+  private boolean soonPending;
   private int consecutiveFailures;
 
   OvsdbStatusPublisher(OvsdbClient client, Options options) {
@@ -507,6 +508,39 @@ final class OvsdbStatusPublisher implements IpsecStatusPublisher, MonitorListene
                 return t;
               });
       nextTick = scheduler.schedule(this::tick, 0, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void publishSoon() {
+    synchronized (lock) {
+      if (state == State.CLOSED || scheduler == null || soonPending) {
+        return;
+      }
+      soonPending = true;
+      scheduler.execute(this::publishNowFromSource);
+    }
+  }
+
+  private void publishNowFromSource() {
+    Supplier<IpsecStatusSnapshot> source;
+    synchronized (lock) {
+      soonPending = false;
+      if (state == State.CLOSED) {
+        return;
+      }
+      source = periodicSource;
+    }
+    try {
+      publish(source.get())
+          .whenComplete(
+              (r, e) -> {
+                if (e != null) {
+                  log.debug("IPsec publisher: immediate publish failed: {}", e.getMessage());
+                }
+              });
+    } catch (RuntimeException e) {
+      log.debug("IPsec publisher: immediate publish failed: {}", e.getMessage());
     }
   }
 

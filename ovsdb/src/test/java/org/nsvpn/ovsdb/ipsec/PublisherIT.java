@@ -174,6 +174,29 @@ class PublisherIT {
   }
 
   @Test
+  void publishSoonDoesNotWaitForTheRefreshInterval() throws Exception {
+    // An hour between refreshes: only publishSoon can make the change appear in time.
+    oracle("[{\"op\":\"insert\",\"table\":\"IPSEC\",\"row\":{\"stats_refresh_seconds\":3600}}]");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> publisher.refreshInterval().equals(Duration.ofSeconds(3600)));
+    publisher.publishSoon(); // before startPeriodic: nothing to publish, nothing happens
+    AtomicReference<IpsecStatusSnapshot> current =
+        new AtomicReference<>(Snapshots.connectionsOnly(0, 1, 1));
+    publisher.startPeriodic(current::get);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> byName(server.rows(IpsecSchema.IKE_CONNECTION)).containsKey("site-0"));
+
+    current.set(Snapshots.connectionsOnly(0, 2, 1));
+    publisher.publishSoon();
+    publisher.publishSoon();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> byName(server.rows(IpsecSchema.IKE_CONNECTION)).containsKey("site-1"));
+  }
+
+  @Test
   void operatorRowsGetTheirStatusButAreNeverDeleted() throws Exception {
     oracle(
         "[{\"op\":\"insert\",\"table\":\"IPSEC\",\"row\":{\"ipsec_ike_connections\":[\"named-uuid\",\"c\"]}},"
