@@ -2,12 +2,15 @@ package org.nsvpn.strongswan;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.nsvpn.chainrules.status.ChildSaStatus;
 import org.nsvpn.chainrules.status.IkeSaStatus;
+import org.nsvpn.chainrules.status.SaCounters;
 import org.nsvpn.strongswan.vici.ViciSection;
 import org.nsvpn.strongswan.vici.ViciSession;
 
@@ -31,6 +34,17 @@ final class SaTable {
   private record Entry(String config, IkeSaStatus sa) {}
 
   private final Map<Long, Entry> byId = new LinkedHashMap<>();
+
+  /** Per config: the traffic of child SAs gone before the last listing, summed. */
+  private final Map<String, SaCounters> folded = new HashMap<>();
+
+  /**
+   * Per config: child SAs gone since the last listing, by unique id, so that a later event about
+   * one (charon sends a child's down event after its IKE SA's) replaces its counters rather than
+   * adding them again.
+   */
+  private final Map<String, Map<Long, SaCounters>> recent = new HashMap<>();
+
   private long generation;
 
   /** Counts the events applied; a listing requested at generation g is stale once it moved. */
@@ -38,18 +52,72 @@ final class SaTable {
     return generation;
   }
 
-  /** Replaces everything with a listing. */
+  /**
+   * Replaces everything with a listing. Child SAs that are no longer listed (a rekeyed one, which
+   * charon deletes without an event) are retired with their last known counters.
+   */
   void listed(List<SaParser.Listed> sas) {
+    Map<Long, ChildSaStatus> listedChildren = new HashMap<>();
+    for (SaParser.Listed l : sas) {
+      l.sa().childSas().forEach(c -> listedChildren.put(c.uniqueId(), c));
+    }
+    for (Entry e : byId.values()) {
+      for (ChildSaStatus c : e.sa().childSas()) {
+        if (!listedChildren.containsKey(c.uniqueId())) {
+          retire(c);
+        }
+      }
+    }
     byId.clear();
     for (SaParser.Listed l : sas) {
       byId.put(l.sa().uniqueId(), new Entry(l.config(), l.sa()));
     }
+    fold();
   }
 
-  /** Forgets every SA (charon is gone). */
+  /** Forgets every SA (charon is gone); their traffic is retired. */
   void clear() {
+    byId.values().forEach(e -> e.sa().childSas().forEach(this::retire));
     byId.clear();
+    fold();
     generation++;
+  }
+
+  /**
+   * The traffic of config {@code config}'s child SAs that are gone, as last known: what keeps a
+   * connection's counters from going back when SAs are rekeyed, closed or replaced.
+   */
+  SaCounters retired(String config) {
+    SaCounters sum = folded.getOrDefault(config, SaCounters.ZERO);
+    for (SaCounters c : recent.getOrDefault(config, Map.of()).values()) {
+      sum = sum.plus(c);
+    }
+    return sum;
+  }
+
+  /** Drops the retired traffic of every config but {@code configs}: those no longer tracked. */
+  void keepRetiredOf(Set<String> configs) {
+    folded.keySet().retainAll(configs);
+    recent.keySet().retainAll(configs);
+  }
+
+  private void retire(ChildSaStatus child) {
+    recent
+        .computeIfAbsent(child.name(), n -> new HashMap<>())
+        .put(child.uniqueId(), child.counters());
+  }
+
+  /** True when {@code child} was retired since the last listing. */
+  private boolean retiredRecently(ChildSaStatus child) {
+    return recent.getOrDefault(child.name(), Map.of()).containsKey(child.uniqueId());
+  }
+
+  /** A listing confirmed what is gone: no event about those child SAs can follow. */
+  private void fold() {
+    recent.forEach(
+        (config, byChild) ->
+            byChild.values().forEach(c -> folded.merge(config, c, SaCounters::plus)));
+    recent.clear();
   }
 
   /** The IKE SAs of config {@code config}, each with only that config's child SAs. */
@@ -100,6 +168,10 @@ final class SaTable {
                 new Entry(config, next.childSas().isEmpty() ? next.withChildSas(children) : next));
           } else {
             Entry removed = byId.remove(id);
+            if (removed != null) {
+              // Children without their own child-updown go with the IKE SA, at last known counters.
+              removed.sa().childSas().forEach(this::retire);
+            }
             gone.add(
                 removed != null ? new SaParser.Listed(removed.config(), removed.sa()) : sa.get());
           }
@@ -112,9 +184,12 @@ final class SaTable {
           long id = sa.get().sa().uniqueId();
           List<ChildSaStatus> children = new ArrayList<>(childrenOf(id));
           for (ChildSaStatus child : sa.get().sa().childSas()) {
-            children.removeIf(c -> c.uniqueId() == child.uniqueId());
+            boolean known = children.removeIf(c -> c.uniqueId() == child.uniqueId());
             if (up) {
               children.add(child);
+            } else if (known || retiredRecently(child)) {
+              // The event carries the child SA's final counters.
+              retire(child);
             }
           }
           if (up || byId.containsKey(id)) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.model.Initiator;
 import org.nsvpn.chainrules.status.ConnectionStatus;
@@ -375,10 +376,13 @@ final class StatusTracker {
   /** Recomputes every status; returns those whose situation changed since the last call. */
   List<ConnectionStatus> publish(Instant now) {
     List<ConnectionStatus> changed = new ArrayList<>();
+    table.keepRetiredOf(
+        entries.keySet().stream().map(ConnectionMapping::charonName).collect(Collectors.toSet()));
     Map<IpsecSiteConnectionId, ConnectionStatus> next = new LinkedHashMap<>();
     entries.forEach(
         (id, entry) -> {
-          ConnectionStatus status = compute(id, entry, now);
+          ConnectionStatus status =
+              compute(id, entry, now).withRetired(table.retired(ConnectionMapping.charonName(id)));
           next.put(id, status);
           if (!status.sameSituationAs(published.get(id))) {
             changed.add(status);

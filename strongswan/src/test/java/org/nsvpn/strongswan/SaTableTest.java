@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.nsvpn.chainrules.model.EncapsulationMode;
 import org.nsvpn.chainrules.model.IkeVersion;
@@ -172,6 +173,49 @@ class SaTableTest {
     assertThat(table.of(NAME).get(0).childSas())
         .extracting(ChildSaStatus::uniqueId)
         .containsExactly(9L);
+  }
+
+  @Test
+  void theTrafficOfChildSasThatAreGoneIsKept() {
+    table.listed(
+        SaParser.parse(
+            Vici.listSa(
+                NAME,
+                onIke1(Vici.child(NAME, 1, "REKEYED", 1000), Vici.child(NAME, 2, "INSTALLED", 10))),
+            NOW));
+    assertThat(table.retired(NAME).bytesIn()).isZero();
+    // The rekeyed child SA is deleted without an event: the next listing no longer has it.
+    table.listed(
+        SaParser.parse(Vici.listSa(NAME, onIke1(Vici.child(NAME, 2, "INSTALLED", 20))), NOW));
+    assertThat(table.retired(NAME).bytesIn()).isEqualTo(1000);
+    // A child SA closed with an event counts with the event's final counters.
+    childUpdown(false, Vici.child(NAME, 2, "DELETING", 25));
+    assertThat(table.retired(NAME).bytesIn()).isEqualTo(1025);
+    // The IKE SA goes down with its children at last known counters; their own down events
+    // follow with the final counters, which replace those. Then charon is gone.
+    childUpdown(true, Vici.child(NAME, 3, "INSTALLED", 5));
+    table.apply(
+        Event.IKE_UPDOWN,
+        Vici.event(false, NAME, Vici.ike(1, "ESTABLISHED", true, 4500).build()),
+        NOW);
+    assertThat(table.retired(NAME).bytesIn()).isEqualTo(1030);
+    childUpdown(false, Vici.child(NAME, 3, "DELETING", 7));
+    assertThat(table.retired(NAME).bytesIn()).as("final counters, not twice").isEqualTo(1032);
+    table.clear();
+    assertThat(table.retired(NAME).bytesIn()).isEqualTo(1032);
+    table.keepRetiredOf(Set.of(NAME));
+    assertThat(table.retired(NAME).bytesIn()).as("a tracked config keeps it").isEqualTo(1032);
+    table.keepRetiredOf(Set.of());
+    assertThat(table.retired(NAME).bytesIn()).as("an untracked config's is dropped").isZero();
+  }
+
+  /** Established IKE SA #1 of {@link #NAME} with {@code children}. */
+  private static ViciSection onIke1(ViciSection... children) {
+    return Vici.ikeWith(Vici.ike(1, "ESTABLISHED", true, 4500), NAME, children);
+  }
+
+  private void childUpdown(boolean up, ViciSection child) {
+    table.apply(Event.CHILD_UPDOWN, Vici.event(up, NAME, onIke1(child)), NOW);
   }
 
   private static List<Long> installed(IkeSaStatus sa) {

@@ -100,7 +100,8 @@ class StatusStoreIT {
             Optional.of(T0.plusSeconds(10000)),
             Optional.empty(),
             List.of(child));
-    return ConnectionStatus.up(Fixtures.CONNECTION, List.of(ike), T0.plusSeconds(60));
+    return ConnectionStatus.up(Fixtures.CONNECTION, List.of(ike), T0.plusSeconds(60))
+        .withRetired(new SaCounters(100, 1, 200, 2, Optional.of(T0), Optional.empty()));
   }
 
   @Test

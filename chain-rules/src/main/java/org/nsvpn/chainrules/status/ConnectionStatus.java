@@ -23,18 +23,22 @@ import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
  * @param ikeSas the connection's IKE SAs, each with the connection's child SAs on it, best first
  *     (see {@link #ordered}). There can be more than one for a while: when both ends initiate at
  *     once, or while an IKE SA is being replaced.
+ * @param retired the traffic of the connection's child SAs that are gone (rekeyed, closed,
+ *     replaced) since its reporter began to watch it, so that {@link #counters()} never goes back
  * @param observedAt when the reporter computed this status
  */
 public record ConnectionStatus(
     IpsecSiteConnectionId connection,
     Optional<Reason> reason,
     List<IkeSaStatus> ikeSas,
+    SaCounters retired,
     Instant observedAt) {
 
   public ConnectionStatus {
     Require.nonNull("ipsec-site-connection", connection);
     Require.nonNull("reason", reason);
     ikeSas = List.copyOf(Require.noNulls("ike-sas", ikeSas));
+    Require.nonNull("retired", retired);
     Require.nonNull("observed-at", observedAt);
     if (reason.isEmpty() && ikeSas.stream().noneMatch(ConnectionStatus::carriesTraffic)) {
       throw new InvalidValueException(
@@ -47,13 +51,18 @@ public record ConnectionStatus(
   /** An up connection. */
   public static ConnectionStatus up(
       IpsecSiteConnectionId connection, List<IkeSaStatus> ikeSas, Instant at) {
-    return new ConnectionStatus(connection, Optional.empty(), ikeSas, at);
+    return new ConnectionStatus(connection, Optional.empty(), ikeSas, SaCounters.ZERO, at);
   }
 
   /** A connection that is not up, for {@code reason}. */
   public static ConnectionStatus notUp(
       IpsecSiteConnectionId connection, Reason reason, List<IkeSaStatus> ikeSas, Instant at) {
-    return new ConnectionStatus(connection, Optional.of(reason), ikeSas, at);
+    return new ConnectionStatus(connection, Optional.of(reason), ikeSas, SaCounters.ZERO, at);
+  }
+
+  /** This status with the traffic of the connection's child SAs that are gone. */
+  public ConnectionStatus withRetired(SaCounters gone) {
+    return new ConnectionStatus(connection, reason, ikeSas, gone, observedAt);
   }
 
   /** True when {@code sa} is established and has an installed child SA. */
@@ -91,12 +100,12 @@ public record ConnectionStatus(
 
   /**
    * The connection's traffic: the sum over every child SA of every IKE SA listed, whatever its
-   * state. Each child SA is listed once, so nothing is counted twice; during a rekey the old SA's
-   * traffic still counts until the daemon deletes it. Every consumer (store, OVSDB, CLI) uses this
-   * one sum.
+   * state, plus the traffic of the child SAs that are gone ({@link #retired()}). Each child SA is
+   * counted once, so the sum only grows while one reporter watches the connection (across rekeys,
+   * replacements and duplicates cleaned up). Every consumer (store, OVSDB, CLI) uses this one sum.
    */
   public SaCounters counters() {
-    SaCounters sum = SaCounters.ZERO;
+    SaCounters sum = retired;
     for (IkeSaStatus ike : ikeSas) {
       for (ChildSaStatus child : ike.childSas()) {
         sum = sum.plus(child.counters());

@@ -113,6 +113,12 @@ class ConnectionStatusTest {
     assertThat(sum.packetsIn()).isEqualTo(3);
     assertThat(sum.lastOutbound()).contains(T0.plusSeconds(3));
     assertThat(rekeying.currentChildSa().orElseThrow().uniqueId()).isEqualTo(3);
+
+    SaCounters gone = new SaCounters(5000, 5, 6000, 6, Optional.empty(), Optional.empty());
+    assertThat(rekeying.withRetired(gone).counters().bytesIn())
+        .as("child SAs that are gone still count")
+        .isEqualTo(6017);
+    assertThat(rekeying.withRetired(gone).sameSituationAs(rekeying)).isTrue();
   }
 
   @Test

@@ -87,6 +87,7 @@ public final class StatusJson {
     Fields.putOptional(out, "reason", s.reason().map(Reason::text));
     ArrayNode ikes = out.putArray("ike-sas");
     s.ikeSas().forEach(ike -> ikes.add(ikeSa(ike)));
+    out.set("retired-counters", counters(s.retired()));
     out.put("updated-at", s.observedAt().toString());
     return out;
   }
@@ -112,6 +113,7 @@ public final class StatusJson {
             Fields.parsed(in, "ipsec-site-connection", IpsecSiteConnectionId::parse),
             reason,
             ikes,
+            counters(Fields.object(in, "retired-counters")),
             Fields.instant(in, "updated-at"));
     ConnectionState stored = ConnectionState.parse("state", Fields.text(in, "state"));
     if (stored != status.state()) {
@@ -187,13 +189,7 @@ public final class StatusJson {
     putProposal(out, c.proposal());
     out.set("local-ts", Fields.strings(c.localTs()));
     out.set("remote-ts", Fields.strings(c.remoteTs()));
-    ObjectNode counters = out.putObject("counters");
-    counters.put("bytes-in", c.counters().bytesIn());
-    counters.put("packets-in", c.counters().packetsIn());
-    counters.put("bytes-out", c.counters().bytesOut());
-    counters.put("packets-out", c.counters().packetsOut());
-    Fields.putOptional(counters, "last-use-in", c.counters().lastInbound());
-    Fields.putOptional(counters, "last-use-out", c.counters().lastOutbound());
+    out.set("counters", counters(c.counters()));
     Fields.putOptional(out, "installed-at", c.installedAt());
     Fields.putOptional(out, "rekey-at", c.rekeyAt());
     Fields.putOptional(out, "expires-at", c.expiresAt());
@@ -201,7 +197,6 @@ public final class StatusJson {
   }
 
   private static ChildSaStatus childSa(JsonNode in) {
-    JsonNode counters = Fields.object(in, "counters");
     return new ChildSaStatus(
         Fields.text(in, "name"),
         Fields.number(in, "unique-id"),
@@ -215,16 +210,31 @@ public final class StatusJson {
         proposal(in),
         Fields.parsedList(in, "local-ts", t -> t),
         Fields.parsedList(in, "remote-ts", t -> t),
-        new SaCounters(
-            Fields.number(counters, "bytes-in"),
-            Fields.number(counters, "packets-in"),
-            Fields.number(counters, "bytes-out"),
-            Fields.number(counters, "packets-out"),
-            Fields.optionalInstant(counters, "last-use-in"),
-            Fields.optionalInstant(counters, "last-use-out")),
+        counters(Fields.object(in, "counters")),
         Fields.optionalInstant(in, "installed-at"),
         Fields.optionalInstant(in, "rekey-at"),
         Fields.optionalInstant(in, "expires-at"));
+  }
+
+  private static ObjectNode counters(SaCounters c) {
+    ObjectNode out = NODES.objectNode();
+    out.put("bytes-in", c.bytesIn());
+    out.put("packets-in", c.packetsIn());
+    out.put("bytes-out", c.bytesOut());
+    out.put("packets-out", c.packetsOut());
+    Fields.putOptional(out, "last-use-in", c.lastInbound());
+    Fields.putOptional(out, "last-use-out", c.lastOutbound());
+    return out;
+  }
+
+  private static SaCounters counters(JsonNode in) {
+    return new SaCounters(
+        Fields.number(in, "bytes-in"),
+        Fields.number(in, "packets-in"),
+        Fields.number(in, "bytes-out"),
+        Fields.number(in, "packets-out"),
+        Fields.optionalInstant(in, "last-use-in"),
+        Fields.optionalInstant(in, "last-use-out"));
   }
 
   private static void putProposal(ObjectNode out, Optional<Proposal> proposal) {
