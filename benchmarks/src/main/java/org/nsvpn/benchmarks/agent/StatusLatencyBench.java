@@ -46,9 +46,13 @@ import org.nsvpn.topology.ZooKeeperClients;
  *       charon-exited}.
  *   <li><b>dead peer</b>: a-to-c has DPD interval 2 s, timeout 6 s; from SIGKILL of site C's stock
  *       charon to a-to-c down with reason {@code dead-peer}.
+ *   <li><b>namespace deleted</b>: {@code ip netns del} of router A's VPN namespace while VM A pings
+ *       VM B every 10 ms; from the deletion to the first echo reply after it, and whether a-to-b
+ *       has one IKE SA with one child SA (and b-to-a too) once things settle.
  * </ol>
  *
- * Usage: {@code StatusLatencyBench ZK_CONNECT STATE_DIR SITE_C_NAMESPACE SITE_C_SWANCTL_CONF RUNS}.
+ * Usage: {@code StatusLatencyBench ZK_CONNECT STATE_DIR SITE_C_NAMESPACE SITE_C_SWANCTL_CONF
+ * VM_A_NAMESPACE RUNS}.
  */
 public final class StatusLatencyBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,9 +78,10 @@ public final class StatusLatencyBench {
   private StatusLatencyBench() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 5) {
+    if (args.length != 6) {
       System.err.println(
-          "usage: StatusLatencyBench ZK_CONNECT STATE_DIR SITE_C_NAMESPACE SITE_C_SWANCTL_CONF RUNS");
+          "usage: StatusLatencyBench ZK_CONNECT STATE_DIR SITE_C_NAMESPACE SITE_C_SWANCTL_CONF"
+              + " VM_A_NAMESPACE RUNS");
       System.exit(2);
     }
     new StatusLatencyBench()
@@ -85,10 +90,12 @@ public final class StatusLatencyBench {
             Path.of(args[1]),
             args[2],
             Files.readString(Path.of(args[3])),
-            Integer.parseInt(args[4]));
+            args[4],
+            Integer.parseInt(args[5]));
   }
 
-  private void run(String zkConnect, Path state, String siteC, String siteCConf, int runs)
+  private void run(
+      String zkConnect, Path state, String siteC, String siteCConf, String vmA, int runs)
       throws Exception {
     try (CuratorFramework curator =
             ZooKeeperClients.connect(zkConnect, Optional.empty(), Duration.ofSeconds(30));
@@ -214,10 +221,112 @@ public final class StatusLatencyBench {
         dead.add(new long[] {zkView(ac0).changedAt - t0, ovsdbView(ac0).changedAt - t0});
       }
       report("peer's charon killed -> down, reason dead-peer (DPD 2 s / 6 s)", dead);
+      peer = StockCharon.start(siteC, Backend.KERNEL_LIBIPSEC);
+      peer.loadAll(siteCConf);
+
+      String ba0 = byName(topology.connections(), "b-to-a").id().toString();
+      List<Double> repaired = new ArrayList<>();
+      int onePair = 0;
+      for (int i = 0; i < runs; i++) {
+        await("a-to-b up", () -> "up".equals(zkView(ab0).state));
+        settle();
+        Process ping =
+            new ProcessBuilder(
+                    "ip",
+                    "netns",
+                    "exec",
+                    vmA,
+                    "ping",
+                    "-D",
+                    "-n",
+                    "-i",
+                    "0.01",
+                    "-W",
+                    "1",
+                    "10.2.0.10")
+                .redirectErrorStream(true)
+                .start();
+        List<Double> replies = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader =
+            new Thread(
+                () -> {
+                  try (var lines =
+                      new java.io.BufferedReader(
+                          new java.io.InputStreamReader(ping.getInputStream()))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                      if (line.startsWith("[") && line.contains("bytes from")) {
+                        replies.add(Double.parseDouble(line.substring(1, line.indexOf(']'))));
+                      }
+                    }
+                  } catch (IOException e) {
+                    // The ping ended.
+                  }
+                });
+        reader.start();
+        await("pings answered", () -> !replies.isEmpty());
+        double deleted = System.currentTimeMillis() / 1000.0;
+        Process del = new ProcessBuilder("ip", "netns", "del", vpnA).inheritIO().start();
+        del.waitFor();
+        await(
+            "a reply after the deletion",
+            () -> {
+              synchronized (replies) {
+                return replies.stream().anyMatch(t -> t > deleted + 0.02);
+              }
+            });
+        ping.destroy();
+        reader.join(5000);
+        double back;
+        synchronized (replies) {
+          back =
+              replies.stream().filter(t -> t > deleted + 0.02).min(Double::compare).orElseThrow();
+        }
+        repaired.add((back - deleted) * 1000);
+        // One SA pair once the clean-up of extra SAs had its time.
+        Thread.sleep(8000);
+        if (zkIkeSas(curator, ab0) == 1 && zkIkeSas(curator, ba0) == 1) {
+          onePair++;
+        }
+      }
+      List<Double> sorted = repaired.stream().sorted().toList();
+      System.out.printf(
+          Locale.ROOT,
+          "namespace deleted -> first ping reply through the tunnel (%d runs)%n"
+              + "  median %8.1f ms  p99 %8.1f ms  min %8.1f ms  max %8.1f ms;"
+              + " one IKE SA and one child SA on both ends afterwards: %d of %d runs%n",
+          runs,
+          median(sorted),
+          sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(0.99 * sorted.size()) - 1)),
+          sorted.get(0),
+          sorted.get(sorted.size() - 1),
+          onePair,
+          runs);
+      peer.stop();
       vici.close();
       client.close();
       cache.close();
     }
+  }
+
+  /** IKE SAs of a connection's record, if each has exactly one child SA; -1 otherwise. */
+  private static int zkIkeSas(CuratorFramework curator, String connection) throws Exception {
+    JsonNode json =
+        JSON.readTree(
+            curator.getData().forPath("/nsvpn/status/ipsec-site-connections/" + connection));
+    int n = 0;
+    for (JsonNode ike : json.path("ike-sas")) {
+      if (ike.path("child-sas").size() != 1) {
+        return -1;
+      }
+      n++;
+    }
+    return n;
+  }
+
+  private static double median(List<Double> sorted) {
+    return sorted.size() % 2 == 1
+        ? sorted.get(sorted.size() / 2)
+        : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
   }
 
   private static IpsecSiteConnection byName(
