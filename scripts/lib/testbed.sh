@@ -127,7 +127,10 @@ nsvpn.agent {
   ovsdb.default-refresh = 2s
 }
 # Quicker than the defaults: a demo should show the counters move while one watches.
-nsvpn.plugins.ipsec { reconcile-interval = 2s, status-interval = 1s, max-backoff = 4s }
+nsvpn.plugins.ipsec {
+  reconcile-interval = 2s, status-interval = 1s, counters-write-interval = 2s, max-backoff = 4s,
+  retry-min = 1s, retry-max = 4s
+}
 EOF
 }
 
