@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.model.Initiator;
 import org.nsvpn.chainrules.status.IkeSaStatus;
@@ -58,6 +59,7 @@ final class ConnectionApplier {
   private final byte[] keySalt = new byte[32];
   private final Map<IpsecSiteConnectionId, Applied> applied = new LinkedHashMap<>();
   private final Map<IpsecSiteConnectionId, String> peerAddresses = new HashMap<>();
+  private final Map<IpsecSiteConnectionId, CompletableFuture<?>> lastCommand = new HashMap<>();
   private boolean reconciled;
 
   ConnectionApplier(String namespace, ViciSession vici, StatusTracker tracker) {
@@ -118,7 +120,7 @@ final class ConnectionApplier {
       String name = ConnectionMapping.charonName(id);
       List<IkeSaStatus> sas = tracker.sas(id);
       sent.add(
-          vici.unloadConn(name)
+          inOrder(id, () -> vici.unloadConn(name))
               .thenCompose(v -> terminateAll(sas))
               .handle(
                   (ok, failure) -> {
@@ -155,14 +157,28 @@ final class ConnectionApplier {
         continue;
       }
       tracker.changed(id);
-      CompletableFuture<Void> step = CompletableFuture.completedFuture(null);
-      if (sendKey) {
-        step = vici.loadShared(shared).thenRun(() -> keysReloaded.add(id));
-      }
-      if (sendConfig) {
-        ViciSection config = entry.getValue();
-        step = step.thenCompose(v -> vici.loadConn(config)).thenRun(() -> loadedNow.add(id));
-      }
+      ViciSection config = entry.getValue();
+      CompletableFuture<Void> step =
+          inOrder(
+              id,
+              () -> {
+                CompletableFuture<Void> load = CompletableFuture.completedFuture(null);
+                if (sendKey) {
+                  load = vici.loadShared(shared).thenRun(() -> keysReloaded.add(id));
+                }
+                if (sendConfig) {
+                  load =
+                      load.thenCompose(v -> vici.loadConn(config))
+                          .thenRun(
+                              () -> {
+                                loadedNow.add(id);
+                                if (needsNewSas) {
+                                  tracker.configurationLoaded(id);
+                                }
+                              });
+                }
+                return load;
+              });
       sent.add(
           step.handle(
               (ok, failure) -> {
@@ -215,13 +231,20 @@ final class ConnectionApplier {
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     for (IpsecSiteConnectionId id : ids) {
       if (tracker.replacing(id)) {
-        tracker.replaceAgainLater(id);
+        // SaHousekeeper's pass after this replacement sees that another one is owed.
+        log.debug("namespace {}: {} is being replaced; replacing it again after", namespace, id);
         continue;
       }
       List<IkeSaStatus> sas = tracker.sas(id);
       if (sas.isEmpty()) {
+        log.debug("namespace {}: {} has no SAs to replace", namespace, id);
         continue;
       }
+      log.debug(
+          "namespace {}: replacing IKE SAs {} of {}",
+          namespace,
+          sas.stream().map(IkeSaStatus::uniqueId).toList(),
+          id);
       boolean initiates =
           tracker
               .spec(id)
@@ -254,7 +277,12 @@ final class ConnectionApplier {
   private CompletableFuture<Void> initiate(IpsecSiteConnectionId id) {
     String name = ConnectionMapping.charonName(id);
     tracker.initiated(id, Instant.now());
-    return vici.initiate(name, name)
+    return inOrder(
+            id,
+            () -> {
+              tracker.initiationSent(id);
+              return vici.initiate(name, name);
+            })
         .handle(
             (r, failure) -> {
               if (failure != null) {
@@ -263,6 +291,24 @@ final class ConnectionApplier {
               }
               return null;
             });
+  }
+
+  /**
+   * Sends {@code command} for connection {@code id} once charon answered the previous one for it.
+   * charon serves VICI requests on several threads: an initiate sent while a load-conn is under way
+   * may use either configuration, and an SA cannot tell which. In order, an SA runs the
+   * configuration loaded when its initiate was sent ({@link StatusTracker#initiationSent}).
+   * Commands for different connections still run side by side.
+   */
+  private <T> CompletableFuture<T> inOrder(
+      IpsecSiteConnectionId id, Supplier<CompletableFuture<T>> command) {
+    CompletableFuture<?> previous =
+        lastCommand.getOrDefault(id, CompletableFuture.completedFuture(null));
+    CompletableFuture<T> next =
+        previous.handle((r, failure) -> null).thenCompose(v -> command.get());
+    lastCommand.put(id, next);
+    next.whenComplete((r, failure) -> lastCommand.remove(id, next));
+    return next;
   }
 
   /** Terminates the given IKE SAs (their child SAs go with them); failures are logged. */

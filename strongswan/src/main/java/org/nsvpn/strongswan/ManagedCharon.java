@@ -458,7 +458,9 @@ final class ManagedCharon implements CharonInstance {
     }
     Instant now = Instant.now();
     tracker.gone(tracker.table().apply(event, message, now), now);
-    log.debug("namespace {}: {} {}", namespace, event.wireName(), message.sections().keySet());
+    if (log.isDebugEnabled()) {
+      log.debug("namespace {}: {} {}", namespace, event.wireName(), describe(message));
+    }
     publish();
     scheduleRetry();
     // A connection whose SAs all went without a failure (the peer closed them) is started again,
@@ -524,9 +526,9 @@ final class ManagedCharon implements CharonInstance {
       SaHousekeeper.Decision decision = SaHousekeeper.decide(sas, tracker.superseded(id), now);
       if (decision.supersededDone()) {
         tracker.supersededDone(id);
-        if (tracker.takeReplaceAgain(id)) {
-          applier.replace(List.of(id), now);
-        }
+      }
+      if (tracker.owesReplacement(id)) {
+        applier.replace(List.of(id), now);
       }
       for (long ike : decision.ikeSas()) {
         if (terminating.add(ike)) {
@@ -695,5 +697,31 @@ final class ManagedCharon implements CharonInstance {
   @Override
   public String toString() {
     return "charon pid " + process.pid() + " in " + namespace + " (" + state.get() + ")";
+  }
+
+  /** One line per event for the debug log: up or down, and each IKE SA's and child SA's id. */
+  private static String describe(ViciSection message) {
+    StringBuilder out = new StringBuilder(message.flag("up") ? "up" : "down");
+    message
+        .sections()
+        .forEach(
+            (config, ike) -> {
+              out.append(' ').append(config).append(" ike #");
+              out.append(ike.text("uniqueid").orElse("?")).append(' ');
+              out.append(ike.text("state").orElse("?"));
+              ike.section("child-sas")
+                  .ifPresent(
+                      children ->
+                          children
+                              .sections()
+                              .values()
+                              .forEach(
+                                  c ->
+                                      out.append(" child #")
+                                          .append(c.text("uniqueid").orElse("?"))
+                                          .append(' ')
+                                          .append(c.text("state").orElse("?"))));
+            });
+    return out.toString();
   }
 }

@@ -60,7 +60,8 @@ final class StatusTracker {
     final Set<Long> supersededIke = new HashSet<>();
     final Set<Long> supersededChildren = new HashSet<>();
     Optional<Instant> supersededAt = Optional.empty();
-    boolean replaceAgain;
+    long configVersion;
+    long initiatedVersion;
     List<IkeSaStatus> recentlyGone = List.of();
     Instant goneAt = Instant.EPOCH;
   }
@@ -279,6 +280,43 @@ final class StatusTracker {
     }
   }
 
+  /**
+   * An initiate of {@code id} goes to charon now, after every load of the connection sent before it
+   * was answered (see {@link ConnectionApplier}): the SA it makes runs the latest configuration.
+   */
+  void initiationSent(IpsecSiteConnectionId id) {
+    Entry e = entries.get(id);
+    if (e != null) {
+      e.initiatedVersion = e.configVersion;
+    }
+  }
+
+  /**
+   * charon loaded a configuration of {@code id} that needs new SAs. Together with {@link
+   * #initiationSent} this tells whether the SA nsvpn initiated last runs the latest one.
+   */
+  void configurationLoaded(IpsecSiteConnectionId id) {
+    Entry e = entries.get(id);
+    if (e != null) {
+      e.configVersion++;
+    }
+  }
+
+  /**
+   * True when {@code id} initiates, is not being replaced, carries traffic, and nsvpn's last
+   * initiation of it was sent before its latest configuration was loaded: the working SA runs an
+   * older configuration (a change arrived during a replacement) and is to be replaced again.
+   */
+  boolean owesReplacement(IpsecSiteConnectionId id) {
+    Entry e = entries.get(id);
+    return e != null
+        && e.initiatedVersion < e.configVersion
+        && e.supersededAt.isEmpty()
+        && e.spec.map(s -> s.connection().initiator() == Initiator.BI_DIRECTIONAL).orElse(false)
+        && table.of(ConnectionMapping.charonName(id)).stream()
+            .anyMatch(ConnectionStatus::carriesTraffic);
+  }
+
   /** The earliest time a connection waits for before it may be initiated again. */
   Optional<Instant> nextRetry() {
     return entries.values().stream().flatMap(e -> e.retryAt.stream()).min(Instant::compareTo);
@@ -315,27 +353,6 @@ final class StatusTracker {
   boolean replacing(IpsecSiteConnectionId id) {
     Entry e = entries.get(id);
     return e != null && e.supersededAt.isPresent();
-  }
-
-  /**
-   * Another change arrived while a replacement is under way: replace again once it ends, so that
-   * the last change is what runs (one negotiation at a time per connection).
-   */
-  void replaceAgainLater(IpsecSiteConnectionId id) {
-    Entry e = entries.get(id);
-    if (e != null) {
-      e.replaceAgain = true;
-    }
-  }
-
-  /** Whether another replacement is owed; clears the mark. */
-  boolean takeReplaceAgain(IpsecSiteConnectionId id) {
-    Entry e = entries.get(id);
-    if (e == null || !e.replaceAgain) {
-      return false;
-    }
-    e.replaceAgain = false;
-    return true;
   }
 
   /** The superseded SAs were terminated (or are gone). */

@@ -110,6 +110,42 @@ class StatusTrackerTest {
   }
 
   @Test
+  void aReplacementIsOwedOnlyWhenTheLastInitiationPredatesTheLatestConfiguration() {
+    tracker.configured(spec, false);
+    tracker.initiated(id, T0);
+    tracker.initiationSent(id);
+    ikeUp(1, 4500, T0);
+    childUp(1, 1, 4500, T0);
+    assertThat(tracker.owesReplacement(id)).isFalse();
+    // A change is loaded; its replacement supersedes SA #1 and initiates with the new one.
+    tracker.configurationLoaded(id);
+    assertThat(tracker.owesReplacement(id)).isTrue();
+    tracker.supersede(id, T0);
+    tracker.initiated(id, T0);
+    tracker.initiationSent(id);
+    assertThat(tracker.owesReplacement(id)).as("while replacing").isFalse();
+    // Another change is loaded while the replacement's initiate is in flight.
+    tracker.configurationLoaded(id);
+    ikeUp(2, 4500, T0);
+    childUp(2, 2, 4500, T0);
+    tracker.supersededDone(id);
+    assertThat(tracker.owesReplacement(id)).as("SA #2 runs the middle configuration").isTrue();
+    tracker.supersede(id, T0);
+    tracker.initiated(id, T0);
+    tracker.initiationSent(id);
+    ikeUp(3, 4500, T0);
+    childUp(3, 3, 4500, T0);
+    tracker.supersededDone(id);
+    assertThat(tracker.owesReplacement(id))
+        .as("SA #3 was initiated after the last load: charon would call a new one a duplicate")
+        .isFalse();
+    ConnectionSpec responder = spec(Initiator.RESPONSE_ONLY);
+    tracker.configured(responder, false);
+    tracker.configurationLoaded(responder.id());
+    assertThat(tracker.owesReplacement(responder.id())).as("a responder never initiates").isFalse();
+  }
+
+  @Test
   void responseOnlyWaitsAdminDownAndCharonGoneAreReasonsToo() {
     ConnectionSpec responder = spec(Initiator.RESPONSE_ONLY);
     tracker.configured(responder, false);

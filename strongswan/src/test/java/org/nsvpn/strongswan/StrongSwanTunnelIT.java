@@ -376,7 +376,7 @@ class StrongSwanTunnelIT {
     await(charon.apply(specs(site), STORE));
     awaitState(site, ConnectionState.UP);
     IpsecSiteConnection current = site;
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 50; i++) {
       EncryptionAlgorithm cipher =
           i % 2 == 0 ? EncryptionAlgorithm.AES_128 : EncryptionAlgorithm.AES_256;
       current =
@@ -392,15 +392,17 @@ class StrongSwanTunnelIT {
     // The last change wins, and once things settle each end has one IKE SA and one child SA.
     Awaitility.await("the last configuration runs, one IKE SA and one child SA on both ends")
         .atMost(WAIT.multipliedBy(2))
-        .until(
+        .untilAsserted(
             () -> {
               ConnectionStatus s = await(charon.refresh()).get(last.id());
-              return s.state() == ConnectionState.UP
-                  && s.ikeSas().size() == 1
-                  && s.ikeSas().get(0).childSas().size() == 1
-                  && child(s).proposal().orElseThrow().encryption().equals("AES_CBC-256")
-                  && peerIkeSas("site2") == 1
-                  && peerChildSas("site2") == 1;
+              boolean settled =
+                  s.state() == ConnectionState.UP
+                      && s.ikeSas().size() == 1
+                      && s.ikeSas().get(0).childSas().size() == 1
+                      && child(s).proposal().orElseThrow().encryption().equals("AES_CBC-256")
+                      && peerIkeSas("site2") == 1
+                      && peerChildSas("site2") == 1;
+              assertThat(settled).as("settled; ours: %s%npeer's:%n%s", s, peer.listSas()).isTrue();
             });
   }
 
