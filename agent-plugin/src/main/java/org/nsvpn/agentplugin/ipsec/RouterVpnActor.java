@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -133,6 +135,13 @@ final class RouterVpnActor {
 
   /** OVSDB policy name of each connection of the service, as of the latest topology. */
   private Map<IpsecSiteConnectionId, String> policyNames = Map.of();
+
+  /**
+   * While the service's configuration cannot be realised: its connections that charon does not run
+   * as configured (new or changed since the last provisioning). They report the configuration
+   * error; the others keep reporting what charon does with the last good configuration.
+   */
+  private Set<IpsecSiteConnectionId> notRealised = Set.of();
 
   private boolean dirty;
   private boolean teardownRequested;
@@ -275,6 +284,7 @@ final class RouterVpnActor {
             m -> {
               topology = m.topology();
               followConnections();
+              notRealised = Set.of();
               return provisioning();
             })
         .onMessage(NamespaceRemoved.class, m -> Behaviors.same())
@@ -386,7 +396,10 @@ final class RouterVpnActor {
           .getLog()
           .warn("vpn-service {}: cannot be realised: {}", serviceId, failure.getMessage());
       publishService(ServiceState.ERROR, Optional.of(failure.getMessage()));
-      reportAll(Reason.of(ReasonCode.CONFIGURATION_INVALID, failure.getMessage()), true);
+      notRealised = notRunAsConfigured();
+      Reason reason = Reason.of(ReasonCode.CONFIGURATION_INVALID, failure.getMessage());
+      Instant now = Instant.now();
+      notRealised.forEach(id -> report(ConnectionStatus.notUp(id, reason, List.of(), now)));
       return misconfigured();
     }
     failures++;
@@ -515,7 +528,32 @@ final class RouterVpnActor {
   }
 
   /** Reports one connection's status, if the connection is still the service's. */
+  /**
+   * The service's connections that charon does not run as the topology configures them (all of them
+   * when the service has not been provisioned, or its specs cannot be built).
+   */
+  private Set<IpsecSiteConnectionId> notRunAsConfigured() {
+    Optional<VpnService> service = topology.vpnService(serviceId);
+    if (service.isEmpty()) {
+      return Set.copyOf(policyNames.keySet());
+    }
+    List<ConnectionSpec> desired;
+    try {
+      desired = RouterVpnRunner.connectionSpecs(topology, service.get());
+    } catch (InvalidValueException e) {
+      return Set.copyOf(policyNames.keySet());
+    }
+    Set<ConnectionSpec> running = charon.isPresent() ? Set.copyOf(appliedSpecs) : Set.of();
+    Set<IpsecSiteConnectionId> out = new HashSet<>(policyNames.keySet());
+    desired.stream().filter(running::contains).forEach(spec -> out.remove(spec.id()));
+    return Set.copyOf(out);
+  }
+
   private void report(ConnectionStatus status) {
+    if (notRealised.contains(status.connection())
+        && status.reason().map(r -> r.code() != ReasonCode.CONFIGURATION_INVALID).orElse(true)) {
+      return;
+    }
     String policy = policyNames.get(status.connection());
     if (policy != null) {
       writer.connection(policy, status);

@@ -28,12 +28,14 @@ import org.nsvpn.chainrules.model.TopologyChange;
 import org.nsvpn.chainrules.rules.L2TransformRule;
 import org.nsvpn.chainrules.status.ConnectionState;
 import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.ReasonCode;
 import org.nsvpn.chainrules.vpn.VpnNames;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 import org.nsvpn.strongswan.Backend;
 import org.nsvpn.strongswan.CharonFixture;
 import org.nsvpn.strongswan.StockCharon;
+import org.nsvpn.topology.StoreTransaction;
 import org.nsvpn.topology.status.ServiceState;
 
 /**
@@ -190,16 +192,78 @@ class VpnEndToEndIT {
   }
 
   @Test
-  void aWrongPskIsAnAuthenticationErrorOnItsConnectionOnly() {
+  void configurationErrorsStayOnTheirConnectionAndClearOnceFixed() {
     startSiteC("not-the-psk-router-a-was-given");
     build(true);
     awaitPing(bed.vmA, "10.2.0.10");
     awaitState(bed.aToB, ConnectionState.UP);
     awaitState(bed.aToC, ConnectionState.ERROR);
     assertThat(status(bed.aToC).orElseThrow().reason())
-        .hasValueSatisfying(r -> assertThat(r.text()).containsIgnoringCase("auth"));
+        .hasValueSatisfying(r -> assertThat(r.code()).isEqualTo(ReasonCode.AUTHENTICATION_FAILED));
     assertThat(VpnTestbed.ping(bed.vmA, "10.3.0.1").ok()).isFalse();
     assertThat(VpnTestbed.ping(bed.vmA, "10.2.0.10").ok()).isTrue();
+
+    // A second connection of B whose peer CIDR overlaps b-to-a's: B cannot tell the two apart.
+    IpsecSiteConnectionId overlapping = IpsecSiteConnectionId.random();
+    try (StatusHistory history = StatusHistory.follow(agent.curator())) {
+      addOverlappingConnectionThenFixIt(overlapping, history);
+    }
+  }
+
+  private void addOverlappingConnectionThenFixIt(
+      IpsecSiteConnectionId overlapping, StatusHistory history) {
+    agent
+        .store()
+        .commit(
+            StoreTransaction.builder()
+                .create(
+                    VpnTestbed.connection(
+                        overlapping,
+                        bed.serviceB,
+                        "b-to-a-again",
+                        "203.0.113.30",
+                        "10.2.0.0/24",
+                        "10.1.0.0/25",
+                        "psk-ab"))
+                .build());
+    await("b-to-a-again reports the configuration error")
+        .atMost(TUNNEL)
+        .until(
+            () ->
+                status(overlapping)
+                    .flatMap(ConnectionStatus::reason)
+                    .map(r -> r.code() == ReasonCode.CONFIGURATION_INVALID)
+                    .orElse(false));
+    ConnectionStatus invalid = status(overlapping).orElseThrow();
+    assertThat(invalid.state()).isEqualTo(ConnectionState.ERROR);
+    assertThat(invalid.reason().orElseThrow().text()).contains("10.1.0.0/25").contains("overlaps");
+    await("OVSDB has the reason")
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(E2eOracles.ovsdbConnections(state).get("vpnB.b-to-a-again"))
+                    .containsEntry("reason_code", "configuration-invalid"));
+    assertThat(E2eOracles.showStatus(agent, "vpnB"))
+        .contains("reason-code configuration-invalid")
+        .contains("status error on host");
+    // b-to-a runs on as before, and says so while the counters move.
+    long before = status(bed.bToA).orElseThrow().counters().packetsIn();
+    awaitPing(bed.vmA, "10.2.0.10");
+    await("b-to-a counts the ping")
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> status(bed.bToA).orElseThrow().counters().packetsIn() > before);
+    assertThat(status(bed.bToA).orElseThrow().state()).isEqualTo(ConnectionState.UP);
+    assertThat(status(overlapping).orElseThrow().reason().orElseThrow().code())
+        .as("still, after charon's reports")
+        .isEqualTo(ReasonCode.CONFIGURATION_INVALID);
+    assertThat(history.of(bed.bToA))
+        .as("b-to-a's records while B's configuration is invalid")
+        .isNotEmpty()
+        .doesNotContain("configuration-invalid");
+
+    agent.store().deleteCascading(overlapping);
+    awaitState(bed.bToA, ConnectionState.UP);
+    awaitPing(bed.vmA, "10.2.0.10");
   }
 
   @Test
