@@ -874,7 +874,7 @@ public final class Interpreter {
           Args a = args("host", List.of("name"), Set.of());
           commit(
               StoreTransaction.builder()
-                  .update(new Host(id, a.required("name")), v.version())
+                  .update(v.value().withName(a.required("name")), v.version())
                   .build());
           return List.of();
         }

@@ -87,6 +87,7 @@ final class Printer {
       }
     }
     optional(out, "peer", p.peer());
+    snapshot.tunnelKey(p.id()).ifPresent(k -> out.add("tunnel-key " + k));
     p.binding()
         .ifPresent(
             b -> {
@@ -179,7 +180,13 @@ final class Printer {
   }
 
   String host(Host h) {
-    return "host " + ref(h.id()) + " name " + h.name() + " alive " + alive.contains(h.id());
+    return "host "
+        + ref(h.id())
+        + " name "
+        + h.name()
+        + " alive "
+        + alive.contains(h.id())
+        + h.tunnelAddress().map(a -> " tunnel-address " + a).orElse("");
   }
 
   String binding(Port p) {

@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -30,6 +32,7 @@ import org.nsvpn.chainrules.id.RuleId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.InconsistentTopologyException;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.SecretRef;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.TopologyChange;
@@ -368,6 +371,7 @@ final class CuratorTopologyStore implements TopologyStore {
     deletions.forEach(entries::remove);
     Map<String, Set<String>> assigned = new HashMap<>();
     List<Entry> written = new ArrayList<>();
+    NavigableSet<TunnelKey> newKeys = new TreeSet<>();
     for (Identified object : change.upserts()) {
       Optional<Entry> old = base.entry(object.id());
       if (old.isPresent() && old.get().value().equals(object)) {
@@ -376,7 +380,14 @@ final class CuratorTopologyStore implements TopologyStore {
       String alias = aliasFor(base, old, object, assigned);
       Map<RuleId, String> ruleAliases =
           object instanceof Chain chain ? ruleAliases(old, chain) : Map.of();
-      Entry entry = new Entry(object, old.map(e -> e.version() + 1).orElse(0), alias, ruleAliases);
+      Optional<TunnelKey> tunnelKey = old.flatMap(Entry::tunnelKey);
+      if (tunnelKey.isEmpty() && object instanceof Port) {
+        TunnelKey key = TunnelKeys.next(base.tunnelKeys().navigableKeySet(), newKeys);
+        newKeys.add(key);
+        tunnelKey = Optional.of(key);
+      }
+      Entry entry =
+          new Entry(object, old.map(e -> e.version() + 1).orElse(0), alias, ruleAliases, tunnelKey);
       entries.put(object.id(), entry);
       written.add(entry);
     }

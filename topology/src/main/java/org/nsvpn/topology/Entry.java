@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.Identified;
 import org.nsvpn.chainrules.id.RuleId;
@@ -15,9 +16,14 @@ import org.nsvpn.topology.json.TopologyJson;
 /**
  * One stored object with its store metadata; encodes to and decodes from the node envelope {@code
  * {"kind":"router","alias":"router0","object":{...}}} (chains add {@code "rule-aliases":
- * {"RULE-UUID":"rule0",...}}).
+ * {"RULE-UUID":"rule0",...}}, ports {@code "tunnel-key":N}).
  */
-record Entry(Identified value, int version, String alias, Map<RuleId, String> ruleAliases) {
+record Entry(
+    Identified value,
+    int version,
+    String alias,
+    Map<RuleId, String> ruleAliases,
+    Optional<TunnelKey> tunnelKey) {
 
   Entry {
     ruleAliases = Map.copyOf(ruleAliases);
@@ -28,13 +34,14 @@ record Entry(Identified value, int version, String alias, Map<RuleId, String> ru
   }
 
   Entry withVersion(int newVersion) {
-    return new Entry(value, newVersion, alias, ruleAliases);
+    return new Entry(value, newVersion, alias, ruleAliases, tunnelKey);
   }
 
   byte[] encode() {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.put("kind", ObjectKind.ofObject(value).name());
     out.put("alias", alias);
+    tunnelKey.ifPresent(k -> out.put("tunnel-key", k.value()));
     if (!ruleAliases.isEmpty()) {
       ObjectNode rules = out.putObject("rule-aliases");
       new LinkedHashMap<>(ruleAliases)
@@ -75,7 +82,15 @@ record Entry(Identified value, int version, String alias, Map<RuleId, String> ru
           rules.put(RuleId.parse(e.getKey()), e.getValue().asText());
         }
       }
-      return new Entry(value, version, alias.asText(), rules);
+      JsonNode key = json.get("tunnel-key");
+      Optional<TunnelKey> tunnelKey = Optional.empty();
+      if (key != null) {
+        if (!key.canConvertToInt()) {
+          throw new StoredDataException(path, "has a tunnel key that is not a number");
+        }
+        tunnelKey = Optional.of(new TunnelKey(key.intValue()));
+      }
+      return new Entry(value, version, alias.asText(), rules, tunnelKey);
     } catch (InvalidValueException e) {
       throw new StoredDataException(path, e.getMessage(), e);
     }

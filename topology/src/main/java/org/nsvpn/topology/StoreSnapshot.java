@@ -7,12 +7,16 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.id.EntityId;
 import org.nsvpn.chainrules.id.Identified;
+import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.id.RuleId;
+import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Topology;
 
 /**
@@ -25,6 +29,7 @@ public final class StoreSnapshot {
   private final Topology topology;
   private final Map<EntityId, Entry> entries;
   private volatile Map<String, Map<String, EntityId>> aliasIndex;
+  private volatile NavigableMap<TunnelKey, PortId> tunnelIndex;
 
   private StoreSnapshot(long txn, Topology topology, Map<EntityId, Entry> entries) {
     this.txn = txn;
@@ -171,6 +176,28 @@ public final class StoreSnapshot {
     Map<String, EntityId> index =
         aliasIndex().get(kind.name() + "/" + scope.map(Object::toString).orElse(""));
     return index == null ? Set.of() : index.keySet();
+  }
+
+  /** The tunnel key of a port (every port created by this version of the store has one). */
+  public Optional<TunnelKey> tunnelKey(PortId port) {
+    Entry e = entries.get(port);
+    return e == null ? Optional.empty() : e.tunnelKey();
+  }
+
+  /** Every port's tunnel key, ordered by key; built on first use. */
+  public NavigableMap<TunnelKey, PortId> tunnelKeys() {
+    NavigableMap<TunnelKey, PortId> index = tunnelIndex;
+    if (index == null) {
+      TreeMap<TunnelKey, PortId> built = new TreeMap<>();
+      for (Entry e : entries.values()) {
+        if (e.value() instanceof Port port) {
+          e.tunnelKey().ifPresent(k -> built.put(k, port.id()));
+        }
+      }
+      index = Collections.unmodifiableNavigableMap(built);
+      tunnelIndex = index;
+    }
+    return index;
   }
 
   /** The alias of a rule within its chain. */

@@ -65,6 +65,15 @@ final class Fixtures {
         InterfaceAddress.parse("201.201.201.1/24"));
   }
 
+  /** An unbound port of the router whose id ends in {@code n}. */
+  static RouterPort port(int n) {
+    return RouterPort.of(
+        PortId.parse(String.format("5e3f0a42-0000-4000-8001-%012d", n)),
+        ROUTER,
+        MacAddress.parse(String.format("ac:ca:ba:01:%02x:%02x", n >> 8, n & 0xff)),
+        InterfaceAddress.parse("198.51.100." + (n % 250 + 1) + "/24"));
+  }
+
   static RouterPort tenant() {
     return RouterPort.of(
             TENANT,

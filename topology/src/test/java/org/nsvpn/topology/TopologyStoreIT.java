@@ -20,7 +20,9 @@ import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.id.RouteId;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Router;
+import org.nsvpn.chainrules.model.RouterPort;
 import org.nsvpn.chainrules.model.SecretRef;
 import org.nsvpn.chainrules.model.TopologyChange;
 import org.nsvpn.chainrules.routing.Route;
@@ -277,8 +279,25 @@ class TopologyStoreIT {
   @Test
   void concurrentWritersAreSerialisedWithUniqueAliases() throws Exception {
     baseTopology();
-    ExecutorService pool = Executors.newFixedThreadPool(2);
     try (TopologyStore other = TopologyStore.open(plainClient, ROOT, Optional.empty())) {
+      inTwoWriters(other, 40, (writer, i) -> writer.create(Fixtures.route(i)));
+      StoreSnapshot s = store.refresh();
+      assertThat(s.topology().routes()).hasSize(80);
+      assertThat(s.list(ObjectKind.ROUTE).stream().map(Versioned::alias).distinct()).hasSize(80);
+      assertThat(s.txn()).isEqualTo(81);
+      assertThat(other.refresh().topology()).isEqualTo(s.topology());
+    }
+  }
+
+  /**
+   * Runs {@code write} {@code count} times in each of two threads at once, one writing through
+   * {@link #store}, one through {@code other}; the second thread's numbers start at 100.
+   */
+  private void inTwoWriters(
+      TopologyStore other, int count, java.util.function.ObjIntConsumer<TopologyStore> write)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
       List<Future<?>> futures = new ArrayList<>();
       for (int w = 0; w < 2; w++) {
         TopologyStore writer = w == 0 ? store : other;
@@ -286,21 +305,63 @@ class TopologyStoreIT {
         futures.add(
             pool.submit(
                 () -> {
-                  for (int i = 0; i < 40; i++) {
-                    writer.create(Fixtures.route(base + i));
+                  for (int i = 0; i < count; i++) {
+                    write.accept(writer, base + i);
                   }
                 }));
       }
       for (Future<?> f : futures) {
         f.get();
       }
-      StoreSnapshot s = store.refresh();
-      assertThat(s.topology().routes()).hasSize(80);
-      assertThat(s.list(ObjectKind.ROUTE).stream().map(Versioned::alias).distinct()).hasSize(80);
-      assertThat(s.txn()).isEqualTo(81);
-      assertThat(other.refresh().topology()).isEqualTo(s.topology());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void everyPortGetsAUniqueTunnelKeyThatItKeepsAndThatIsNotHandedOutAgainBelowTheMaximum()
+      throws Exception {
+    baseTopology();
+    StoreSnapshot s = store.snapshot();
+    TunnelKey uplink = s.tunnelKey(Fixtures.UPLINK).orElseThrow();
+    TunnelKey tenant = s.tunnelKey(Fixtures.TENANT).orElseThrow();
+    assertThat(List.of(uplink.value(), tenant.value())).containsExactlyInAnyOrder(1, 2);
+    assertThat(s.tunnelKeys()).containsEntry(uplink, Fixtures.UPLINK);
+    assertThat(
+            new String(
+                client.getData().forPath(ROOT + "/topology/ports/" + Fixtures.UPLINK),
+                StandardCharsets.UTF_8))
+        .contains("\"tunnel-key\":" + uplink.value());
+
+    Versioned<Port> port = s.get(ObjectKind.PORT, Fixtures.UPLINK).orElseThrow();
+    StoreSnapshot updated =
+        store.commit(
+            StoreTransaction.builder()
+                .update(((RouterPort) port.value()).withAdminStateUp(false), port.version())
+                .build());
+    assertThat(updated.tunnelKey(Fixtures.UPLINK)).contains(uplink);
+
+    store.create(Fixtures.port(1));
+    assertThat(store.snapshot().tunnelKey(Fixtures.port(1).id()).orElseThrow().value())
+        .isEqualTo(3);
+    store.commit(StoreTransaction.builder().delete(Fixtures.TENANT).build());
+    store.create(Fixtures.tenant());
+    assertThat(store.snapshot().tunnelKey(Fixtures.TENANT).orElseThrow().value()).isEqualTo(4);
+    try (TopologyStore other = TopologyStore.open(plainClient, ROOT, Optional.empty())) {
+      assertThat(other.snapshot().tunnelKeys()).isEqualTo(store.snapshot().tunnelKeys());
+    }
+  }
+
+  @Test
+  void concurrentWritersNeverGiveTwoPortsOneTunnelKey() throws Exception {
+    store.create(Fixtures.router());
+    try (TopologyStore other = TopologyStore.open(plainClient, ROOT, Optional.empty())) {
+      inTwoWriters(other, 30, (writer, i) -> writer.create(Fixtures.port(i)));
+      StoreSnapshot s = store.refresh();
+      assertThat(s.topology().ports()).hasSize(60);
+      assertThat(s.tunnelKeys()).hasSize(60);
+      assertThat(s.tunnelKeys().firstKey().value()).isEqualTo(1);
+      assertThat(s.tunnelKeys().lastKey().value()).isEqualTo(60);
     }
   }
 

@@ -48,6 +48,7 @@ import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.chainrules.net.MacAddress;
 import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.routing.RouteType;
@@ -172,11 +173,15 @@ public final class TopologyJson {
     ObjectNode out = NODES.objectNode();
     out.put("id", h.id().toString());
     out.put("name", h.name());
+    h.tunnelAddress().ifPresent(a -> out.put("tunnel-address", a.toString()));
     return out;
   }
 
   static Host host(JsonNode in) {
-    return new Host(Fields.parsed(in, "id", HostId::parse), Fields.text(in, "name"));
+    return new Host(
+        Fields.parsed(in, "id", HostId::parse),
+        Fields.text(in, "name"),
+        Fields.optionalParsed(in, "tunnel-address", Ipv4Address::parse));
   }
 
   // ---- ports ----------------------------------------------------------------------------------
