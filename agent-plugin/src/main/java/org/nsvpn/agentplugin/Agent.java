@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.nsvpn.agentplugin.datapath.Datapath;
+import org.nsvpn.agentplugin.datapath.Underlay;
 import org.nsvpn.agentplugin.spi.AgentPlugin;
 import org.nsvpn.agentplugin.spi.PluginContext;
 import org.nsvpn.agentplugin.spi.PortBinder;
@@ -27,6 +28,7 @@ import org.nsvpn.chainrules.model.HostBinding;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.RouterPort;
 import org.nsvpn.chainrules.model.Topology;
+import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.ovsdb.Ovsdb;
 import org.nsvpn.ovsdb.api.OvsdbClient;
 import org.nsvpn.ovsdb.api.OvsdbEndpoint;
@@ -34,8 +36,12 @@ import org.nsvpn.ovsdb.ipsec.IpsecSchema;
 import org.nsvpn.ovsdb.ipsec.IpsecStatusPublisher;
 import org.nsvpn.ovsdb.server.EmbeddedOvsdbServer;
 import org.nsvpn.simulator.state.NetworkState;
+import org.nsvpn.topology.ObjectKind;
 import org.nsvpn.topology.SecretsCredential;
+import org.nsvpn.topology.StoreSnapshot;
+import org.nsvpn.topology.StoreTransaction;
 import org.nsvpn.topology.TopologyStore;
+import org.nsvpn.topology.Versioned;
 import org.nsvpn.topology.ZooKeeperClients;
 import org.nsvpn.topology.server.EmbeddedZooKeeper;
 import org.nsvpn.topology.status.HostLiveness;
@@ -109,15 +115,15 @@ public final class Agent implements AutoCloseable {
       }
       CuratorFramework curator =
           ZooKeeperClients.connect(
-              connect, Optional.of(credential), config.zookeeperConnectTimeout());
+              connect,
+              Optional.of(credential),
+              config.zookeeperConnectTimeout(),
+              config.zookeeperSessionTimeout());
       resources.push(curator::close);
       TopologyStore store =
           TopologyStore.open(curator, config.zookeeperRoot(), Optional.of(credential));
       resources.push(store);
-      if (store.refresh().topology().host(identity.id()).isEmpty()) {
-        store.create(new Host(identity.id(), identity.name()));
-        log.info("registered host {} in the topology", identity.name());
-      }
+      publishHost(store, identity, config.tunnelAddress());
       resources.push(
           store
               .status()
@@ -153,10 +159,28 @@ public final class Agent implements AutoCloseable {
       resources.push(follower);
       Optional<Datapath> datapath = Optional.empty();
       if (config.datapathEnabled()) {
-        Datapath dp = Datapath.create(identity.id(), follower.topology(), NetworkState.create());
+        Optional<Underlay> underlay = config.tunnelAddress().map(a -> openUnderlay(a, config));
+        StoreSnapshot first = follower.snapshot();
+        Datapath dp;
+        try {
+          dp =
+              Datapath.create(
+                  identity.id(),
+                  first.topology(),
+                  first.tunnelKeys(),
+                  NetworkState.create(),
+                  underlay);
+        } catch (RuntimeException e) {
+          underlay.ifPresent(Underlay::close);
+          throw e;
+        }
         resources.push(dp);
         dp.start();
-        follower.addListener(dp::update);
+        follower.addSnapshotListener(s -> dp.update(s.topology(), s.tunnelKeys()));
+        DatapathStatsFile statsFile =
+            DatapathStatsFile.start(
+                dp, config.runDirectory().resolve(DatapathStatsFile.NAME), config.statsInterval());
+        resources.push(statsFile);
         datapath = Optional.of(dp);
       }
       follower.start();
@@ -193,6 +217,35 @@ public final class Agent implements AutoCloseable {
       }
       throw new AgentStartException("agent failed to start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Registers this host, or brings its record up to date: the name is kept (an operator may have
+   * renamed it), the tunnel address is the configured one.
+   */
+  private static void publishHost(
+      TopologyStore store, HostIdentity identity, Optional<Ipv4Address> tunnelAddress) {
+    Optional<Versioned<Host>> existing = store.refresh().get(ObjectKind.HOST, identity.id());
+    if (existing.isEmpty()) {
+      store.create(new Host(identity.id(), identity.name(), tunnelAddress));
+      log.info("registered host {} in the topology", identity.name());
+    } else if (!existing.get().value().tunnelAddress().equals(tunnelAddress)) {
+      store.commit(
+          StoreTransaction.builder()
+              .update(
+                  existing.get().value().withTunnelAddress(tunnelAddress), existing.get().version())
+              .build());
+      log.info(
+          "host {}: tunnel address now {}",
+          identity.name(),
+          tunnelAddress.map(Object::toString).orElse("none"));
+    }
+  }
+
+  private static Underlay openUnderlay(Ipv4Address address, AgentConfig config) {
+    Underlay underlay = Underlay.open(address, config.overlayPort());
+    log.info("overlay: VXLAN on {}:{}", address, config.overlayPort());
+    return underlay;
   }
 
   public HostId host() {

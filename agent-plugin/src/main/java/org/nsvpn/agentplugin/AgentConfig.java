@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.ovsdb.api.OvsdbEndpoint;
 
 /**
@@ -26,6 +27,7 @@ public record AgentConfig(
     Optional<String> zookeeperConnect,
     String zookeeperRoot,
     Duration zookeeperConnectTimeout,
+    Duration zookeeperSessionTimeout,
     Path secretsCredentialFile,
     Path embeddedZookeeperDirectory,
     String embeddedZookeeperAddress,
@@ -35,6 +37,9 @@ public record AgentConfig(
     Duration ovsdbDefaultRefresh,
     Path embeddedOvsdbDirectory,
     boolean datapathEnabled,
+    Optional<Ipv4Address> tunnelAddress,
+    int overlayPort,
+    Duration statsInterval,
     Config raw) {
 
   private static final String PREFIX = "nsvpn.agent.";
@@ -67,6 +72,7 @@ public record AgentConfig(
           blank(c.getString("zookeeper.connect")),
           c.getString("zookeeper.root"),
           c.getDuration("zookeeper.connect-timeout"),
+          c.getDuration("zookeeper.session-timeout"),
           path(c, "zookeeper.secrets-credential-file"),
           path(c, "zookeeper.embedded.data-directory"),
           c.getString("zookeeper.embedded.address"),
@@ -76,6 +82,9 @@ public record AgentConfig(
           c.getDuration("ovsdb.default-refresh"),
           path(c, "ovsdb.embedded.directory"),
           c.getBoolean("datapath.enabled"),
+          blank(c.getString("overlay.tunnel-address")).map(AgentConfig::tunnelAddress),
+          c.getInt("overlay.port"),
+          c.getDuration("datapath.stats-interval"),
           config);
     } catch (ConfigException e) {
       throw new InvalidValueException(
@@ -92,6 +101,18 @@ public record AgentConfig(
       throw new InvalidValueException(
           PREFIX + "zookeeper.root", zookeeperRoot, "must be an absolute ZooKeeper path");
     }
+    if (zookeeperSessionTimeout.compareTo(Duration.ofSeconds(1)) < 0
+        || zookeeperSessionTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
+      throw new InvalidValueException(
+          PREFIX + "zookeeper.session-timeout", zookeeperSessionTimeout, "must be 1s..60s");
+    }
+    if (overlayPort < 1 || overlayPort > 65535) {
+      throw new InvalidValueException(PREFIX + "overlay.port", overlayPort, "must be 1..65535");
+    }
+    if (statsInterval.compareTo(Duration.ofMillis(100)) < 0) {
+      throw new InvalidValueException(
+          PREFIX + "datapath.stats-interval", statsInterval, "must be at least 100ms");
+    }
     if (ovsdbDefaultRefresh.isNegative() || ovsdbDefaultRefresh.isZero()) {
       throw new InvalidValueException(
           PREFIX + "ovsdb.default-refresh", ovsdbDefaultRefresh, "must be positive");
@@ -105,6 +126,21 @@ public record AgentConfig(
       throw new InvalidValueException(
           PREFIX + "ovsdb.endpoint", text, "expected unix:PATH or tcp:HOST:PORT");
     }
+  }
+
+  private static Ipv4Address tunnelAddress(String text) {
+    Ipv4Address address;
+    try {
+      address = Ipv4Address.parse(text);
+    } catch (RuntimeException e) {
+      throw new InvalidValueException(
+          PREFIX + "overlay.tunnel-address", text, "expected an IPv4 address of this host");
+    }
+    if (address.equals(Ipv4Address.ANY) || address.isMulticast()) {
+      throw new InvalidValueException(
+          PREFIX + "overlay.tunnel-address", text, "must be a unicast address of this host");
+    }
+    return address;
   }
 
   private static Path path(Config c, String key) {

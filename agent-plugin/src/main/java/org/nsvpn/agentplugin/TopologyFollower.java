@@ -25,7 +25,7 @@ final class TopologyFollower implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TopologyFollower.class);
 
   private final TopologyStore store;
-  private final List<Consumer<Topology>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<StoreSnapshot>> listeners = new CopyOnWriteArrayList<>();
   private final List<TopologyWatch> watches = new ArrayList<>();
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(
@@ -53,12 +53,25 @@ final class TopologyFollower implements AutoCloseable {
     return current.topology();
   }
 
+  /** The last snapshot delivered (or the first, before any). */
+  StoreSnapshot snapshot() {
+    return current;
+  }
+
   /** Registers {@code listener} and calls it with the current topology, on the follower thread. */
   void addListener(Consumer<Topology> listener) {
+    addSnapshotListener(snapshot -> listener.accept(snapshot.topology()));
+  }
+
+  /**
+   * Registers {@code listener} for whole snapshots (the topology with the store's metadata, such as
+   * tunnel keys) and calls it with the current one, on the follower thread.
+   */
+  void addSnapshotListener(Consumer<StoreSnapshot> listener) {
     thread.execute(
         () -> {
           listeners.add(listener);
-          deliver(listener, current.topology());
+          deliver(listener, current);
         });
   }
 
@@ -82,14 +95,14 @@ final class TopologyFollower implements AutoCloseable {
       return;
     }
     current = next;
-    for (Consumer<Topology> listener : listeners) {
-      deliver(listener, next.topology());
+    for (Consumer<StoreSnapshot> listener : listeners) {
+      deliver(listener, next);
     }
   }
 
-  private static void deliver(Consumer<Topology> listener, Topology topology) {
+  private static void deliver(Consumer<StoreSnapshot> listener, StoreSnapshot snapshot) {
     try {
-      listener.accept(topology);
+      listener.accept(snapshot);
     } catch (RuntimeException e) {
       log.error("a topology listener failed", e);
     }

@@ -10,7 +10,7 @@ import org.nsvpn.chainrules.InvalidValueException;
 
 /** Builds the Curator clients nsvpn uses, with one set of timeouts and retry policy. */
 public final class ZooKeeperClients {
-  /** Session timeout: how long a host may be unreachable before its liveness node goes. */
+  /** Session timeout of clients that do not choose one (the CLI). */
   public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(15);
 
   private ZooKeeperClients() {}
@@ -23,6 +23,18 @@ public final class ZooKeeperClients {
    */
   public static CuratorFramework connect(
       String connectString, Optional<SecretsCredential> credential, Duration connectTimeout) {
+    return connect(connectString, credential, connectTimeout, SESSION_TIMEOUT);
+  }
+
+  /**
+   * As {@link #connect(String, Optional, Duration)}, with the session timeout the agent chose: the
+   * time after which ZooKeeper declares this client dead (the server clamps it to 2-20 ticks).
+   */
+  public static CuratorFramework connect(
+      String connectString,
+      Optional<SecretsCredential> credential,
+      Duration connectTimeout,
+      Duration sessionTimeout) {
     if (connectString == null || connectString.isBlank() || connectString.length() > 4096) {
       throw new InvalidValueException(
           "zookeeper", String.valueOf(connectString), "expected host:port[,host:port...]");
@@ -30,7 +42,7 @@ public final class ZooKeeperClients {
     CuratorFrameworkFactory.Builder builder =
         CuratorFrameworkFactory.builder()
             .connectString(connectString)
-            .sessionTimeoutMs((int) SESSION_TIMEOUT.toMillis())
+            .sessionTimeoutMs((int) sessionTimeout.toMillis())
             .connectionTimeoutMs((int) Math.max(1000, connectTimeout.toMillis()))
             .retryPolicy(new ExponentialBackoffRetry(100, 5, 2000));
     credential.ifPresent(c -> builder.authorization("digest", c.authInfo()));

@@ -1,11 +1,15 @@
 package org.nsvpn.agentplugin.datapath;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.namespacemanager.packet.PacketSocket;
 import org.nsvpn.simulator.state.NetworkState;
+import org.nsvpn.topology.TunnelKey;
 
 /**
  * Carries real frames between the interfaces of this host that are bound to exterior ports of the
@@ -34,26 +38,61 @@ public interface Datapath extends AutoCloseable {
     CLOSED
   }
 
-  /** A datapath for {@code host}'s bindings in {@code topology}, opening real AF_PACKET sockets. */
+  /**
+   * A datapath for {@code host}'s bindings in {@code topology}, opening real AF_PACKET sockets,
+   * without an overlay (frames for ports bound elsewhere are counted as not local).
+   */
   static Datapath create(HostId host, Topology topology, NetworkState state) {
-    return create(host, topology, state, name -> PacketSocket.open(name, RECEIVE_TIMEOUT_MILLIS));
+    return create(host, topology, Collections.emptyNavigableMap(), state, Optional.empty());
   }
 
-  /** As {@link #create(HostId, Topology, NetworkState)}, with the given way to open sockets. */
-  static Datapath create(HostId host, Topology topology, NetworkState state, SocketOpener opener) {
-    return new UserspaceDatapath(host, topology, state, opener);
+  /**
+   * A datapath that reaches ports bound on other hosts through {@code underlay}, which it then owns
+   * (and closes).
+   *
+   * @param tunnelKeys every port's tunnel key (the store's {@code StoreSnapshot.tunnelKeys()})
+   */
+  static Datapath create(
+      HostId host,
+      Topology topology,
+      NavigableMap<TunnelKey, PortId> tunnelKeys,
+      NetworkState state,
+      Optional<Underlay> underlay) {
+    return create(
+        host,
+        topology,
+        tunnelKeys,
+        state,
+        name -> PacketSocket.open(name, RECEIVE_TIMEOUT_MILLIS),
+        underlay);
   }
 
-  /** Opens the sockets of the current bindings and starts receiving. */
+  /** As above, with the given way to open sockets. */
+  static Datapath create(
+      HostId host,
+      Topology topology,
+      NavigableMap<TunnelKey, PortId> tunnelKeys,
+      NetworkState state,
+      SocketOpener opener,
+      Optional<Underlay> underlay) {
+    return new UserspaceDatapath(host, topology, tunnelKeys, state, opener, underlay);
+  }
+
+  /** Opens the sockets of the current bindings and starts receiving (on the underlay too). */
   void start();
 
   /**
    * Switches to {@code next}: frames simulated from now on see it; sockets are opened for new
-   * bindings of this host and closed for bindings that went away. A binding whose interface cannot
-   * be opened (it does not exist yet) is reported in {@link #unavailable()} and retried at the next
-   * update.
+   * bindings of this host and closed for bindings that went away; frames for ports bound on other
+   * hosts are tunnelled by {@code tunnelKeys}. A binding whose interface cannot be opened (it does
+   * not exist yet) is reported in {@link #unavailable()} and retried at the next update.
    */
-  void update(Topology next);
+  void update(Topology next, NavigableMap<TunnelKey, PortId> tunnelKeys);
+
+  /** {@link #update(Topology, NavigableMap)} for a datapath without an overlay. */
+  default void update(Topology next) {
+    update(next, Collections.emptyNavigableMap());
+  }
 
   /**
    * Completes once {@code port} is read through a socket on the interface called {@code

@@ -7,18 +7,25 @@ import org.nsvpn.simulator.result.DropReason;
 /**
  * Counters of a datapath since it was created.
  *
- * @param ports per bound port: frames and bytes received from and sent to its interface
+ * @param ports per bound port: frames and bytes received from and sent to its interface (frames
+ *     from the overlay included)
  * @param drops frames the virtual network dropped, by reason
- * @param notLocal emitted frames whose egress port is not bound on this host
+ * @param notLocal emitted frames whose egress port is bound neither here nor on a host the overlay
+ *     reaches
  * @param sendErrors frames the kernel refused to send (interface down, too big, ...)
  * @param oversize received frames larger than a packet socket takes whole
+ * @param simulated frames this host simulated: exactly those received on its own interfaces, never
+ *     those that came over the overlay
+ * @param overlay frames tunnelled to and received from other hosts
  */
 public record DatapathStats(
     Map<PortId, PortCounters> ports,
     Map<DropReason, Long> drops,
     long notLocal,
     long sendErrors,
-    long oversize) {
+    long oversize,
+    long simulated,
+    OverlayCounters overlay) {
 
   public DatapathStats {
     ports = Map.copyOf(ports);
@@ -28,6 +35,24 @@ public record DatapathStats(
   /** Traffic of one bound port. */
   public record PortCounters(long rxFrames, long rxBytes, long txFrames, long txBytes) {
     public static final PortCounters ZERO = new PortCounters(0, 0, 0, 0);
+  }
+
+  /**
+   * The overlay's share.
+   *
+   * @param traffic tx: inner frames tunnelled to other hosts; rx: inner frames received from them
+   *     and emitted here
+   * @param drops underlay packets dropped, by reason
+   */
+  public record OverlayCounters(PortCounters traffic, Map<OverlayDrop, Long> drops) {
+    public OverlayCounters {
+      drops = Map.copyOf(drops);
+    }
+
+    /** Drops for {@code reason}. */
+    public long drops(OverlayDrop reason) {
+      return drops.getOrDefault(reason, 0L);
+    }
   }
 
   /** The counters of {@code port}, zero when it was never bound. */

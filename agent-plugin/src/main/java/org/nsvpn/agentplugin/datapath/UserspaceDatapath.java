@@ -1,18 +1,28 @@
 package org.nsvpn.agentplugin.datapath;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.nsvpn.agentplugin.datapath.DatapathStats.PortCounters;
@@ -28,6 +38,7 @@ import org.nsvpn.simulator.result.DropReason;
 import org.nsvpn.simulator.result.Emission;
 import org.nsvpn.simulator.result.SimulationResult;
 import org.nsvpn.simulator.state.NetworkState;
+import org.nsvpn.topology.TunnelKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +61,20 @@ final class UserspaceDatapath implements Datapath {
 
   private static final int POLL_TIMEOUT_MILLIS = 200;
 
+  /** Frames received on the underlay and waiting for the polling thread to emit them. */
+  private static final int DELIVERY_QUEUE = 4096;
+
   private final HostId host;
   private final SocketOpener opener;
   private final AtomicReference<Simulator> simulator;
+  private final Optional<Underlay> underlay;
+  private volatile OverlayView overlay;
+  private final BlockingQueue<Delivery> deliveries = new ArrayBlockingQueue<>(DELIVERY_QUEUE);
+  private final AtomicBoolean deliveryWakeUp = new AtomicBoolean();
+  private final Thread underlayLoop = new Thread(this::receiveUnderlay, "nsvpn-underlay");
+  private final LongAdder simulated = new LongAdder();
+  private final Traffic overlayTraffic = new Traffic();
+  private final Map<OverlayDrop, LongAdder> overlayDrops = new EnumMap<>(OverlayDrop.class);
   private final Map<PortId, Bound> bound = new ConcurrentHashMap<>();
   private final Queue<Bound> retired = new ConcurrentLinkedQueue<>();
   private volatile List<Bound> polled = List.of();
@@ -73,6 +95,12 @@ final class UserspaceDatapath implements Datapath {
   private final PacketPoller poller = PacketPoller.open();
   private final Thread loop = new Thread(this::run, "nsvpn-datapath");
 
+  /** Largest UDP payload in IPv4. */
+  private static final int MAX_UDP_PAYLOAD = 65_507;
+
+  /** The polling thread's buffer for outgoing VXLAN packets. */
+  private final ByteBuffer tunnelBuffer = ByteBuffer.allocateDirect(MAX_UDP_PAYLOAD);
+
   /** Callers of {@link #whenReading}, under {@code lifecycle}. */
   private final List<Waiter> waiters = new ArrayList<>();
 
@@ -80,14 +108,26 @@ final class UserspaceDatapath implements Datapath {
 
   private volatile State state = State.CREATED;
 
-  UserspaceDatapath(HostId host, Topology topology, NetworkState state, SocketOpener opener) {
+  UserspaceDatapath(
+      HostId host,
+      Topology topology,
+      NavigableMap<TunnelKey, PortId> tunnelKeys,
+      NetworkState state,
+      SocketOpener opener,
+      Optional<Underlay> underlay) {
     this.host = Objects.requireNonNull(host, "host");
     this.opener = Objects.requireNonNull(opener, "opener");
+    this.underlay = Objects.requireNonNull(underlay, "underlay");
     this.simulator = new AtomicReference<>(Simulator.create(topology, state));
+    this.overlay = OverlayView.of(host, topology, tunnelKeys, underlay);
     for (DropReason reason : DropReason.values()) {
       drops.put(reason, new LongAdder());
     }
+    for (OverlayDrop reason : OverlayDrop.values()) {
+      overlayDrops.put(reason, new LongAdder());
+    }
     loop.setDaemon(true);
+    underlayLoop.setDaemon(true);
   }
 
   @Override
@@ -99,6 +139,9 @@ final class UserspaceDatapath implements Datapath {
       state = State.RUNNING;
       reconcile(simulator.get().topology());
       loop.start();
+      if (underlay.isPresent()) {
+        underlayLoop.start();
+      }
       maintenance.scheduleWithFixedDelay(
           this::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -133,12 +176,13 @@ final class UserspaceDatapath implements Datapath {
   }
 
   @Override
-  public void update(Topology next) {
+  public void update(Topology next, NavigableMap<TunnelKey, PortId> tunnelKeys) {
     synchronized (lifecycle) {
       if (state == State.CLOSED) {
         throw new IllegalStateException("datapath is closed");
       }
       simulator.set(simulator.get().withTopology(next));
+      overlay = OverlayView.of(host, next, tunnelKeys, underlay);
       if (state == State.RUNNING) {
         reconcile(next);
       }
@@ -251,15 +295,26 @@ final class UserspaceDatapath implements Datapath {
   public DatapathStats stats() {
     Map<PortId, PortCounters> ports = new HashMap<>();
     traffic.forEach((port, t) -> ports.put(port, t.snapshot()));
-    Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
-    drops.forEach(
-        (reason, count) -> {
+    return new DatapathStats(
+        ports,
+        nonZero(drops),
+        notLocal.sum(),
+        sendErrors.sum(),
+        oversize.sum(),
+        simulated.sum(),
+        new DatapathStats.OverlayCounters(overlayTraffic.snapshot(), nonZero(overlayDrops)));
+  }
+
+  private static <K> Map<K, Long> nonZero(Map<K, LongAdder> counters) {
+    Map<K, Long> out = new HashMap<>();
+    counters.forEach(
+        (key, count) -> {
           long n = count.sum();
           if (n > 0) {
-            dropped.put(reason, n);
+            out.put(key, n);
           }
         });
-    return new DatapathStats(ports, dropped, notLocal.sum(), sendErrors.sum(), oversize.sum());
+    return out;
   }
 
   @Override
@@ -277,8 +332,10 @@ final class UserspaceDatapath implements Datapath {
       state = State.CLOSED;
       maintenance.shutdownNow();
       poller.wakeUp();
+      underlay.ifPresent(Underlay::close);
       if (started) {
         try {
+          underlayLoop.join(POLL_TIMEOUT_MILLIS * 10L);
           loop.join(POLL_TIMEOUT_MILLIS * 10L);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -309,6 +366,7 @@ final class UserspaceDatapath implements Datapath {
     List<PacketSocket> liveSockets = new ArrayList<>();
     boolean[] ready = new boolean[0];
     while (state == State.RUNNING) {
+      deliver();
       // Retired sockets first, then the snapshot: a socket retired after this drain is still
       // in any snapshot read below, and is closed at the next turn (see retire()).
       for (Bound b = retired.poll(); b != null; b = retired.poll()) {
@@ -364,6 +422,7 @@ final class UserspaceDatapath implements Datapath {
         continue;
       }
       b.traffic.received(length);
+      simulated.increment();
       transmit(simulator.get().simulate(b.port, frame, 0, length), scratch);
     }
   }
@@ -376,7 +435,12 @@ final class UserspaceDatapath implements Datapath {
     for (Emission emission : result.emissions()) {
       Bound egress = bound.get(emission.port());
       if (egress == null) {
-        notLocal.increment();
+        OverlayView.Remote remote = overlay.remotes().get(emission.port());
+        if (remote == null) {
+          notLocal.increment();
+        } else {
+          tunnel(emission, remote, scratch);
+        }
         continue;
       }
       emission.copyTo(scratch, 0);
@@ -389,6 +453,115 @@ final class UserspaceDatapath implements Datapath {
       }
     }
   }
+
+  /**
+   * Sends an emission to the host where its port is bound, in VXLAN with the port's key; runs on
+   * the polling thread.
+   */
+  private void tunnel(Emission emission, OverlayView.Remote remote, byte[] scratch) {
+    int length = emission.length();
+    emission.copyTo(scratch, 0);
+    ByteBuffer packet = tunnelBuffer;
+    packet.clear();
+    if (length > packet.capacity() - Vxlan.HEADER) {
+      sendErrors.increment();
+      return;
+    }
+    Vxlan.writeHeader(packet, remote.key());
+    packet.put(scratch, 0, length);
+    packet.flip();
+    try {
+      if (underlay.orElseThrow().send(packet, remote.peer(), FlowHash.of(scratch, length))) {
+        overlayTraffic.sent(length);
+      } else {
+        sendErrors.increment();
+      }
+    } catch (IOException e) {
+      sendErrors.increment();
+      log.debug("datapath: tunnelling to {} failed: {}", remote.peer(), e.getMessage());
+    }
+  }
+
+  /** The underlay's receiving thread: checks each packet and queues its frame for emission. */
+  private void receiveUnderlay() {
+    Underlay u = underlay.orElseThrow();
+    ByteBuffer packet = ByteBuffer.allocate(MAX_UDP_PAYLOAD);
+    while (state == State.RUNNING) {
+      SocketAddress from;
+      try {
+        from = u.receive(packet);
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        if (state != State.RUNNING) {
+          return;
+        }
+        log.warn("datapath: receiving on the {} failed: {}", u, e.getMessage());
+        continue;
+      }
+      OverlayDrop drop = accept(from, packet);
+      if (drop != null) {
+        overlayDrops.get(drop).increment();
+        log.debug("datapath: dropped an underlay packet from {}: {}", from, drop);
+      }
+    }
+  }
+
+  /** Queues one received packet's frame; the drop reason when it is not to be emitted. */
+  private OverlayDrop accept(SocketAddress from, ByteBuffer packet) {
+    OverlayView view = overlay;
+    if (!(from instanceof InetSocketAddress source)
+        || !view.senders().contains(source.getAddress())) {
+      return OverlayDrop.UNKNOWN_SENDER;
+    }
+    int key = Vxlan.parse(packet);
+    if (key < 0) {
+      return Vxlan.drop(key);
+    }
+    PortId port = view.ports().get(new TunnelKey(key));
+    if (port == null) {
+      return OverlayDrop.UNKNOWN_KEY;
+    }
+    if (!view.local().contains(port)) {
+      return OverlayDrop.NOT_BOUND_HERE;
+    }
+    byte[] frame = new byte[packet.limit() - Vxlan.HEADER];
+    packet.get(Vxlan.HEADER, frame);
+    if (!deliveries.offer(new Delivery(port, frame))) {
+      return OverlayDrop.QUEUE_FULL;
+    }
+    if (deliveryWakeUp.compareAndSet(false, true)) {
+      poller.wakeUp();
+    }
+    return null;
+  }
+
+  /**
+   * Emits the frames the underlay received, unchanged and without simulating them again: the
+   * ingress host's simulation decided where they go. Runs on the polling thread, which alone sends
+   * on and closes the sockets.
+   */
+  private void deliver() {
+    deliveryWakeUp.set(false);
+    for (Delivery d = deliveries.poll(); d != null; d = deliveries.poll()) {
+      Bound egress = bound.get(d.port());
+      if (egress == null || egress.failed) {
+        overlayDrops.get(OverlayDrop.INTERFACE_NOT_OPEN).increment();
+        continue;
+      }
+      try {
+        egress.socket.send(d.frame(), 0, d.frame().length);
+        egress.traffic.sent(d.frame().length);
+        overlayTraffic.received(d.frame().length);
+      } catch (RuntimeException e) {
+        sendErrors.increment();
+        log.debug("datapath: send on {} failed: {}", egress.interfaceName(), e.getMessage());
+      }
+    }
+  }
+
+  /** A frame from the underlay for a port bound here. */
+  private record Delivery(PortId port, byte[] frame) {}
 
   /** Frame and byte counts of one port. */
   private static final class Traffic {
