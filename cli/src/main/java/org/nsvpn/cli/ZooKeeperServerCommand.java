@@ -2,18 +2,22 @@ package org.nsvpn.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.topology.StoreException;
 import org.nsvpn.topology.server.EmbeddedZooKeeper;
+import org.nsvpn.topology.server.QuorumMember;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code nsvpn-zk}: runs the embedded single-machine ZooKeeper server in the foreground until
- * SIGTERM or SIGINT, then shuts it down cleanly (snapshots and transaction log flushed, port
- * released).
+ * {@code nsvpn-zk}: runs the embedded single-machine ZooKeeper server, or with {@code --id} and
+ * {@code --server} one server of an ensemble, in the foreground until SIGTERM or SIGINT, then shuts
+ * it down cleanly (snapshots and transaction log flushed, port released).
  */
 @Command(
     name = "nsvpn-zk",
@@ -40,6 +44,20 @@ public final class ZooKeeperServerCommand implements Callable<Integer> {
       description = "Client port (default ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(
+      names = "--id",
+      paramLabel = "N",
+      description = "Quorum mode: this server's id among the --server entries.")
+  Integer id;
+
+  @Option(
+      names = "--server",
+      paramLabel = "ID=ADDRESS:PEER-PORT:ELECTION-PORT:CLIENT-PORT",
+      description =
+          "Quorum mode: one server of the ensemble (repeat for each; every server gets the same"
+              + " list). --address and --port are then this server's entry.")
+  List<String> servers = new ArrayList<>();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ZooKeeperServerCommand()).execute(args));
   }
@@ -48,8 +66,17 @@ public final class ZooKeeperServerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     EmbeddedZooKeeper server;
     try {
-      server = EmbeddedZooKeeper.start(dataDir, address, port, Duration.ofSeconds(60));
-    } catch (StoreException e) {
+      if (servers.isEmpty() != (id == null)) {
+        System.err.println("error: quorum mode needs both --id and --server");
+        return 2;
+      }
+      if (id == null) {
+        server = EmbeddedZooKeeper.start(dataDir, address, port, Duration.ofSeconds(60));
+      } else {
+        List<QuorumMember> members = servers.stream().map(QuorumMember::parse).toList();
+        server = EmbeddedZooKeeper.startQuorum(dataDir, id, members, Duration.ofSeconds(60));
+      }
+    } catch (StoreException | InvalidValueException e) {
       System.err.println("error: " + e.getMessage());
       return 1;
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.zookeeper.server.embedded.ExitHandler;
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * keeps two servers off one directory. {@link #close()} stops the server and waits until it has
  * released its port and files; it is idempotent.
  *
- * <p>The server listens on loopback only unless told otherwise: other hosts of a multi-host
- * deployment should use a real ensemble.
+ * <p>The server listens on loopback only unless told otherwise. {@link #startQuorum} runs one
+ * server of an ensemble instead (ZooKeeper's own quorum peer, one process per server, each with its
+ * own directory): what a multi-host deployment uses, so that the topology survives the loss of a
+ * server.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedZooKeeper.class);
@@ -59,6 +62,58 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
       Path dataDir, String address, int port, Duration startupTimeout) {
     Require.nonNull("data-dir", dataDir);
     Require.inRange("port", port, 0, 65535);
+    Properties p = new Properties();
+    p.setProperty("clientPort", Integer.toString(port));
+    p.setProperty("clientPortAddress", address);
+    p.setProperty("tickTime", "2000");
+    p.setProperty("initLimit", "10");
+    p.setProperty("syncLimit", "5");
+    return start(dataDir, p, address, startupTimeout);
+  }
+
+  /**
+   * Starts server {@code self} of the ensemble {@code members} (every server is given the same
+   * list). The tick is 500 ms, so that clients may choose session timeouts of 1-10 s: the agents'
+   * failure detector works in seconds. Returns once the server serves clients, which needs a
+   * quorum: start the servers of an ensemble concurrently.
+   *
+   * @throws StoreException when {@code self} is not among {@code members}, the directory is in use,
+   *     or no quorum forms within {@code startupTimeout}
+   */
+  public static EmbeddedZooKeeper startQuorum(
+      Path dataDir, int self, List<QuorumMember> members, Duration startupTimeout) {
+    Require.nonNull("data-dir", dataDir);
+    QuorumMember me =
+        members.stream()
+            .filter(m -> m.id() == self)
+            .findFirst()
+            .orElseThrow(
+                () -> new StoreException("server id " + self + " is not among " + members));
+    if (members.stream().map(QuorumMember::id).distinct().count() != members.size()) {
+      throw new StoreException("server ids must be unique: " + members);
+    }
+    Properties p = new Properties();
+    p.setProperty("tickTime", "500");
+    p.setProperty("initLimit", "20");
+    p.setProperty("syncLimit", "6");
+    p.setProperty("minSessionTimeout", "1000");
+    p.setProperty("maxSessionTimeout", "10000");
+    p.setProperty("standaloneEnabled", "false");
+    p.setProperty("reconfigEnabled", "false");
+    for (QuorumMember m : members) {
+      p.setProperty("server." + m.id(), m.zooKeeperValue());
+    }
+    try {
+      Files.createDirectories(dataDir.resolve("data"));
+      Files.writeString(dataDir.resolve("data").resolve("myid"), self + "\n");
+    } catch (IOException e) {
+      throw new StoreException("cannot write the server id into " + dataDir + ": " + e, e);
+    }
+    return start(dataDir, p, me.address().toString(), startupTimeout);
+  }
+
+  private static EmbeddedZooKeeper start(
+      Path dataDir, Properties p, String address, Duration startupTimeout) {
     FileChannel channel = null;
     try {
       Files.createDirectories(dataDir);
@@ -77,13 +132,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         throw new StoreException(
             "the ZooKeeper data directory " + dataDir + " is in use by another server");
       }
-      Properties p = new Properties();
       p.setProperty("dataDir", dataDir.resolve("data").toAbsolutePath().toString());
-      p.setProperty("clientPort", Integer.toString(port));
-      p.setProperty("clientPortAddress", address);
-      p.setProperty("tickTime", "2000");
-      p.setProperty("initLimit", "10");
-      p.setProperty("syncLimit", "5");
       p.setProperty("maxClientCnxns", "200");
       p.setProperty("autopurge.snapRetainCount", "3");
       p.setProperty("autopurge.purgeInterval", "1");
