@@ -159,17 +159,22 @@ public final class Agent implements AutoCloseable {
       resources.push(follower);
       Optional<Datapath> datapath = Optional.empty();
       if (config.datapathEnabled()) {
+        NetworkState networkState = NetworkState.create();
+        if (config.tunnelAddress().isPresent()) {
+          NeighbourSharing sharing =
+              new NeighbourSharing(curator, config.zookeeperRoot(), identity.id());
+          resources.push(sharing);
+          networkState = NetworkState.create(sharing);
+          sharing.start(networkState);
+          follower.addListener(sharing::retainRouters);
+        }
         Optional<Underlay> underlay = config.tunnelAddress().map(a -> openUnderlay(a, config));
         StoreSnapshot first = follower.snapshot();
         Datapath dp;
         try {
           dp =
               Datapath.create(
-                  identity.id(),
-                  first.topology(),
-                  first.tunnelKeys(),
-                  NetworkState.create(),
-                  underlay);
+                  identity.id(), first.topology(), first.tunnelKeys(), networkState, underlay);
         } catch (RuntimeException e) {
           underlay.ifPresent(Underlay::close);
           throw e;

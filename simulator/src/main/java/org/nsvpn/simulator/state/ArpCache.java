@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.nsvpn.chainrules.Require;
 import org.nsvpn.chainrules.id.PortId;
+import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.MacAddress;
 
@@ -71,13 +72,17 @@ public final class ArpCache {
 
   private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
   private final LongAdder discarded = new LongAdder();
+  private final RouterId router;
+  private final NeighbourListener listener;
   private final Ticker ticker;
   private final long timeout;
   private final long retry;
   private final long pendingTimeout;
   private final int queueLimit;
 
-  ArpCache(Ticker ticker, LearningConfig config) {
+  ArpCache(RouterId router, NeighbourListener listener, Ticker ticker, LearningConfig config) {
+    this.router = router;
+    this.listener = listener;
     this.ticker = ticker;
     this.timeout = config.arpTimeout().toNanos();
     this.retry = config.arpRetryInterval().toNanos();
@@ -157,8 +162,23 @@ public final class ArpCache {
    * left as it is.
    */
   public List<byte[]> learn(PortId port, IpAddress ip, MacAddress mac) {
+    return learn(port, ip, mac, true);
+  }
+
+  /**
+   * As {@link #learn}, for what another host learned (multi-host: the neighbour answered there):
+   * the state's {@link NeighbourListener} is not told, so the news does not echo back. Frames that
+   * were waiting are discarded (counted): their egress port's host resends them.
+   */
+  public void learnFromPeer(PortId port, IpAddress ip, MacAddress mac) {
+    List<byte[]> released = learn(port, ip, mac, false);
+    discarded.add(released.size());
+  }
+
+  private List<byte[]> learn(PortId port, IpAddress ip, MacAddress mac, boolean tell) {
     Require.nonNull("mac", mac);
     AtomicReference<List<byte[]>> released = new AtomicReference<>(List.of());
+    boolean[] news = new boolean[1];
     entries.compute(
         new Key(Require.nonNull("port", port), Require.nonNull("ip", ip)),
         (k, e) -> {
@@ -173,8 +193,15 @@ public final class ArpCache {
               discarded.add(e.held.size());
             }
           }
+          // News: a new or changed neighbour, or one whose entry is half way to expiring
+          // elsewhere (peers refresh theirs from it).
+          news[0] =
+              e == null || !e.resolved() || !mac.equals(e.mac) || now - e.since >= timeout / 2;
           return new Entry(mac, now, now, List.of(), false);
         });
+    if (tell && news[0]) {
+      listener.learned(router, port, ip, mac);
+    }
     return released.get();
   }
 

@@ -13,12 +13,14 @@ import org.nsvpn.chainrules.id.RouterId;
 public final class NetworkState {
   private final Ticker ticker;
   private final LearningConfig config;
+  private final NeighbourListener listener;
   private final ConcurrentHashMap<RouterId, ArpCache> arpCaches = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<BridgeId, MacTable> macTables = new ConcurrentHashMap<>();
 
-  private NetworkState(Ticker ticker, LearningConfig config) {
+  private NetworkState(Ticker ticker, LearningConfig config, NeighbourListener listener) {
     this.ticker = Require.nonNull("ticker", ticker);
     this.config = Require.nonNull("learning config", config);
+    this.listener = Require.nonNull("listener", listener);
   }
 
   /** State timed by {@link System#nanoTime()} with the default timers. */
@@ -27,7 +29,15 @@ public final class NetworkState {
   }
 
   public static NetworkState create(Ticker ticker, LearningConfig config) {
-    return new NetworkState(ticker, config);
+    return new NetworkState(ticker, config, NeighbourListener.NONE);
+  }
+
+  /**
+   * State with the default timers whose routers tell {@code listener} what they learn: how a
+   * multi-host agent shares neighbours with the other hosts' simulations.
+   */
+  public static NetworkState create(NeighbourListener listener) {
+    return new NetworkState(Ticker.system(), LearningConfig.DEFAULT, listener);
   }
 
   public ArpCache arpCache(RouterId router) {
@@ -35,7 +45,7 @@ public final class NetworkState {
     return cache != null
         ? cache
         : arpCaches.computeIfAbsent(
-            Require.nonNull("router", router), r -> new ArpCache(ticker, config));
+            Require.nonNull("router", router), r -> new ArpCache(r, listener, ticker, config));
   }
 
   public MacTable macTable(BridgeId bridge) {
