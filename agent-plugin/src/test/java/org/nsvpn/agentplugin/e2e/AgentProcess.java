@@ -197,23 +197,7 @@ final class AgentProcess implements AutoCloseable {
       if (process != null && process.isAlive()) {
         process.destroyForcibly();
       }
-      stopOrphanedOvsdbServer();
-    }
-  }
-
-  private void stopOrphanedOvsdbServer() {
-    Path pidFile = state.resolve("ovsdb/ovsdb-server.pid");
-    try {
-      long pid = Long.parseLong(Files.readString(pidFile).trim());
-      ProcessHandle.of(pid)
-          .filter(p -> p.info().command().map(c -> c.endsWith("ovsdb-server")).orElse(false))
-          .ifPresent(
-              p -> {
-                p.destroy();
-                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
-              });
-    } catch (IOException | NumberFormatException e) {
-      // No pid file: the agent stopped its ovsdb-server, or never started one.
+      OrphanedOvsdbServer.stop(state);
     }
   }
 }
