@@ -53,8 +53,25 @@ import org.nsvpn.topology.StoreTransaction;
  * link is registered with {@link KernelResources} for clean-up, including the VPN namespaces the
  * agent will create.
  */
-final class VpnTestbed {
-  static final String PSK_AB = "correct-horse-battery-staple-ab";
+public final class VpnTestbed {
+  /**
+   * Where each exterior interface lives: the network namespace of the host that binds it (empty:
+   * this machine's own, the single-host case) and that host's id.
+   */
+  public record Placement(
+      Optional<String> vmANamespace,
+      HostId vmAHost,
+      Optional<String> uplinkANamespace,
+      HostId uplinkAHost,
+      Optional<String> siteBNamespace,
+      HostId siteBHost) {
+
+    static Placement oneHost(HostId host) {
+      return new Placement(Optional.empty(), host, Optional.empty(), host, Optional.empty(), host);
+    }
+  }
+
+  public static final String PSK_AB = "correct-horse-battery-staple-ab";
   static final String PSK_AC = "correct-horse-battery-staple-ac";
 
   /** The internet's router, every site's default gateway. */
@@ -88,7 +105,10 @@ final class VpnTestbed {
   final IpsecSiteConnectionId aToC = IpsecSiteConnectionId.random();
   final IpsecSiteConnectionId bToA = IpsecSiteConnectionId.random();
 
-  private VpnTestbed(KernelResources kernel) {
+  private final Placement placement;
+
+  private VpnTestbed(KernelResources kernel, Placement placement) {
+    this.placement = placement;
     String id = KernelResources.unique("");
     internet = kernel.namespace("e2e-inet-" + id);
     vmA = kernel.namespace("e2e-vma-" + id);
@@ -107,9 +127,33 @@ final class VpnTestbed {
 
   /** Creates the kernel side: namespaces, veths, the internet bridge, VM addresses. */
   static VpnTestbed create(KernelResources kernel) {
-    VpnTestbed bed = new VpnTestbed(kernel);
+    VpnTestbed bed = new VpnTestbed(kernel, null);
     bed.build();
     return bed;
+  }
+
+  /**
+   * The same sites spread over hosts: each exterior interface is created in the namespace of the
+   * host that binds it ({@code placement}); the internet, site C and the gateway stay namespaces of
+   * this machine.
+   */
+  public static VpnTestbed createAcross(KernelResources kernel, Placement placement) {
+    VpnTestbed bed = new VpnTestbed(kernel, placement);
+    bed.build();
+    return bed;
+  }
+
+  /** The namespace the placement gives; this machine's own for the single-host testbed. */
+  private Optional<String> in(java.util.function.Function<Placement, Optional<String>> part) {
+    return placement == null ? Optional.empty() : part.apply(placement);
+  }
+
+  /** {@code ip} in {@code namespace}, or in this machine's own when empty. */
+  private static void ipIn(Optional<String> namespace, String... args) {
+    List<String> command = new java.util.ArrayList<>();
+    namespace.ifPresent(ns -> command.addAll(List.of("-n", ns)));
+    command.addAll(List.of(args));
+    Ip.ip(command.toArray(String[]::new));
   }
 
   private void build() {
@@ -138,8 +182,8 @@ final class VpnTestbed {
         "-qw",
         "net.ipv6.conf.all.disable_ipv6=1",
         "net.ipv6.conf.default.disable_ipv6=1");
-    attachToInternet(uplinkA, "pa");
-    attachToInternet(uplinkB, "pb");
+    attachToInternet(in(Placement::uplinkANamespace), uplinkA, "pa");
+    attachToInternet(in(Placement::siteBNamespace), uplinkB, "pb");
     // Site C: a host on the internet segment, its protected subnet on its loopback.
     Ip.ip(
         "-n", internet, "link", "add", "pc", "type", "veth", "peer", "name", "eth0", "netns",
@@ -178,21 +222,36 @@ final class VpnTestbed {
               InterfaceOffloads.disableTransmitOffloads("eth0");
               return null;
             });
-    vm(vmA, vmLinkA, "10.1.0.10/24", "10.1.0.1");
-    vm(vmB, vmLinkB, "10.2.0.10/24", "10.2.0.1");
+    vm(in(Placement::vmANamespace), vmA, vmLinkA, "10.1.0.10/24", "10.1.0.1");
+    vm(in(Placement::siteBNamespace), vmB, vmLinkB, "10.2.0.10/24", "10.2.0.1");
   }
 
-  private void attachToInternet(String hostEnd, String internetEnd) {
-    Ip.ip("link", "add", hostEnd, "type", "veth", "peer", "name", internetEnd, "netns", internet);
+  private void attachToInternet(Optional<String> host, String hostEnd, String internetEnd) {
+    ipIn(
+        host,
+        "link",
+        "add",
+        hostEnd,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        internetEnd,
+        "netns",
+        internet);
     // The host's own stack must not speak on an interface the virtual network owns.
-    Ip.exec("sysctl", "-qw", "net.ipv6.conf." + hostEnd + ".disable_ipv6=1");
-    Ip.ip("link", "set", hostEnd, "up");
+    List<String> sysctl = new java.util.ArrayList<>();
+    host.ifPresent(ns -> sysctl.addAll(List.of("ip", "netns", "exec", ns)));
+    sysctl.addAll(List.of("sysctl", "-qw", "net.ipv6.conf." + hostEnd + ".disable_ipv6=1"));
+    Ip.exec(sysctl.toArray(String[]::new));
+    ipIn(host, "link", "set", hostEnd, "up");
     Ip.ip("-n", internet, "link", "set", internetEnd, "master", "br0", "up");
   }
 
-  private static void vm(String ns, String hostEnd, String address, String gateway) {
-    Ip.ip("link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", ns);
-    Ip.ip("link", "set", hostEnd, "up");
+  private static void vm(
+      Optional<String> host, String ns, String hostEnd, String address, String gateway) {
+    ipIn(host, "link", "add", hostEnd, "type", "veth", "peer", "name", "eth0", "netns", ns);
+    ipIn(host, "link", "set", hostEnd, "up");
     Ip.ip("-n", ns, "link", "set", "eth0", "up");
     Ip.ip("-n", ns, "addr", "add", address, "dev", "eth0");
     Ip.ip("-n", ns, "route", "add", "default", "via", gateway);
@@ -207,8 +266,13 @@ final class VpnTestbed {
 
   /** The virtual topology of sites A and B (and A's connection to C), PSKs included. */
   StoreTransaction topology(HostId host, boolean withSiteC) {
+    return topology(Placement.oneHost(host), withSiteC);
+  }
+
+  /** As {@link #topology(HostId, boolean)}, with each binding on the host {@code at} names. */
+  public StoreTransaction topology(Placement at, boolean withSiteC) {
     StoreTransaction.Builder tx = StoreTransaction.builder();
-    network(tx, host);
+    network(tx, at);
     vpn(tx, serviceA, serviceB, aToB, bToA, withSiteC ? aToC : null);
     return tx.build();
   }
@@ -216,7 +280,7 @@ final class VpnTestbed {
   /** The sites' routers, bridges and ports without any VPN. */
   StoreTransaction network(HostId host) {
     StoreTransaction.Builder tx = StoreTransaction.builder();
-    network(tx, host);
+    network(tx, Placement.oneHost(host));
     return tx.build();
   }
 
@@ -280,10 +344,11 @@ final class VpnTestbed {
     return tx.build();
   }
 
-  private void network(StoreTransaction.Builder tx, HostId host) {
+  private void network(StoreTransaction.Builder tx, Placement at) {
     site(
         tx,
-        host,
+        at.uplinkAHost(),
+        at.vmAHost(),
         routerA,
         "routerA",
         upA,
@@ -300,7 +365,8 @@ final class VpnTestbed {
         bridgeARouter);
     site(
         tx,
-        host,
+        at.siteBHost(),
+        at.siteBHost(),
         routerB,
         "routerB",
         upB,
@@ -319,7 +385,8 @@ final class VpnTestbed {
 
   private static void site(
       StoreTransaction.Builder tx,
-      HostId host,
+      HostId uplinkHost,
+      HostId vmHost,
       RouterId router,
       String name,
       PortId uplink,
@@ -338,7 +405,7 @@ final class VpnTestbed {
     tx.create(
         RouterPort.of(
                 uplink, router, MacAddress.parse(uplinkMac), InterfaceAddress.parse(uplinkAddress))
-            .withBinding(Optional.of(new HostBinding(host, uplinkInterface))));
+            .withBinding(Optional.of(new HostBinding(uplinkHost, uplinkInterface))));
     tx.create(
         Route.normal(
             RouteId.random(),
@@ -349,7 +416,7 @@ final class VpnTestbed {
     tx.create(Bridge.of(bridge, bridgeName));
     tx.create(
         BridgePort.of(bridgeVm, bridge)
-            .withBinding(Optional.of(new HostBinding(host, vmInterface))));
+            .withBinding(Optional.of(new HostBinding(vmHost, vmInterface))));
     tx.create(
         RouterPort.of(
                 tenant, router, MacAddress.parse(tenantMac), InterfaceAddress.parse(tenantAddress))

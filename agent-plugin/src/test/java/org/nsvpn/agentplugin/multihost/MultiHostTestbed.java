@@ -41,7 +41,7 @@ import org.nsvpn.topology.ZooKeeperClients;
  * <p>Everything is named from one random tag and removed by {@link #close()}: agents and holders
  * and ZooKeeper servers by pid, then namespaces, the bridge and the directory.
  */
-final class MultiHostTestbed implements AutoCloseable {
+public final class MultiHostTestbed implements AutoCloseable {
   /** Underlay MTU: a 1500-byte inner packet plus VXLAN's 50 bytes. */
   static final int UNDERLAY_MTU = 1550;
 
@@ -49,7 +49,7 @@ final class MultiHostTestbed implements AutoCloseable {
 
   final String tag = KernelResources.unique("");
   final int subnet = ThreadLocalRandom.current().nextInt(1, 254);
-  final Path directory;
+  public final Path directory;
   final String bridge = "mh" + tag + "u";
   final Ipv4Address bridgeAddress = Ipv4Address.parse("169.254." + subnet + ".254");
   private final List<SimHost> hosts = new ArrayList<>();
@@ -68,7 +68,7 @@ final class MultiHostTestbed implements AutoCloseable {
   }
 
   /** Builds the underlay, the ensemble and {@code hostCount} hosts with running agents. */
-  static MultiHostTestbed start(int hostCount) {
+  public static MultiHostTestbed start(int hostCount) {
     MultiHostTestbed bed = new MultiHostTestbed();
     try {
       bed.build(hostCount);
@@ -106,12 +106,12 @@ final class MultiHostTestbed implements AutoCloseable {
     return zookeeper;
   }
 
-  SimHost host(int index) {
+  public SimHost host(int index) {
     return hosts.get(index - 1);
   }
 
   /** This test's client of the topology (as the CLI would be). */
-  synchronized TopologyStore store() {
+  public synchronized TopologyStore store() {
     if (store == null) {
       SecretsCredential credential = SecretsCredential.load(credentialFile);
       curator =
@@ -180,11 +180,11 @@ final class MultiHostTestbed implements AutoCloseable {
   }
 
   /** One host: namespace, mount namespace holder, agent. */
-  final class SimHost {
-    final int index;
-    final String namespace;
-    final Ipv4Address address;
-    final Path state;
+  public final class SimHost {
+    public final int index;
+    public final String namespace;
+    public final Ipv4Address address;
+    public final Path state;
     private Process holder;
     private Process agent;
 
@@ -266,7 +266,7 @@ final class MultiHostTestbed implements AutoCloseable {
     }
 
     /** Runs {@code command} inside this host (its network and mount namespaces). */
-    Ip.Result exec(String... command) {
+    public Ip.Result exec(String... command) {
       List<String> full = new ArrayList<>(List.of(enter()));
       full.addAll(List.of(command));
       return Ip.exec(full.toArray(String[]::new));
@@ -336,7 +336,7 @@ final class MultiHostTestbed implements AutoCloseable {
       }
     }
 
-    HostId hostId() {
+    public HostId hostId() {
       return id().orElseThrow();
     }
 
@@ -349,7 +349,7 @@ final class MultiHostTestbed implements AutoCloseable {
     }
 
     /** The agent's datapath counters, as it last wrote them (every second). */
-    JsonNode stats() {
+    public JsonNode stats() {
       try {
         return JSON.readTree(statsFile().toFile());
       } catch (IOException e) {
@@ -372,7 +372,30 @@ final class MultiHostTestbed implements AutoCloseable {
     private void close() {
       stop(agent, true);
       OrphanedOvsdbServer.stop(state);
+      if (holder != null && holder.isAlive()) {
+        removeNamespaces();
+      }
       stop(holder, false);
+    }
+
+    /**
+     * Removes the network namespaces left in this host's private {@code /run/netns} (VPN namespaces
+     * whose agent stopped without tearing them down), killing what runs in them: the charons that
+     * agent started.
+     */
+    private void removeNamespaces() {
+      for (String line : exec("ip", "netns", "list").stdout().split("\n")) {
+        String name = line.split(" ")[0].trim();
+        if (name.isEmpty()) {
+          continue;
+        }
+        for (String pid : exec("ip", "netns", "pids", name).stdout().split("\\s+")) {
+          if (!pid.isBlank()) {
+            ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+          }
+        }
+        exec("ip", "netns", "del", name);
+      }
     }
   }
 

@@ -1,0 +1,147 @@
+package org.nsvpn.agentplugin.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nsvpn.agentplugin.multihost.MultiHostTestbed;
+import org.nsvpn.agentplugin.multihost.MultiHostTestbed.SimHost;
+import org.nsvpn.chainrules.vpn.VpnNames;
+import org.nsvpn.namespacemanager.testing.Ip;
+import org.nsvpn.namespacemanager.testing.KernelResources;
+import org.nsvpn.strongswan.Backend;
+import org.nsvpn.strongswan.CharonFixture;
+import org.nsvpn.strongswan.StockCharon;
+
+/**
+ * The VPN end to end across hosts: VM A on host 1, router A's uplink and therefore its VPN
+ * namespace on host 2, site B (uplink, VPN namespace, VM) on host 3, site C a stock strongSwan on
+ * the internet segment. VM A's traffic is simulated on host 1, tunnelled over the overlay to the
+ * namespace port on host 2, encrypted there, and leaves by router A's uplink.
+ */
+class MultiHostVpnIT {
+  private static final Duration TUNNEL = Duration.ofSeconds(60);
+
+  @RegisterExtension final KernelResources kernel = new KernelResources();
+
+  private MultiHostTestbed hosts;
+  private VpnTestbed bed;
+  private VpnTestbed.Placement placement;
+  private StockCharon siteC;
+
+  @BeforeEach
+  void start() {
+    CharonFixture.requireCharon();
+    hosts = MultiHostTestbed.start(3);
+    for (int i = 1; i <= 3; i++) {
+      CharonFixture.trackRoot(hosts.host(i).state.resolve("run/charon"));
+    }
+    SimHost one = hosts.host(1);
+    SimHost two = hosts.host(2);
+    SimHost three = hosts.host(3);
+    placement =
+        new VpnTestbed.Placement(
+            Optional.of(one.namespace),
+            one.hostId(),
+            Optional.of(two.namespace),
+            two.hostId(),
+            Optional.of(three.namespace),
+            three.hostId());
+    bed = VpnTestbed.createAcross(kernel, placement);
+    siteC = StockCharon.start(bed.siteC, Backend.KERNEL_LIBIPSEC);
+    siteC.loadAll(bed.siteCConfig());
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      if (hosts != null && bed != null) {
+        hosts.store().deleteCascading(bed.serviceA);
+        hosts.store().deleteCascading(bed.serviceB);
+        await("VPN namespaces removed")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    !namespaces(hosts.host(2)).contains(VpnNames.namespace(bed.serviceA))
+                        && !namespaces(hosts.host(3)).contains(VpnNames.namespace(bed.serviceB)));
+      }
+    } finally {
+      if (siteC != null) {
+        siteC.stop();
+      }
+      if (hosts != null) {
+        hosts.close();
+      }
+      CharonFixture.cleanUp();
+    }
+  }
+
+  private static String namespaces(SimHost host) {
+    return host.exec("ip", "netns", "list").stdout();
+  }
+
+  private static void awaitPing(String from, String to) {
+    await(from + " reaches " + to)
+        .atMost(TUNNEL)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> VpnTestbed.ping(from, to).ok());
+  }
+
+  @Test
+  void aVmOnAnotherHostThanItsVpnNamespaceReachesBothPeersWithNoCleartextOnTheInternet() {
+    Capture capture = Capture.start(bed.internet, "br0", hosts.directory.resolve("internet.pcap"));
+    SegmentAudit audit;
+    try {
+      hosts.store().commit(bed.topology(placement, true));
+      awaitPing(bed.vmA, "10.2.0.10");
+      awaitPing(bed.vmA, "10.3.0.1");
+
+      long ovsdbBefore =
+          E2eOracles.ovsdbCounter(hosts.host(2).state, "vpnA.a-to-b", "sa_data_bytes_out");
+      Ip.Result ping =
+          Ip.exec(
+              "ip",
+              "netns",
+              "exec",
+              bed.vmA,
+              "ping",
+              "-c",
+              "20",
+              "-i",
+              "0.05",
+              "-s",
+              "1000",
+              "-W",
+              "1",
+              "10.2.0.10");
+      assertThat(ping.stdout()).contains("20 received");
+      long sent = 20L * 1028;
+      await("OVSDB counters of host 2, where router A's VPN runs")
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          E2eOracles.ovsdbCounter(
+                                  hosts.host(2).state, "vpnA.a-to-b", "sa_data_bytes_out")
+                              - ovsdbBefore)
+                      .isGreaterThanOrEqualTo(sent));
+      audit = SegmentAudit.of(capture.stop());
+    } finally {
+      capture.close();
+    }
+    // Where things run: the namespace on the uplink's host, not on the VM's.
+    assertThat(namespaces(hosts.host(2))).contains(VpnNames.namespace(bed.serviceA));
+    assertThat(namespaces(hosts.host(1))).doesNotContain(VpnNames.namespace(bed.serviceA));
+    assertThat(namespaces(hosts.host(3))).contains(VpnNames.namespace(bed.serviceB));
+    // VM A's frames crossed the overlay from host 1.
+    assertThat(hosts.host(1).stats().path("overlay").path("tx-frames").asLong())
+        .isGreaterThanOrEqualTo(20);
+    assertThat(audit.violations()).as("cleartext on the internet segment: %s", audit).isEmpty();
+    assertThat(audit.natT() + audit.esp()).isPositive();
+  }
+}
