@@ -37,6 +37,11 @@ TB_IF_UPA=ua$TB_ID
 TB_IF_UPB=ub$TB_ID
 TB_IF_VMA=va$TB_ID
 TB_IF_VMB=vb$TB_ID
+# Multi-host (scripts/lib/multihost.sh): the host network namespace each exterior interface lives
+# in (empty: the root namespace) and the host whose agent binds it (its Host name).
+TB_IN_VMA="" TB_IN_UPA="" TB_IN_SITEB=""
+TB_HOST_VMA="" TB_HOST_UPA="" TB_HOST_SITEB=""
+TB_ZK_CONNECT=""   # an external ensemble's connect string; empty: the agent's embedded server
 
 tb_log() { printf '[%s] %s\n' "$TB_TAG" "$*"; }
 tb_warn() { printf '[%s] warning: %s\n' "$TB_TAG" "$*" >&2; }
@@ -168,7 +173,7 @@ tb_agent_log_tail() {
 
 # nsvpn-cli against this run's agent; extra arguments as nsvpn-cli takes them.
 tb_cli_quiet() {
-  "$TB_ROOT/scripts/nsvpn-cli" --zk "127.0.0.1:$TB_ZK_PORT" --home "$TB_STATE" "$@" \
+  "$TB_ROOT/scripts/nsvpn-cli" --zk "${TB_ZK_CONNECT:-127.0.0.1:$TB_ZK_PORT}" --home "$TB_STATE" "$@" \
     2> >(grep -v '^SLF4J' >&2)
 }
 # The same, dying with the CLI's output (which holds its error message) when a command is refused.
@@ -235,10 +240,22 @@ tb_netns_add() {
   ip -n "$1" link set lo up
 }
 
-# A veth from the root namespace into namespace $3 (named $2 there); $1 stays in the root.
+# A veth into namespace $3 (named $2 there); $1 stays in host namespace $4, or in the root
+# namespace when $4 is empty (then recorded for clean-up; a host namespace takes its links along).
 tb_veth_to() {
-  ip link add "$1" type veth peer name "$2" netns "$3" || tb_die "cannot create veth $1"
-  TB_LINKS+=("$1")
+  if [[ -n ${4:-} ]]; then
+    ip -n "$4" link add "$1" type veth peer name "$2" netns "$3" || tb_die "cannot create veth $1 in $4"
+  else
+    ip link add "$1" type veth peer name "$2" netns "$3" || tb_die "cannot create veth $1"
+    TB_LINKS+=("$1")
+  fi
+}
+
+# Runs "$@" in host namespace $1, or here when $1 is empty.
+tb_in() {
+  local ns=$1
+  shift
+  if [[ -n $ns ]]; then ip netns exec "$ns" "$@"; else "$@"; fi
 }
 
 tb_no_ipv6() { ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; }
@@ -256,8 +273,8 @@ tb_build_kernel_side() {
   # The internet segment carries only IKE and ESP: no IPv6 chatter from any stack on it.
   tb_no_ipv6 "$TB_NS_INET"
   tb_no_ipv6 "$TB_NS_SITEC"
-  tb_uplink "$TB_IF_UPA" pa
-  tb_uplink "$TB_IF_UPB" pb
+  tb_uplink "$TB_IF_UPA" pa "$TB_IN_UPA"
+  tb_uplink "$TB_IF_UPB" pb "$TB_IN_SITEB"
   # Site C: a host on the internet segment, its protected subnet on its loopback.
   ip -n "$TB_NS_INET" link add pc type veth peer name eth0 netns "$TB_NS_SITEC"
   ip -n "$TB_NS_INET" link set pc master br0 up
@@ -265,24 +282,25 @@ tb_build_kernel_side() {
   ip -n "$TB_NS_SITEC" addr add 203.0.113.30/24 dev eth0
   ip -n "$TB_NS_SITEC" addr add 10.3.0.1/32 dev lo
   tb_no_tx_offload "$TB_NS_SITEC" eth0
-  tb_vm "$TB_NS_VMA" "$TB_IF_VMA" 10.1.0.10/24 10.1.0.1
-  tb_vm "$TB_NS_VMB" "$TB_IF_VMB" 10.2.0.10/24 10.2.0.1
+  tb_vm "$TB_NS_VMA" "$TB_IF_VMA" 10.1.0.10/24 10.1.0.1 "$TB_IN_VMA"
+  tb_vm "$TB_NS_VMB" "$TB_IF_VMB" 10.2.0.10/24 10.2.0.1 "$TB_IN_SITEB"
 }
 
-# A router uplink: root-namespace end $1 (bound to the router's port, so the host's own stack must
-# stay silent on it), other end $2 on the internet bridge.
+# A router uplink: host end $1 (bound to the router's port, so the host's own stack must stay
+# silent on it) in host namespace $3 (empty: the root), other end $2 on the internet bridge.
 tb_uplink() {
-  tb_veth_to "$1" "$2" "$TB_NS_INET"
-  sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
-  ip link set "$1" up
+  tb_veth_to "$1" "$2" "$TB_NS_INET" "${3:-}"
+  tb_in "${3:-}" sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
+  tb_in "${3:-}" ip link set "$1" up
   ip -n "$TB_NS_INET" link set "$2" master br0 up
 }
 
+# A VM: namespace $1 whose eth0 is paired with host end $2 in host namespace $5 (empty: the root).
 tb_vm() {
-  local ns=$1 host_end=$2 address=$3 gateway=$4
-  tb_veth_to "$host_end" eth0 "$ns"
-  sysctl -qw "net.ipv6.conf.$host_end.disable_ipv6=1"
-  ip link set "$host_end" up
+  local ns=$1 host_end=$2 address=$3 gateway=$4 host_ns=${5:-}
+  tb_veth_to "$host_end" eth0 "$ns" "$host_ns"
+  tb_in "$host_ns" sysctl -qw "net.ipv6.conf.$host_end.disable_ipv6=1"
+  tb_in "$host_ns" ip link set "$host_end" up
   ip -n "$ns" link set eth0 up
   ip -n "$ns" addr add "$address" dev eth0
   ip -n "$ns" route add default via "$gateway"
@@ -301,8 +319,8 @@ bridge add name bridgeA
 bridge bridgeA add port
 bridge bridgeA add port
 port bridge0:port1 set peer router0:port1
-host $TB_HOST_NAME add binding interface $TB_IF_UPA port router0:port0
-host $TB_HOST_NAME add binding interface $TB_IF_VMA port bridge0:port0
+host ${TB_HOST_UPA:-$TB_HOST_NAME} add binding interface $TB_IF_UPA port router0:port0
+host ${TB_HOST_VMA:-$TB_HOST_NAME} add binding interface $TB_IF_VMA port bridge0:port0
 router add name routerB
 router routerB add port address 203.0.113.20 net 203.0.113.0/24 mac 02:00:5e:0b:00:01
 router routerB add port address 10.2.0.1 net 10.2.0.0/24 mac 02:00:5e:0b:01:01
@@ -310,8 +328,8 @@ bridge add name bridgeB
 bridge bridgeB add port
 bridge bridgeB add port
 port bridge1:port1 set peer router1:port1
-host $TB_HOST_NAME add binding interface $TB_IF_UPB port router1:port0
-host $TB_HOST_NAME add binding interface $TB_IF_VMB port bridge1:port0
+host ${TB_HOST_SITEB:-$TB_HOST_NAME} add binding interface $TB_IF_UPB port router1:port0
+host ${TB_HOST_SITEB:-$TB_HOST_NAME} add binding interface $TB_IF_VMB port bridge1:port0
 EOF
 }
 
