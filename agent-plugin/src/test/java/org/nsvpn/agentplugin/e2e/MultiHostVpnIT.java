@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nsvpn.agentplugin.multihost.MultiHostTestbed;
 import org.nsvpn.agentplugin.multihost.MultiHostTestbed.SimHost;
+import org.nsvpn.agentplugin.multihost.ZooKeeperEnsemble;
 import org.nsvpn.chainrules.vpn.VpnNames;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
@@ -93,7 +94,7 @@ class MultiHostVpnIT {
   }
 
   @Test
-  void aVmOnAnotherHostThanItsVpnNamespaceReachesBothPeersWithNoCleartextOnTheInternet() {
+  void aVmOnAnotherHostThanItsVpnNamespaceReachesBothPeersThroughQuorumLossWithNoCleartext() {
     Capture capture = Capture.start(bed.internet, "br0", hosts.directory.resolve("internet.pcap"));
     SegmentAudit audit;
     try {
@@ -130,6 +131,56 @@ class MultiHostVpnIT {
                                   hosts.host(2).state, "vpnA.a-to-b", "sa_data_bytes_out")
                               - ovsdbBefore)
                       .isGreaterThanOrEqualTo(sent));
+      // Without a ZooKeeper quorum for longer than the agents' 4 s session timeout, the tunnels
+      // carry on: agents keep their snapshot and tear nothing down.
+      ZooKeeperEnsemble zk = hosts.zookeeper();
+      zk.kill(1);
+      zk.kill(2);
+      Ip.Result toB =
+          Ip.exec(
+              "ip",
+              "netns",
+              "exec",
+              bed.vmA,
+              "ping",
+              "-c",
+              "40",
+              "-i",
+              "0.2",
+              "-W",
+              "1",
+              "10.2.0.10");
+      Ip.Result toC =
+          Ip.exec(
+              "ip",
+              "netns",
+              "exec",
+              bed.vmA,
+              "ping",
+              "-c",
+              "5",
+              "-i",
+              "0.2",
+              "-W",
+              "1",
+              "10.3.0.1");
+      assertThat(toB.stdout()).as(toB.stdout()).contains("40 received");
+      assertThat(toC.stdout()).as(toC.stdout()).contains("5 received");
+      for (int i = 1; i <= 3; i++) {
+        assertThat(hosts.host(i).agentAlive()).as("agent of host " + i).isTrue();
+      }
+      zk.restart(1);
+      zk.restart(2);
+      zk.awaitServingAgain(1);
+      zk.awaitServingAgain(2);
+      await("agents alive in ZooKeeper again")
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  hosts.store().status().isAlive(hosts.host(2).hostId())
+                      && hosts.store().status().isAlive(hosts.host(3).hostId()));
+      assertThat(VpnTestbed.ping(bed.vmA, "10.2.0.10").ok()).isTrue();
       audit = SegmentAudit.of(capture.stop());
     } finally {
       capture.close();

@@ -102,7 +102,7 @@ public final class MultiHostTestbed implements AutoCloseable {
     }
   }
 
-  ZooKeeperEnsemble zookeeper() {
+  public ZooKeeperEnsemble zookeeper() {
     return zookeeper;
   }
 
@@ -340,7 +340,7 @@ public final class MultiHostTestbed implements AutoCloseable {
       return id().orElseThrow();
     }
 
-    boolean agentAlive() {
+    public boolean agentAlive() {
       return agent != null && agent.isAlive();
     }
 

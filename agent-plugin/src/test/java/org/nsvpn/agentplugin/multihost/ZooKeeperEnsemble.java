@@ -23,7 +23,7 @@ import org.nsvpn.topology.server.QuorumMember;
  * test JVM's class path), each with its own data directory and id, listening on one address of this
  * machine. Started and stopped by pid; {@link #kill} and {@link #restart} one server at a time.
  */
-final class ZooKeeperEnsemble implements AutoCloseable {
+public final class ZooKeeperEnsemble implements AutoCloseable {
   private final Path directory;
   private final List<QuorumMember> members;
   private final Process[] servers;
@@ -92,7 +92,7 @@ final class ZooKeeperEnsemble implements AutoCloseable {
   }
 
   /** The server's role from its {@code srvr} four-letter command; empty when it does not answer. */
-  String mode(int id) {
+  public String mode(int id) {
     QuorumMember m = members.get(id - 1);
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(m.address().toString(), m.clientPort()), 1000);
@@ -115,7 +115,7 @@ final class ZooKeeperEnsemble implements AutoCloseable {
   }
 
   /** SIGKILL of one server. */
-  void kill(int id) {
+  public void kill(int id) {
     Process p = servers[id - 1];
     p.destroyForcibly();
     try {
@@ -126,12 +126,12 @@ final class ZooKeeperEnsemble implements AutoCloseable {
   }
 
   /** Starts a killed server again on its data directory. */
-  void restart(int id) {
+  public void restart(int id) {
     launch(id);
   }
 
   /** Waits until {@code id} serves again (which needs a quorum). */
-  void awaitServingAgain(int id) {
+  public void awaitServingAgain(int id) {
     awaitServing(id);
   }
 
