@@ -256,6 +256,53 @@ class OverlayIT {
         .until(() -> datapath2.stats().port(portB).txFrames() == before + 1);
   }
 
+  @Test
+  void aFloodReachesEachRemotePortOnce() {
+    String vmC = kernel.namespace(KernelResources.unique("ovc-"));
+    String linkC = kernel.hostLink(KernelResources.unique("ovc"));
+    vm(vmC, linkC, "10.0.0.3/24");
+    PortId portC = PortId.random();
+    Topology.Builder builder = Topology.builder();
+    topology(host2).hosts().forEach(builder::put);
+    builder
+        .put(Bridge.of(bridge, "bridge0"))
+        .put(BridgePort.of(portA, bridge).withBinding(Optional.of(new HostBinding(host1, linkA))))
+        .put(BridgePort.of(portB, bridge).withBinding(Optional.of(new HostBinding(host2, linkB))))
+        .put(BridgePort.of(portC, bridge).withBinding(Optional.of(new HostBinding(host2, linkC))));
+    NavigableMap<TunnelKey, PortId> keys = keys();
+    keys.put(new TunnelKey(13), portC);
+    datapath1 =
+        Datapath.create(
+            host1,
+            builder.build(),
+            keys,
+            NetworkState.create(),
+            Optional.of(Underlay.open(address1, port)));
+    datapath2 =
+        Datapath.create(
+            host2,
+            builder.build(),
+            keys,
+            NetworkState.create(),
+            Optional.of(Underlay.open(address2, port)));
+    datapath1.start();
+    datapath2.start();
+
+    // Nobody has 10.0.0.99: VM A's ARP requests are broadcasts that nobody answers.
+    ping(vmA, "10.0.0.99", "-c", "1", "-W", "1");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              long sent = datapath1.stats().port(portA).rxFrames();
+              assertThat(sent).isPositive();
+              assertThat(datapath1.stats().overlay().traffic().txFrames()).isEqualTo(2 * sent);
+              assertThat(datapath2.stats().port(portB).txFrames()).isEqualTo(sent);
+              assertThat(datapath2.stats().port(portC).txFrames()).isEqualTo(sent);
+              assertThat(datapath2.stats().simulated()).isZero();
+            });
+  }
+
   /** A broadcast ARP request, as any VM would send. */
   private static byte[] frame() {
     byte[] f = new byte[42];
