@@ -37,12 +37,7 @@ final class DatapathStatsFile implements AutoCloseable {
   private final Datapath datapath;
   private final Path file;
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "nsvpn-datapath-stats");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nsvpn-datapath-stats"));
   private volatile boolean failedOnce;
 
   private DatapathStatsFile(Datapath datapath, Path file) {

@@ -49,12 +49,7 @@ final class NeighbourSharing implements NeighbourListener, AutoCloseable {
   private final String directory;
   private final HostId self;
   private final ExecutorService writer =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "nsvpn-neighbour-sharing");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("nsvpn-neighbour-sharing"));
   private volatile NetworkState state;
   private CuratorCache cache;
 

@@ -28,12 +28,7 @@ final class TopologyFollower implements AutoCloseable {
   private final List<Consumer<StoreSnapshot>> listeners = new CopyOnWriteArrayList<>();
   private final List<TopologyWatch> watches = new ArrayList<>();
   private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "nsvpn-topology-follower");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("nsvpn-topology-follower"));
   private final AtomicBoolean refreshQueued = new AtomicBoolean();
   private volatile StoreSnapshot current;
 

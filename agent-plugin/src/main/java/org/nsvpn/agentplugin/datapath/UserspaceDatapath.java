@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.nsvpn.agentplugin.DaemonThreads;
 import org.nsvpn.agentplugin.datapath.DatapathStats.PortCounters;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.PortId;
@@ -86,12 +87,7 @@ final class UserspaceDatapath implements Datapath {
   private final LongAdder oversize = new LongAdder();
   private final Object lifecycle = new Object();
   private final ScheduledExecutorService maintenance =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "nsvpn-datapath-maintenance");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nsvpn-datapath-maintenance"));
   private final PacketPoller poller = PacketPoller.open();
   private final Thread loop = new Thread(this::run, "nsvpn-datapath");
 
