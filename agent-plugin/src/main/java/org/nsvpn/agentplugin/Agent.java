@@ -124,15 +124,6 @@ public final class Agent implements AutoCloseable {
           TopologyStore.open(curator, config.zookeeperRoot(), Optional.of(credential));
       resources.push(store);
       publishHost(store, identity, config.tunnelAddress());
-      resources.push(
-          store
-              .status()
-              .registerLiveness(
-                  new HostLiveness(
-                      identity.id(),
-                      identity.name(),
-                      ProcessHandle.current().pid(),
-                      Instant.now())));
 
       OvsdbEndpoint ovsdbEndpoint;
       if (config.ovsdbEndpoint().isPresent()) {
@@ -213,6 +204,16 @@ public final class Agent implements AutoCloseable {
         resources.push(plugin);
         log.info("plugin {} started", plugin.name());
       }
+      // Alive only once everything runs: a host that others see alive can carry its ports.
+      resources.push(
+          store
+              .status()
+              .registerLiveness(
+                  new HostLiveness(
+                      identity.id(),
+                      identity.name(),
+                      ProcessHandle.current().pid(),
+                      Instant.now())));
       log.info("agent running: host {} ({})", identity.name(), identity.id());
       return new Agent(identity, resources, store, datapath, List.copyOf(started), system);
     } catch (Exception e) {

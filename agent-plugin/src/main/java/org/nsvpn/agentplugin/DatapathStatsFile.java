@@ -45,10 +45,12 @@ final class DatapathStatsFile implements AutoCloseable {
     this.file = file;
   }
 
+  /** Writes the file once now (it exists when this returns), then every {@code interval}. */
   static DatapathStatsFile start(Datapath datapath, Path file, Duration interval) {
     DatapathStatsFile writer = new DatapathStatsFile(datapath, file);
+    writer.write();
     writer.timer.scheduleWithFixedDelay(
-        writer::write, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        writer::write, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     return writer;
   }
 

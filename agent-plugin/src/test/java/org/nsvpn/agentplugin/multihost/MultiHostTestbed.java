@@ -58,6 +58,11 @@ public final class MultiHostTestbed implements AutoCloseable {
   private Path credentialFile;
   private CuratorFramework curator;
   private TopologyStore store;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Cleans up when the test JVM is stopped (SIGTERM, Ctrl-C) before the test could. */
+  private final Thread onExit = new Thread(this::close, "multihost-testbed-cleanup");
 
   private MultiHostTestbed() {
     try {
@@ -70,6 +75,7 @@ public final class MultiHostTestbed implements AutoCloseable {
   /** Builds the underlay, the ensemble and {@code hostCount} hosts with running agents. */
   public static MultiHostTestbed start(int hostCount) {
     MultiHostTestbed bed = new MultiHostTestbed();
+    Runtime.getRuntime().addShutdownHook(bed.onExit);
     try {
       bed.build(hostCount);
       return bed;
@@ -441,6 +447,12 @@ public final class MultiHostTestbed implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (Thread.currentThread() != onExit) {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    }
     keepLogs();
     if (store != null) {
       store.close();
