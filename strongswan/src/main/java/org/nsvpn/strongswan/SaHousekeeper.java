@@ -31,12 +31,21 @@ import org.nsvpn.chainrules.status.IkeSaStatus;
  *   <li><b>Leftovers.</b> Established IKE SAs without a working child beside one that works.
  * </ul>
  *
- * Nothing younger than {@link #SETTLE} is touched: a new IKE SA installs its child within
+ * <p>Of two SAs established within {@link #STALE} of each other, only the end that initiated the
+ * one that goes deletes it at first; the other end waits {@link #RESPONDER_GRACE} for that DELETE.
+ * When both ends sent DELETE for one IKE SA at once, an end that had answered the peer's request
+ * and destroyed the SA ignored the peer's answer-less retransmissions, and the other end's copy sat
+ * in DELETING for minutes (seen once under load in IpsecVpnIT). One DELETE, retransmitted by its
+ * sender until answered, cannot cross another. After the grace the responder deletes too: a stock
+ * peer never deletes duplicates, and a DELETE may be lost for good.
+ *
+ * <p>Nothing younger than {@link #SETTLE} is touched: a new IKE SA installs its child within
  * milliseconds, and a peer gets the time to finish what it started.
  */
 final class SaHousekeeper {
   static final Duration SETTLE = Duration.ofSeconds(2);
   static final Duration STALE = Duration.ofSeconds(30);
+  static final Duration RESPONDER_GRACE = Duration.ofSeconds(10);
 
   /** SAs a configuration change superseded. */
   record Superseded(Set<Long> ikeSas, Set<Long> childSas, boolean newConfigurationFailed) {
@@ -98,6 +107,9 @@ final class SaHousekeeper {
       IkeSaStatus keeper = keeper(working);
       for (IkeSaStatus sa : remaining) {
         if (sa == keeper || !sa.isEstablished() || !settled(sa, now)) {
+          continue;
+        }
+        if (crossing(sa, keeper) && !sa.initiator() && !settled(sa, now, RESPONDER_GRACE)) {
           continue;
         }
         ike.add(sa.uniqueId());
@@ -163,7 +175,19 @@ final class SaHousekeeper {
   }
 
   private static boolean settled(IkeSaStatus sa, Instant now) {
+    return settled(sa, now, Duration.ZERO);
+  }
+
+  /** Established at least {@link #SETTLE} plus {@code extra} ago (or at an unknown time). */
+  private static boolean settled(IkeSaStatus sa, Instant now, Duration extra) {
     Optional<Instant> established = sa.establishedAt();
-    return established.isEmpty() || !established.get().isAfter(now.minus(SETTLE));
+    return established.isEmpty() || !established.get().isAfter(now.minus(SETTLE).minus(extra));
+  }
+
+  /** Two SAs established close enough that both ends may hold both (see the class comment). */
+  private static boolean crossing(IkeSaStatus a, IkeSaStatus b) {
+    Instant ta = a.establishedAt().orElse(Instant.EPOCH);
+    Instant tb = b.establishedAt().orElse(Instant.EPOCH);
+    return Duration.between(ta, tb).abs().compareTo(STALE) < 0;
   }
 }

@@ -45,7 +45,7 @@ class SaHousekeeperTest {
   }
 
   @Test
-  void bothEndsOfACrossingDropTheSameSa() {
+  void ofACrossingTheInitiatorOfTheSaThatGoesDeletesItAndThePeerOnlyAfterAGrace() {
     // SA X (initiator SPI 0x5000) initiated by end A, SA Y (0x9000) by end B, a moment apart;
     // each end has its own unique ids, and whole seconds from its own clock.
     for (long[] ages : new long[][] {{10, 10}, {10, 11}, {11, 10}}) {
@@ -53,9 +53,15 @@ class SaHousekeeperTest {
       List<IkeSaStatus> atB = List.of(sa(7, false, ages[1], 0x5000), sa(8, true, ages[0], 0x9000));
       SaHousekeeper.Decision a = SaHousekeeper.decide(atA, SaHousekeeper.Superseded.NONE, NOW);
       SaHousekeeper.Decision b = SaHousekeeper.decide(atB, SaHousekeeper.Superseded.NONE, NOW);
-      assertThat(a.ikeSas()).as("end A drops X").containsExactly(1L);
-      assertThat(b.ikeSas()).as("end B drops X").containsExactly(7L);
+      assertThat(a.ikeSas()).as("end A, which initiated X, drops it").containsExactly(1L);
+      assertThat(b.ikeSas()).as("end B waits for A's DELETE").isEmpty();
     }
+    // Should A's DELETE never come (a stock peer, or lost), B drops X after the grace.
+    long late = SaHousekeeper.SETTLE.plus(SaHousekeeper.RESPONDER_GRACE).toSeconds() + 1;
+    List<IkeSaStatus> atB = List.of(sa(7, false, late, 0x5000), sa(8, true, late, 0x9000));
+    assertThat(SaHousekeeper.decide(atB, SaHousekeeper.Superseded.NONE, NOW).ikeSas())
+        .as("end B drops X after the grace")
+        .containsExactly(7L);
   }
 
   @Test
