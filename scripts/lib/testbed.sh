@@ -291,7 +291,8 @@ tb_build_kernel_side() {
 tb_uplink() {
   tb_veth_to "$1" "$2" "$TB_NS_INET" "${3:-}"
   tb_in "${3:-}" sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
-  tb_in "${3:-}" ip link set "$1" up
+  # Nor IGMP (a host stack reports multicast groups from 0.0.0.0 on any interface that is up).
+  tb_in "${3:-}" ip link set "$1" multicast off up
   ip -n "$TB_NS_INET" link set "$2" master br0 up
 }
 

@@ -244,7 +244,9 @@ public final class VpnTestbed {
     host.ifPresent(ns -> sysctl.addAll(List.of("ip", "netns", "exec", ns)));
     sysctl.addAll(List.of("sysctl", "-qw", "net.ipv6.conf." + hostEnd + ".disable_ipv6=1"));
     Ip.exec(sysctl.toArray(String[]::new));
-    ipIn(host, "link", "set", hostEnd, "up");
+    // Nor IGMP: a host stack reports multicast groups (from 0.0.0.0, as it has no address here)
+    // on any interface that is up, and the capture on the internet segment would see it.
+    ipIn(host, "link", "set", hostEnd, "multicast", "off", "up");
     Ip.ip("-n", internet, "link", "set", internetEnd, "master", "br0", "up");
   }
 
