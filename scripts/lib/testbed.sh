@@ -268,7 +268,8 @@ tb_no_tx_offload() { ip netns exec "$1" ethtool -K "$2" tx off >/dev/null 2>&1 |
 tb_build_kernel_side() {
   local ns
   for ns in "$TB_NS_INET" "$TB_NS_VMA" "$TB_NS_VMB" "$TB_NS_SITEC"; do tb_netns_add "$ns"; done
-  ip -n "$TB_NS_INET" link add br0 type bridge
+  # No multicast snooping: a snooping bridge reports the all-snoopers group from 0.0.0.0.
+  ip -n "$TB_NS_INET" link add br0 type bridge mcast_snooping 0
   ip -n "$TB_NS_INET" link set br0 up
   # The internet segment carries only IKE and ESP: no IPv6 chatter from any stack on it.
   tb_no_ipv6 "$TB_NS_INET"
@@ -291,7 +292,7 @@ tb_build_kernel_side() {
 tb_uplink() {
   tb_veth_to "$1" "$2" "$TB_NS_INET" "${3:-}"
   tb_in "${3:-}" sysctl -qw "net.ipv6.conf.$1.disable_ipv6=1"
-  # Nor IGMP (a host stack reports multicast groups from 0.0.0.0 on any interface that is up).
+  # Nor IGMP (a host stack reports the groups it joins, from 0.0.0.0 as it has no address here).
   tb_in "${3:-}" ip link set "$1" multicast off up
   ip -n "$TB_NS_INET" link set "$2" master br0 up
 }

@@ -94,7 +94,10 @@ final class AgentProcess implements AutoCloseable {
               if (!process.isAlive()) {
                 throw new AssertionError("agent exited: " + log());
               }
-              return hostId().isPresent() && store().status().isAlive(hostId().get());
+              // The credential file appears just after the host id file: wait for both.
+              return hostId().isPresent()
+                  && Files.exists(state.resolve("secrets.auth"))
+                  && store().status().isAlive(hostId().get());
             });
   }
 

@@ -33,7 +33,7 @@ record SegmentAudit(
       String src = ip(f, 26);
       String dst = ip(f, 30);
       if (!isPublic(f, 26) || !isPublic(f, 30)) {
-        violations.add("IPv4 " + src + " -> " + dst + " proto " + proto);
+        violations.add("IPv4 " + src + " -> " + dst + " proto " + proto + " from " + mac(f, 6));
         continue;
       }
       int l4 = 14 + ihl;
@@ -79,6 +79,10 @@ record SegmentAudit(
   /** 203.0.113.0/24, the segment's (documentation) public addresses. */
   private static boolean isPublic(byte[] f, int at) {
     return (f[at] & 0xff) == 203 && (f[at + 1] & 0xff) == 0 && (f[at + 2] & 0xff) == 113;
+  }
+
+  private static String mac(byte[] f, int at) {
+    return java.util.HexFormat.ofDelimiter(":").formatHex(f, at, at + 6);
   }
 
   private static int u16(byte[] f, int at) {

@@ -434,7 +434,11 @@ public final class MultiHostTestbed implements AutoCloseable {
     try (Stream<Path> files = Files.walk(directory)) {
       for (Path log :
           files
-              .filter(f -> f.toString().endsWith(".log") || f.toString().endsWith(".json"))
+              .filter(
+                  f ->
+                      f.toString().endsWith(".log")
+                          || f.toString().endsWith(".json")
+                          || f.toString().endsWith(".pcap"))
               .toList()) {
         Path target = kept.resolve(directory.relativize(log).toString().replace('/', '-'));
         Files.createDirectories(kept);
