@@ -28,6 +28,7 @@ import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.chainrules.net.MacAddress;
 import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.rules.Chain;
@@ -108,6 +109,7 @@ class TopologyJsonTest {
             P,
             Optional.of(IpAddress.parse("192.0.2.254"))));
     roundTrips(new Host(HostId.random(), "h1"));
+    roundTrips(new Host(HostId.random(), "h2", Optional.of(Ipv4Address.parse("169.254.7.1"))));
     roundTrips(
         new VpnService(
             org.nsvpn.chainrules.id.VpnServiceId.random(),
