@@ -167,19 +167,28 @@ class OverlayIT {
     assertThat(ping.ok()).as(ping.stdout() + ping.stderr()).isTrue();
     assertThat(ping.stdout()).contains("3 received").doesNotContain("DUP!");
 
-    DatapathStats one = datapath1.stats();
-    DatapathStats two = datapath2.stats();
     // Every frame was simulated where it entered: on each host, the simulated count is exactly
-    // what that host's own interfaces received; frames from the overlay were only emitted.
-    assertThat(one.simulated()).isEqualTo(one.port(portA).rxFrames());
-    assertThat(two.simulated()).isEqualTo(two.port(portB).rxFrames());
-    assertThat(one.overlay().traffic().txFrames()).isGreaterThanOrEqualTo(4); // ARP + 3 requests
-    assertThat(two.overlay().traffic().rxFrames()).isEqualTo(one.overlay().traffic().txFrames());
-    assertThat(two.port(portB).txFrames()).isEqualTo(two.overlay().traffic().rxFrames());
-    assertThat(one.overlay().traffic().rxFrames()).isEqualTo(two.overlay().traffic().txFrames());
-    assertThat(one.overlay().drops()).isEmpty();
-    assertThat(two.overlay().drops()).isEmpty();
-    assertThat(one.notLocal() + two.notLocal()).isZero();
+    // what that host's own interfaces received; frames from the overlay were only emitted. The
+    // counters of a frame are updated after it is sent, so they settle a moment after the ping.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              DatapathStats one = datapath1.stats();
+              DatapathStats two = datapath2.stats();
+              assertThat(one.simulated()).isEqualTo(one.port(portA).rxFrames());
+              assertThat(two.simulated()).isEqualTo(two.port(portB).rxFrames());
+              // ARP + 3 requests
+              assertThat(one.overlay().traffic().txFrames()).isGreaterThanOrEqualTo(4);
+              assertThat(two.overlay().traffic().rxFrames())
+                  .isEqualTo(one.overlay().traffic().txFrames());
+              assertThat(two.port(portB).txFrames()).isEqualTo(two.overlay().traffic().rxFrames());
+              assertThat(one.overlay().traffic().rxFrames())
+                  .isEqualTo(two.overlay().traffic().txFrames());
+              assertThat(one.overlay().drops()).isEmpty();
+              assertThat(two.overlay().drops()).isEmpty();
+              assertThat(one.notLocal() + two.notLocal()).isZero();
+            });
   }
 
   @Test
@@ -208,7 +217,10 @@ class OverlayIT {
 
     Ip.Result ping = ping(vmA, "10.0.0.2");
     assertThat(ping.ok()).as(ping.stdout() + ping.stderr()).isTrue();
-    assertThat(datapath1.stats().port(portB).txFrames()).isGreaterThanOrEqualTo(3);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(datapath1.stats().port(portB).txFrames()).isGreaterThanOrEqualTo(3));
 
     // A sender that still believes in the old binding: host 2 drops the frame, emits nothing.
     long deliveredOnOldHost = datapath2.stats().overlay().traffic().rxFrames();
