@@ -325,6 +325,12 @@ final class ConnectionApplier {
     return vici.terminateIkeSa(uniqueId).handle((r, failure) -> logged(failure, "IKE", uniqueId));
   }
 
+  /** Destroys one IKE SA without waiting for the peer; completes with whether charon did. */
+  CompletableFuture<Boolean> destroyIke(long uniqueId) {
+    return vici.terminateIkeSa(uniqueId, true)
+        .handle((r, failure) -> logged(failure, "IKE", uniqueId));
+  }
+
   /** Terminates one child SA; completes with whether charon did. */
   CompletableFuture<Boolean> terminateChild(long uniqueId) {
     return vici.terminateChildSa(uniqueId)

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.IkeSaStatus;
 import org.nsvpn.namespacemanager.process.ExitWatcher;
 import org.nsvpn.strongswan.vici.SerialExecutor;
 import org.nsvpn.strongswan.vici.ViciClient;
@@ -85,6 +86,17 @@ final class ManagedCharon implements CharonInstance {
   private List<CompletableFuture<Map<IpsecSiteConnectionId, ConnectionStatus>>> nextWaiters =
       new ArrayList<>();
   private final Set<Long> terminating = new HashSet<>();
+
+  /** IKE SAs seen in DELETING, with when they were first seen so; on the executor. */
+  private final Map<Long, Instant> deletingSince = new HashMap<>();
+
+  /**
+   * How long an IKE SA may wait for the answer to its DELETE before it is destroyed: charon would
+   * retransmit for minutes, but an unanswered DELETE means the peer has destroyed its copy already
+   * (it answered, and the answer was lost; or it deleted the SA itself), so no answer will come.
+   */
+  static final Duration DELETE_PATIENCE = Duration.ofSeconds(5);
+
   private ScheduledFuture<?> retryTimer;
   private Instant retryTimerAt;
   private CompletableFuture<?> lastApply = CompletableFuture.completedFuture(null);
@@ -523,6 +535,7 @@ final class ManagedCharon implements CharonInstance {
             known.add(sa.uniqueId());
             sa.childSas().forEach(c -> known.add(-c.uniqueId() - 1));
           });
+      destroyLongDeleting(sas, id, now);
       SaHousekeeper.Decision decision = SaHousekeeper.decide(sas, tracker.superseded(id), now);
       if (decision.supersededDone()) {
         tracker.supersededDone(id);
@@ -544,6 +557,27 @@ final class ManagedCharon implements CharonInstance {
       }
     }
     terminating.retainAll(known);
+    deletingSince.keySet().retainAll(known);
+  }
+
+  /** Destroys IKE SAs that have waited {@link #DELETE_PATIENCE} for their DELETE's answer. */
+  private void destroyLongDeleting(List<IkeSaStatus> sas, IpsecSiteConnectionId id, Instant now) {
+    for (IkeSaStatus sa : sas) {
+      if (!"DELETING".equals(sa.state())) {
+        continue;
+      }
+      Instant since = deletingSince.computeIfAbsent(sa.uniqueId(), k -> now);
+      if (Duration.between(since, now).compareTo(DELETE_PATIENCE) >= 0
+          && deletingSince.replace(sa.uniqueId(), since, Instant.MAX)) {
+        log.info(
+            "namespace {}: IKE SA #{} of {} waited {} s for the answer to its DELETE; destroying it",
+            namespace,
+            sa.uniqueId(),
+            id,
+            DELETE_PATIENCE.toSeconds());
+        applier.destroyIke(sa.uniqueId());
+      }
+    }
   }
 
   /** A termination charon refused may be tried again at the next housekeeping. On the executor. */

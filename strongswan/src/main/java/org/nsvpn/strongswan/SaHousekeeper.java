@@ -32,12 +32,11 @@ import org.nsvpn.chainrules.status.IkeSaStatus;
  * </ul>
  *
  * <p>Of two SAs established within {@link #STALE} of each other, only the end that initiated the
- * one that goes deletes it at first; the other end waits {@link #RESPONDER_GRACE} for that DELETE.
- * When both ends sent DELETE for one IKE SA at once, an end that had answered the peer's request
- * and destroyed the SA ignored the peer's answer-less retransmissions, and the other end's copy sat
- * in DELETING for minutes (seen once under load in IpsecVpnIT). One DELETE, retransmitted by its
- * sender until answered, cannot cross another. After the grace the responder deletes too: a stock
- * peer never deletes duplicates, and a DELETE may be lost for good.
+ * one that goes deletes it at first; the other end waits {@link #RESPONDER_GRACE} for that DELETE,
+ * so that the two ends do not both send DELETE for one SA. After the grace the responder deletes
+ * too: a stock peer never deletes duplicates, and a DELETE may be lost. (An SA whose DELETE is
+ * never answered is destroyed by {@link ManagedCharon} after {@link
+ * ManagedCharon#DELETE_PATIENCE}.)
  *
  * <p>Nothing younger than {@link #SETTLE} is touched: a new IKE SA installs its child within
  * milliseconds, and a peer gets the time to finish what it started.
@@ -45,7 +44,7 @@ import org.nsvpn.chainrules.status.IkeSaStatus;
 final class SaHousekeeper {
   static final Duration SETTLE = Duration.ofSeconds(2);
   static final Duration STALE = Duration.ofSeconds(30);
-  static final Duration RESPONDER_GRACE = Duration.ofSeconds(10);
+  static final Duration RESPONDER_GRACE = Duration.ofSeconds(5);
 
   /** SAs a configuration change superseded. */
   record Superseded(Set<Long> ikeSas, Set<Long> childSas, boolean newConfigurationFailed) {

@@ -421,6 +421,45 @@ class StrongSwanTunnelIT {
   }
 
   @Test
+  void anIkeSaWhoseDeleteIsNeverAnsweredIsDestroyedAfterAWhile() {
+    IpsecSiteConnection site = connection(1);
+    await(charon.apply(specs(site), STORE));
+    long ike = awaitState(site, ConnectionState.UP).ikeSas().get(0).uniqueId();
+    // Side A can no longer reach the peer: its DELETE will never be answered.
+    Ip.ip("-n", nsA, "route", "add", "blackhole", B + "/32");
+    try {
+      await(
+          charon
+              .vici()
+              .request(
+                  "terminate",
+                  org.nsvpn.strongswan.vici.ViciSection.builder()
+                      .put("ike-id", ike)
+                      .put("timeout", -1)
+                      .build()));
+      Awaitility.await("IKE SA #" + ike + " deleting")
+          .atMost(WAIT)
+          .until(() -> ikeState(site, ike).equals(Optional.of("DELETING")));
+      // charon alone would retransmit the DELETE for minutes (its retransmission schedule is
+      // fitted to the 120 s DPD timeout); the agent destroys the SA once its patience is spent.
+      Awaitility.await("IKE SA #" + ike + " destroyed")
+          .atMost(ManagedCharon.DELETE_PATIENCE.plus(Duration.ofSeconds(10)))
+          .until(() -> ikeState(site, ike).isEmpty());
+      assertThat(aLog()).contains("destroying IKE_SA in state DELETING");
+    } finally {
+      Ip.exec("ip", "-n", nsA, "route", "del", "blackhole", B + "/32");
+      // The peer still holds its copy: drop it, so that later tests start clean.
+      peer.swanctl("--terminate", "--ike", "site1", "--force");
+    }
+  }
+
+  private Optional<String> ikeState(IpsecSiteConnection site, long uniqueId) {
+    return Optional.ofNullable(charon.status().get(site.id()))
+        .flatMap(s -> s.ikeSas().stream().filter(sa -> sa.uniqueId() == uniqueId).findFirst())
+        .map(sa -> sa.state());
+  }
+
+  @Test
   void aWrongPskIsAnAuthenticationFailureRetriedWithBackOffAndAFixedKeyBringsItUp() {
     IpsecSiteConnection site = connection(3);
     double start = System.currentTimeMillis() / 1000.0;

@@ -103,9 +103,20 @@ public final class ViciSession {
 
   /** {@code terminate} of one IKE SA by charon's unique id, without waiting for the peer. */
   public CompletableFuture<Void> terminateIkeSa(long uniqueId) {
+    return terminateIkeSa(uniqueId, false);
+  }
+
+  /**
+   * As {@link #terminateIkeSa(long)}; with {@code force}, charon destroys the SA at once instead of
+   * waiting for the peer's answer to its DELETE (an SA already waiting for one is destroyed).
+   */
+  public CompletableFuture<Void> terminateIkeSa(long uniqueId, boolean force) {
+    ViciSection.Builder request = ViciSection.builder().put("ike-id", uniqueId).put("timeout", -1);
+    if (force) {
+      request.put("force", "yes");
+    }
     return client
-        .request(
-            "terminate", ViciSection.builder().put("ike-id", uniqueId).put("timeout", -1).build())
+        .request("terminate", request.build())
         .thenAccept(r -> r.requireSuccess("terminate ike-id " + uniqueId));
   }
 
