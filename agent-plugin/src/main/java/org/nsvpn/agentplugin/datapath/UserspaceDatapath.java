@@ -440,13 +440,23 @@ final class UserspaceDatapath implements Datapath {
         continue;
       }
       emission.copyTo(scratch, 0);
-      try {
-        egress.socket.send(scratch, 0, emission.length());
-        egress.traffic.sent(emission.length());
-      } catch (RuntimeException e) {
-        sendErrors.increment();
-        log.debug("datapath: send on {} failed: {}", egress.interfaceName(), e.getMessage());
-      }
+      emit(egress, scratch, emission.length());
+    }
+  }
+
+  /**
+   * Sends one frame on a bound port's interface and counts it; true when the kernel took it.
+   * Polling thread only.
+   */
+  private boolean emit(Bound egress, byte[] frame, int length) {
+    try {
+      egress.socket.send(frame, 0, length);
+      egress.traffic.sent(length);
+      return true;
+    } catch (RuntimeException e) {
+      sendErrors.increment();
+      log.debug("datapath: send on {} failed: {}", egress.interfaceName(), e.getMessage());
+      return false;
     }
   }
 
@@ -545,13 +555,8 @@ final class UserspaceDatapath implements Datapath {
         overlayDrops.get(OverlayDrop.INTERFACE_NOT_OPEN).increment();
         continue;
       }
-      try {
-        egress.socket.send(d.frame(), 0, d.frame().length);
-        egress.traffic.sent(d.frame().length);
+      if (emit(egress, d.frame(), d.frame().length)) {
         overlayTraffic.received(d.frame().length);
-      } catch (RuntimeException e) {
-        sendErrors.increment();
-        log.debug("datapath: send on {} failed: {}", egress.interfaceName(), e.getMessage());
       }
     }
   }
