@@ -128,10 +128,12 @@ final class SaHousekeeper {
   }
 
   private static IkeSaStatus better(IkeSaStatus a, IkeSaStatus b) {
-    Instant ta = a.establishedAt().orElse(Instant.EPOCH);
-    Instant tb = b.establishedAt().orElse(Instant.EPOCH);
-    if (Duration.between(ta, tb).abs().compareTo(STALE) >= 0) {
-      return ta.isAfter(tb) ? a : b;
+    if (!crossing(a, b)) {
+      return a.establishedAt()
+              .orElse(Instant.EPOCH)
+              .isAfter(b.establishedAt().orElse(Instant.EPOCH))
+          ? a
+          : b;
     }
     int bySpi = Long.compareUnsigned(a.initiatorSpi(), b.initiatorSpi());
     if (bySpi != 0) {
