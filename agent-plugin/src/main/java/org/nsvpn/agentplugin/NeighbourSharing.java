@@ -51,6 +51,10 @@ final class NeighbourSharing implements NeighbourListener, AutoCloseable {
   private final ExecutorService writer =
       Executors.newSingleThreadExecutor(DaemonThreads.named("nsvpn-neighbour-sharing"));
   private volatile NetworkState state;
+
+  /** The routers of the last snapshot {@link #retainRouters} saw; null before the first. */
+  private Set<String> knownRouters;
+
   private CuratorCache cache;
 
   NeighbourSharing(CuratorFramework client, String root, HostId self) {
@@ -124,11 +128,19 @@ final class NeighbourSharing implements NeighbourListener, AutoCloseable {
     }
   }
 
-  /** Removes the entries of routers that no longer exist. */
+  /**
+   * Removes the entries of routers that no longer exist: at the first snapshot (what an earlier run
+   * left) and whenever a router went away, not at every change. Topology follower thread only.
+   */
   void retainRouters(Topology topology) {
     Set<String> routers = new HashSet<>();
     for (Router r : topology.routers()) {
       routers.add(r.id().toString());
+    }
+    Set<String> before = knownRouters;
+    knownRouters = routers;
+    if (before != null && routers.containsAll(before)) {
+      return;
     }
     execute(
         () -> {
