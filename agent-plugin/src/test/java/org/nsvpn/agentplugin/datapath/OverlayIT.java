@@ -2,6 +2,7 @@ package org.nsvpn.agentplugin.datapath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.nsvpn.namespacemanager.testing.Ip.ping;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,8 +11,6 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
@@ -146,15 +145,6 @@ class OverlayIT {
             Optional.of(Underlay.open(address2, port)));
     datapath1.start();
     datapath2.start();
-  }
-
-  private Ip.Result ping(String from, String to, String... options) {
-    List<String> command =
-        new ArrayList<>(
-            List.of("ip", "netns", "exec", from, "ping", "-c", "3", "-i", "0.2", "-W", "2"));
-    command.addAll(List.of(options));
-    command.add(to);
-    return Ip.exec(command.toArray(String[]::new));
   }
 
   @Test

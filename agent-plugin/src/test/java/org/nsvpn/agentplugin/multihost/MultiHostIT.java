@@ -2,6 +2,7 @@ package org.nsvpn.agentplugin.multihost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.nsvpn.namespacemanager.testing.Ip.ping;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -14,8 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -90,15 +89,6 @@ class MultiHostIT {
     if (bed != null) {
       bed.close();
     }
-  }
-
-  private static Ip.Result ping(String from, String to, String... options) {
-    List<String> command =
-        new ArrayList<>(
-            List.of("ip", "netns", "exec", from, "ping", "-c", "3", "-i", "0.2", "-W", "2"));
-    command.addAll(List.of(options));
-    command.add(to);
-    return Ip.exec(command.toArray(String[]::new));
   }
 
   private static void assertPings(String from, String to, String... options) {

@@ -25,6 +25,20 @@ public final class Ip {
     }
   }
 
+  /**
+   * {@code ping} from namespace {@code from} to {@code to}: three echo requests 0.2 s apart, 2 s
+   * timeout each, with {@code options} after those (a later {@code -c} or {@code -W} wins).
+   */
+  public static Result ping(String from, String to, String... options) {
+    java.util.List<String> command =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "ip", "netns", "exec", from, "ping", "-c", "3", "-i", "0.2", "-W", "2"));
+    command.addAll(java.util.List.of(options));
+    command.add(to);
+    return exec(command.toArray(String[]::new));
+  }
+
   /** Runs a command; never throws for a non-zero exit. */
   public static Result exec(String... command) {
     ProcessBuilder builder = new ProcessBuilder(command);
