@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -18,6 +20,7 @@ import org.nsvpn.topology.json.JsonCodec;
 import org.nsvpn.topology.json.StatusJson;
 import org.nsvpn.topology.json.StoredDataException;
 import org.nsvpn.topology.status.ConnectionReport;
+import org.nsvpn.topology.status.GatewayAssignment;
 import org.nsvpn.topology.status.HostLiveness;
 import org.nsvpn.topology.status.VpnServiceStatus;
 import org.slf4j.Logger;
@@ -181,6 +184,101 @@ final class CuratorStatusStore implements StatusStore {
     } catch (IllegalArgumentException e) {
       throw new StoreException(path + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public Map<VpnServiceId, GatewayAssignment> assignments() {
+    Map<VpnServiceId, GatewayAssignment> out = new LinkedHashMap<>();
+    try {
+      for (String child : client.getChildren().forPath(paths.gatewayAssignments)) {
+        String path = paths.gatewayAssignments + "/" + child;
+        try {
+          GatewayAssignment a =
+              StatusJson.gatewayAssignment(JsonCodec.parse(path, client.getData().forPath(path)));
+          out.put(a.service(), a);
+        } catch (KeeperException.NoNodeException gone) {
+          // Removed while we listed.
+        } catch (StoredDataException | IllegalArgumentException e) {
+          log.warn("ignoring undecodable assignment {}: {}", path, e.getMessage());
+        }
+      }
+      return out;
+    } catch (Exception e) {
+      throw failure("cannot list gateway assignments", e);
+    }
+  }
+
+  @Override
+  public Optional<GatewayAssignment> assignment(VpnServiceId service) {
+    return read(paths.gatewayAssignments + "/" + service, StatusJson::gatewayAssignment);
+  }
+
+  @Override
+  public boolean assign(GatewayAssignment assignment, String leaderNode) {
+    String path = paths.gatewayAssignments + "/" + assignment.service();
+    byte[] data = JsonCodec.toBytes(StatusJson.encode(assignment));
+    try {
+      boolean exists = client.checkExists().forPath(path) != null;
+      client
+          .transaction()
+          .forOperations(
+              client.transactionOp().check().forPath(leaderNode),
+              client.transactionOp().check().forPath(paths.object(assignment.service())),
+              exists
+                  ? client.transactionOp().setData().forPath(path, data)
+                  : client.transactionOp().create().forPath(path, data));
+      return true;
+    } catch (KeeperException.NoNodeException | KeeperException.NodeExistsException e) {
+      return false;
+    } catch (Exception e) {
+      throw failure("cannot write gateway assignment " + path, e);
+    }
+  }
+
+  @Override
+  public boolean unassign(VpnServiceId service, String leaderNode) {
+    String path = paths.gatewayAssignments + "/" + service;
+    try {
+      if (client.checkExists().forPath(path) == null) {
+        return client.checkExists().forPath(leaderNode) != null;
+      }
+      client
+          .transaction()
+          .forOperations(
+              client.transactionOp().check().forPath(leaderNode),
+              client.transactionOp().delete().forPath(path));
+      return true;
+    } catch (KeeperException.NoNodeException e) {
+      return false;
+    } catch (Exception e) {
+      throw failure("cannot remove gateway assignment " + path, e);
+    }
+  }
+
+  @Override
+  public String schedulerElectionPath() {
+    return paths.schedulerElection;
+  }
+
+  @Override
+  public AutoCloseable watchPlacement(Runnable changed) {
+    CuratorCache hosts = CuratorCache.build(client, paths.hostStatus);
+    CuratorCache assignments = CuratorCache.build(client, paths.gatewayAssignments);
+    CuratorCacheListener listener =
+        CuratorCacheListener.builder()
+            .forCreates(c -> changed.run())
+            .forChanges((before, after) -> changed.run())
+            .forDeletes(c -> changed.run())
+            .forInitialized(changed)
+            .build();
+    hosts.listenable().addListener(listener);
+    assignments.listenable().addListener(listener);
+    hosts.start();
+    assignments.start();
+    return () -> {
+      hosts.close();
+      assignments.close();
+    };
   }
 
   @Override

@@ -118,7 +118,8 @@ final class CuratorTopologyStore implements TopologyStore {
               paths.status,
               paths.hostStatus,
               paths.serviceStatus,
-              paths.connectionStatus)) {
+              paths.connectionStatus,
+              paths.gatewayAssignments)) {
         createIfMissing(p, new byte[0]);
       }
     } catch (StoreException e) {
@@ -416,6 +417,7 @@ final class CuratorTopologyStore implements TopologyStore {
         journal.add(paths.relative(id));
         if (id instanceof VpnServiceId) {
           statusPaths.add(paths.serviceStatus + "/" + id);
+          statusPaths.add(paths.gatewayAssignments + "/" + id);
         } else if (id instanceof IpsecSiteConnectionId) {
           statusPaths.add(paths.connectionStatus + "/" + id);
         }

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.nsvpn.chainrules.id.BridgeId;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.Identified;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
@@ -14,6 +15,7 @@ import org.nsvpn.chainrules.id.RouteId;
 import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.Bridge;
+import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Port;
@@ -53,6 +55,15 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
           "route", "routes", "route", RouteId.class, Route.class, RouteId::parse, Route::router);
   public static final ObjectKind<HostId, Host> HOST =
       new ObjectKind<>("host", "hosts", "host", HostId.class, Host.class, HostId::parse, o -> null);
+  public static final ObjectKind<GatewayGroupId, GatewayGroup> GATEWAY_GROUP =
+      new ObjectKind<>(
+          "gateway-group",
+          "gateway-groups",
+          "gwgroup",
+          GatewayGroupId.class,
+          GatewayGroup.class,
+          GatewayGroupId::parse,
+          o -> null);
   public static final ObjectKind<VpnServiceId, VpnService> VPN_SERVICE =
       new ObjectKind<>(
           "vpn-service",
@@ -74,7 +85,7 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
 
   /** Every kind, in the order a snapshot is loaded (referenced kinds first). */
   public static final List<ObjectKind<?, ?>> ALL =
-      List.of(HOST, CHAIN, ROUTER, BRIDGE, PORT, ROUTE, VPN_SERVICE, CONNECTION);
+      List.of(HOST, GATEWAY_GROUP, CHAIN, ROUTER, BRIDGE, PORT, ROUTE, VPN_SERVICE, CONNECTION);
 
   private final String name;
   private final String directory;

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.nsvpn.chainrules.id.EntityId;
 import org.nsvpn.chainrules.id.Identified;
 import org.nsvpn.chainrules.model.Bridge;
+import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Router;
@@ -67,6 +68,9 @@ public final class References {
         add(out, r.id(), "port", r.nextHopPort().filter(target::equals).isPresent());
       } else if (o instanceof VpnService s) {
         add(out, s.id(), "router", s.router().equals(target));
+        add(out, s.id(), "gateway-group", s.gatewayGroup().filter(target::equals).isPresent());
+      } else if (o instanceof GatewayGroup g) {
+        add(out, g.id(), "member", g.members().contains(target));
       } else if (o instanceof IpsecSiteConnection c) {
         add(out, c.id(), "vpn-service", c.vpnService().equals(target));
       }

@@ -7,6 +7,7 @@ import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.topology.status.ConnectionReport;
+import org.nsvpn.topology.status.GatewayAssignment;
 import org.nsvpn.topology.status.HostLiveness;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
@@ -63,6 +64,39 @@ public interface StatusStore extends AutoCloseable {
 
   /** Deletes a connection's status record, if any. */
   void removeStatus(IpsecSiteConnectionId connection);
+
+  /** Every VPN service's gateway assignment (services with a gateway group, once placed). */
+  Map<VpnServiceId, GatewayAssignment> assignments();
+
+  Optional<GatewayAssignment> assignment(VpnServiceId service);
+
+  /**
+   * Writes an assignment (the elected scheduler's decision), in one ZooKeeper transaction that
+   * checks that the writer still holds {@code leaderNode} (its node in the scheduler election) and
+   * that the service still exists: a deposed scheduler, or a late decision about a deleted service,
+   * writes nothing.
+   *
+   * @return false when either check failed (nothing was written)
+   */
+  boolean assign(GatewayAssignment assignment, String leaderNode);
+
+  /**
+   * Removes a service's assignment (its service left its gateway group), under the same leader
+   * check as {@link #assign}.
+   *
+   * @return false when the leader check failed
+   */
+  boolean unassign(VpnServiceId service, String leaderNode);
+
+  /** The ZooKeeper path under which the agents elect their scheduler. */
+  String schedulerElectionPath();
+
+  /**
+   * Calls {@code changed} (on a ZooKeeper event thread; keep it short) whenever a host becomes
+   * alive or dies, or an assignment is written or removed, and once when the watch has caught up.
+   * Readers then read {@link #liveHosts} and {@link #assignments}. Closing stops the calls.
+   */
+  AutoCloseable watchPlacement(Runnable changed);
 
   /** Closes liveness registrations made through this store. */
   @Override

@@ -18,6 +18,9 @@ import org.nsvpn.chainrules.model.SecretRef;
  * ROOT/status/hosts/UUID                  ephemeral liveness of a host's agent
  * ROOT/status/vpn-services/UUID           VPN service status, written by the agent
  * ROOT/status/ipsec-site-connections/UUID connection status, written by the agent
+ * ROOT/status/gateway-assignments/UUID    where a VPN service with a gateway group runs, written
+ *                                         by the elected scheduler
+ * ROOT/state/scheduler                    the scheduler's leader election (Curator LeaderLatch)
  * </pre>
  */
 final class StorePaths {
@@ -32,6 +35,8 @@ final class StorePaths {
   final String hostStatus;
   final String serviceStatus;
   final String connectionStatus;
+  final String gatewayAssignments;
+  final String schedulerElection;
 
   StorePaths(String root) {
     if (root == null || !ROOT.matcher(root).matches()) {
@@ -47,6 +52,8 @@ final class StorePaths {
     this.hostStatus = ZKPaths.makePath(status, "hosts");
     this.serviceStatus = ZKPaths.makePath(status, "vpn-services");
     this.connectionStatus = ZKPaths.makePath(status, "ipsec-site-connections");
+    this.gatewayAssignments = ZKPaths.makePath(status, "gateway-assignments");
+    this.schedulerElection = ZKPaths.makePath(root, "state", "scheduler");
   }
 
   String directory(ObjectKind<?, ?> kind) {

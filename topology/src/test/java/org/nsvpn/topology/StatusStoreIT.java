@@ -13,6 +13,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.model.EncapsulationMode;
 import org.nsvpn.chainrules.model.IkeVersion;
 import org.nsvpn.chainrules.model.TransformProtocol;
@@ -26,7 +27,9 @@ import org.nsvpn.chainrules.status.Reason;
 import org.nsvpn.chainrules.status.ReasonCode;
 import org.nsvpn.chainrules.status.SaCounters;
 import org.nsvpn.topology.status.ConnectionReport;
+import org.nsvpn.topology.status.GatewayAssignment;
 import org.nsvpn.topology.status.HostLiveness;
+import org.nsvpn.topology.status.PlacementReason;
 import org.nsvpn.topology.status.ServiceState;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
@@ -154,6 +157,58 @@ class StatusStoreIT {
     assertThat(status.publish(service)).isFalse();
     assertThat(client.getChildren().forPath("/nsvpn/status/ipsec-site-connections")).isEmpty();
     assertThat(client.getChildren().forPath("/nsvpn/status/vpn-services")).isEmpty();
+  }
+
+  @Test
+  void assignmentsAreWrittenOnlyByTheHolderOfALeaderNodeAndGoWithTheirService() throws Exception {
+    store.commit(
+        StoreTransaction.builder()
+            .create(Fixtures.host())
+            .create(Fixtures.router())
+            .create(Fixtures.uplink())
+            .create(Fixtures.service())
+            .build());
+    StatusStore status = store.status();
+    List<Integer> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AutoCloseable watch = status.watchPlacement(() -> calls.add(1));
+    String leader =
+        client
+            .create()
+            .creatingParentsIfNeeded()
+            .withMode(org.apache.zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL)
+            .forPath(status.schedulerElectionPath() + "/latch-");
+    GatewayAssignment placed =
+        new GatewayAssignment(
+            Fixtures.SERVICE, Fixtures.HOST, Optional.empty(), PlacementReason.PLACED, T0);
+    assertThat(status.assign(placed, leader)).isTrue();
+    assertThat(status.assignment(Fixtures.SERVICE)).contains(placed);
+    assertThat(status.assignments()).containsEntry(Fixtures.SERVICE, placed);
+    await("the watch saw the write").atMost(Duration.ofSeconds(10)).until(() -> calls.size() >= 2);
+
+    HostId other = HostId.random();
+    GatewayAssignment moved = placed.movedTo(other, PlacementReason.HOST_DEAD, T0.plusSeconds(5));
+    assertThat(moved.previous()).contains(Fixtures.HOST);
+    assertThat(status.assign(moved, leader)).isTrue();
+    assertThat(status.assignment(Fixtures.SERVICE)).contains(moved);
+
+    // A deposed scheduler (its election node gone with its session) writes nothing.
+    client.delete().forPath(leader);
+    assertThat(status.assign(placed, leader)).isFalse();
+    assertThat(status.unassign(Fixtures.SERVICE, leader)).isFalse();
+    assertThat(status.assignment(Fixtures.SERVICE)).contains(moved);
+
+    store.deleteCascading(Fixtures.SERVICE);
+    await("the assignment went with its service")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> status.assignment(Fixtures.SERVICE).isEmpty());
+    String again =
+        client
+            .create()
+            .withMode(org.apache.zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL)
+            .forPath(status.schedulerElectionPath() + "/latch-");
+    assertThat(status.assign(placed, again)).as("a decision about a deleted service").isFalse();
+    assertThat(status.assignments()).isEmpty();
+    watch.close();
   }
 
   @Test

@@ -14,6 +14,7 @@ import org.nsvpn.chainrules.id.BridgeId;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.id.DeviceId;
 import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.Identified;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
@@ -38,9 +39,9 @@ import org.nsvpn.chainrules.rules.Rule;
  *
  * <p>Consistency, checked when a snapshot is built: every reference resolves (a port's device, a
  * router's chains, a jump's and a redirect's target, a route's router and next-hop port, a
- * binding's host, a service's router, a connection's service); links are mutual; a route's next-hop
- * port belongs to the route's router; no two ports are bound to one host interface; the chain graph
- * has no cycles.
+ * binding's host, a service's router and gateway group, a connection's service, a gateway group's
+ * member hosts); links are mutual; a route's next-hop port belongs to the route's router; no two
+ * ports are bound to one host interface; the chain graph has no cycles.
  *
  * <p>A router's {@linkplain #routeTable route table} holds its explicit routes plus the routes its
  * port addresses imply, as on Linux: a {@code local} route to each address (/32 or /128) and a
@@ -59,6 +60,7 @@ public final class Topology {
   private final Map<HostId, Host> hosts;
   private final Map<VpnServiceId, VpnService> vpnServices;
   private final Map<IpsecSiteConnectionId, IpsecSiteConnection> connections;
+  private final Map<GatewayGroupId, GatewayGroup> gatewayGroups;
   private final ChainEvaluator chainEvaluator;
   private final Map<RouterId, RouteTable> routeTables = new ConcurrentHashMap<>();
 
@@ -71,6 +73,7 @@ public final class Topology {
     this.hosts = freeze(b.hosts);
     this.vpnServices = freeze(b.vpnServices);
     this.connections = freeze(b.connections);
+    this.gatewayGroups = freeze(b.gatewayGroups);
     List<String> problems = new ArrayList<>();
     ChainEvaluator evaluator = null;
     try {
@@ -104,6 +107,7 @@ public final class Topology {
     b.hosts.putAll(hosts);
     b.vpnServices.putAll(vpnServices);
     b.connections.putAll(connections);
+    b.gatewayGroups.putAll(gatewayGroups);
     return b;
   }
 
@@ -235,6 +239,14 @@ public final class Topology {
     return out;
   }
 
+  public Optional<GatewayGroup> gatewayGroup(GatewayGroupId id) {
+    return Optional.ofNullable(gatewayGroups.get(id));
+  }
+
+  public Collection<GatewayGroup> gatewayGroups() {
+    return gatewayGroups.values();
+  }
+
   public Optional<Host> host(HostId id) {
     return Optional.ofNullable(hosts.get(id));
   }
@@ -283,7 +295,17 @@ public final class Topology {
   /** The object with this id, of whatever type. */
   public Optional<Identified> find(EntityId id) {
     return Optional.ofNullable(
-        Builder.mapFor(id, routers, bridges, ports, chains, routes, hosts, vpnServices, connections)
+        Builder.mapFor(
+                id,
+                routers,
+                bridges,
+                ports,
+                chains,
+                routes,
+                hosts,
+                vpnServices,
+                connections,
+                gatewayGroups)
             .get(id));
   }
 
@@ -386,6 +408,17 @@ public final class Topology {
       if (!routers.containsKey(s.router())) {
         problems.add("vpn-service " + s.name() + " is attached to missing router " + s.router());
       }
+      s.gatewayGroup()
+          .filter(g -> !gatewayGroups.containsKey(g))
+          .ifPresent(
+              g -> problems.add("vpn-service " + s.name() + " names missing gateway-group " + g));
+    }
+    for (GatewayGroup g : gatewayGroups.values()) {
+      for (HostId member : g.members()) {
+        if (!hosts.containsKey(member)) {
+          problems.add("gateway-group " + g.name() + " has missing member host " + member);
+        }
+      }
     }
     for (IpsecSiteConnection c : connections.values()) {
       if (!vpnServices.containsKey(c.vpnService())) {
@@ -418,12 +451,14 @@ public final class Topology {
         && routes.equals(t.routes)
         && hosts.equals(t.hosts)
         && vpnServices.equals(t.vpnServices)
-        && connections.equals(t.connections);
+        && connections.equals(t.connections)
+        && gatewayGroups.equals(t.gatewayGroups);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(routers, bridges, ports, chains, routes, hosts, vpnServices, connections);
+    return Objects.hash(
+        routers, bridges, ports, chains, routes, hosts, vpnServices, connections, gatewayGroups);
   }
 
   @Override
@@ -444,7 +479,9 @@ public final class Topology {
         + vpnServices.size()
         + " vpn services, "
         + connections.size()
-        + " connections]";
+        + " connections, "
+        + gatewayGroups.size()
+        + " gateway groups]";
   }
 
   /** Collects objects; {@link #build()} checks consistency. Not thread-safe. */
@@ -458,6 +495,7 @@ public final class Topology {
     private final Map<VpnServiceId, VpnService> vpnServices = new LinkedHashMap<>();
     private final Map<IpsecSiteConnectionId, IpsecSiteConnection> connections =
         new LinkedHashMap<>();
+    private final Map<GatewayGroupId, GatewayGroup> gatewayGroups = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -485,6 +523,8 @@ public final class Topology {
         vpnServices.put(v.id(), v);
       } else if (object instanceof IpsecSiteConnection c) {
         connections.put(c.id(), c);
+      } else if (object instanceof GatewayGroup g) {
+        gatewayGroups.put(g.id(), g);
       } else {
         throw new IllegalArgumentException(
             "a topology does not hold " + object.getClass().getSimpleName() + " objects directly");
@@ -501,7 +541,17 @@ public final class Topology {
     /** Removes the object with this id, if present. */
     public Builder remove(EntityId id) {
       Objects.requireNonNull(id, "id");
-      mapFor(id, routers, bridges, ports, chains, routes, hosts, vpnServices, connections)
+      mapFor(
+              id,
+              routers,
+              bridges,
+              ports,
+              chains,
+              routes,
+              hosts,
+              vpnServices,
+              connections,
+              gatewayGroups)
           .remove(id);
       return this;
     }
@@ -524,7 +574,8 @@ public final class Topology {
         Map<RouteId, Route> routes,
         Map<HostId, Host> hosts,
         Map<VpnServiceId, VpnService> vpnServices,
-        Map<IpsecSiteConnectionId, IpsecSiteConnection> connections) {
+        Map<IpsecSiteConnectionId, IpsecSiteConnection> connections,
+        Map<GatewayGroupId, GatewayGroup> gatewayGroups) {
       if (id instanceof RouterId) {
         return routers;
       } else if (id instanceof BridgeId) {
@@ -541,6 +592,8 @@ public final class Topology {
         return vpnServices;
       } else if (id instanceof IpsecSiteConnectionId) {
         return connections;
+      } else if (id instanceof GatewayGroupId) {
+        return gatewayGroups;
       }
       throw new IllegalArgumentException(
           "a topology holds no objects with ids of type " + id.getClass().getSimpleName());

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.nsvpn.chainrules.id.BridgeId;
 import org.nsvpn.chainrules.id.ChainId;
+import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.id.RouteId;
@@ -169,6 +170,45 @@ class TopologyTest {
                                 .contains(
                                     "ipsec-site-connection site-b belongs to missing vpn-service"))
                     .hasSize(8));
+  }
+
+  @Test
+  void gatewayGroupsNameExistingHostsAndServicesNameExistingGroups() {
+    HostId member = HostId.random();
+    HostId missingHost = HostId.random();
+    GatewayGroup group =
+        new GatewayGroup(GatewayGroupId.random(), "gw0", java.util.Set.of(member, missingHost));
+    VpnService grouped =
+        new VpnService(
+            VpnServiceId.random(),
+            "vpn0",
+            routerId,
+            IpAddress.parse("203.0.113.1"),
+            true,
+            Optional.of(GatewayGroupId.random()));
+    assertThatThrownBy(() -> base().put(new Host(member, "h1")).put(group).put(grouped).build())
+        .isInstanceOfSatisfying(
+            InconsistentTopologyException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .contains(
+                                    "gateway-group gw0 has missing member host " + missingHost))
+                    .anySatisfy(
+                        p -> assertThat(p).contains("vpn-service vpn0 names missing gateway-group"))
+                    .hasSize(2));
+    Topology ok =
+        base()
+            .put(new Host(member, "h1"))
+            .put(group.withMembers(java.util.Set.of(member)))
+            .put(grouped.withGatewayGroup(Optional.of(group.id())))
+            .build();
+    assertThat(ok.gatewayGroup(group.id()).orElseThrow().members()).containsExactly(member);
+    assertThat(ok.find(group.id())).isPresent();
+    assertThat(ok.toBuilder().remove(grouped.id()).remove(group.id()).build().gatewayGroups())
+        .isEmpty();
   }
 
   @Test

@@ -25,7 +25,9 @@ import org.nsvpn.chainrules.status.Reason;
 import org.nsvpn.chainrules.status.ReasonCode;
 import org.nsvpn.chainrules.status.SaCounters;
 import org.nsvpn.topology.status.ConnectionReport;
+import org.nsvpn.topology.status.GatewayAssignment;
 import org.nsvpn.topology.status.HostLiveness;
+import org.nsvpn.topology.status.PlacementReason;
 import org.nsvpn.topology.status.ServiceState;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
@@ -48,6 +50,25 @@ public final class StatusJson {
         Fields.text(in, "hostname"),
         Fields.number(in, "pid"),
         Fields.instant(in, "started-at"));
+  }
+
+  public static ObjectNode encode(GatewayAssignment a) {
+    ObjectNode out = NODES.objectNode();
+    out.put("vpn-service", a.service().toString());
+    out.put("host", a.host().toString());
+    Fields.putOptional(out, "previous", a.previous());
+    out.put("reason", a.reason().text());
+    out.put("since", a.since().toString());
+    return out;
+  }
+
+  public static GatewayAssignment gatewayAssignment(JsonNode in) {
+    return new GatewayAssignment(
+        Fields.parsed(in, "vpn-service", VpnServiceId::parse),
+        Fields.parsed(in, "host", HostId::parse),
+        Fields.optionalParsed(in, "previous", HostId::parse),
+        PlacementReason.parse("reason", Fields.text(in, "reason")),
+        Fields.instant(in, "since"));
   }
 
   public static ObjectNode encode(VpnServiceStatus s) {

@@ -15,6 +15,7 @@ import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.BridgeId;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.Identified;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
@@ -30,6 +31,7 @@ import org.nsvpn.chainrules.model.DhGroup;
 import org.nsvpn.chainrules.model.DpdAction;
 import org.nsvpn.chainrules.model.EncapsulationMode;
 import org.nsvpn.chainrules.model.EncryptionAlgorithm;
+import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.HostBinding;
 import org.nsvpn.chainrules.model.IkePolicy;
@@ -101,6 +103,8 @@ public final class TopologyJson {
       return vpnService(v);
     } else if (object instanceof IpsecSiteConnection c) {
       return connection(c);
+    } else if (object instanceof GatewayGroup g) {
+      return gatewayGroup(g);
     }
     throw new IllegalArgumentException("no JSON form for " + object.getClass().getSimpleName());
   }
@@ -123,6 +127,7 @@ public final class TopologyJson {
       case "host" -> host(json);
       case "vpn-service" -> vpnService(json);
       case "ipsec-site-connection" -> connection(json);
+      case "gateway-group" -> gatewayGroup(json);
       default -> throw new InvalidValueException("kind", type, "unknown object type");
     };
   }
@@ -174,6 +179,9 @@ public final class TopologyJson {
     out.put("id", h.id().toString());
     out.put("name", h.name());
     h.tunnelAddress().ifPresent(a -> out.put("tunnel-address", a.toString()));
+    if (h.maintenance()) {
+      out.put("maintenance", true);
+    }
     return out;
   }
 
@@ -181,7 +189,23 @@ public final class TopologyJson {
     return new Host(
         Fields.parsed(in, "id", HostId::parse),
         Fields.text(in, "name"),
-        Fields.optionalParsed(in, "tunnel-address", Ipv4Address::parse));
+        Fields.optionalParsed(in, "tunnel-address", Ipv4Address::parse),
+        in.has("maintenance") && Fields.bool(in, "maintenance"));
+  }
+
+  static ObjectNode gatewayGroup(GatewayGroup g) {
+    ObjectNode out = NODES.objectNode();
+    out.put("id", g.id().toString());
+    out.put("name", g.name());
+    out.set("members", Fields.strings(List.copyOf(g.members())));
+    return out;
+  }
+
+  static GatewayGroup gatewayGroup(JsonNode in) {
+    return new GatewayGroup(
+        Fields.parsed(in, "id", GatewayGroupId::parse),
+        Fields.text(in, "name"),
+        Set.copyOf(Fields.parsedList(in, "members", HostId::parse)));
   }
 
   // ---- ports ----------------------------------------------------------------------------------
@@ -413,6 +437,7 @@ public final class TopologyJson {
     out.put("router", v.router().toString());
     out.put("external-ip", v.externalIp().toString());
     out.put("admin-state-up", v.adminStateUp());
+    Fields.putOptional(out, "gateway-group", v.gatewayGroup());
     return out;
   }
 
@@ -422,7 +447,8 @@ public final class TopologyJson {
         Fields.text(in, "name"),
         Fields.parsed(in, "router", RouterId::parse),
         Fields.parsed(in, "external-ip", IpAddress::parse),
-        Fields.bool(in, "admin-state-up"));
+        Fields.bool(in, "admin-state-up"),
+        Fields.optionalParsed(in, "gateway-group", GatewayGroupId::parse));
   }
 
   static ObjectNode connection(IpsecSiteConnection c) {

@@ -68,6 +68,8 @@ class TopologyJsonTest {
       return "host";
     } else if (o instanceof VpnService) {
       return "vpn-service";
+    } else if (o instanceof org.nsvpn.chainrules.model.GatewayGroup) {
+      return "gateway-group";
     }
     return "ipsec-site-connection";
   }
@@ -110,6 +112,23 @@ class TopologyJsonTest {
             Optional.of(IpAddress.parse("192.0.2.254"))));
     roundTrips(new Host(HostId.random(), "h1"));
     roundTrips(new Host(HostId.random(), "h2", Optional.of(Ipv4Address.parse("169.254.7.1"))));
+    roundTrips(new Host(HostId.random(), "h3", Optional.empty(), true));
+    roundTrips(
+        new org.nsvpn.chainrules.model.GatewayGroup(
+            org.nsvpn.chainrules.id.GatewayGroupId.random(),
+            "gw0",
+            java.util.Set.of(HostId.random(), HostId.random())));
+    roundTrips(
+        new org.nsvpn.chainrules.model.GatewayGroup(
+            org.nsvpn.chainrules.id.GatewayGroupId.random(), "empty", java.util.Set.of()));
+    roundTrips(
+        new VpnService(
+            org.nsvpn.chainrules.id.VpnServiceId.random(),
+            "grouped",
+            R,
+            IpAddress.parse("203.0.113.2"),
+            true,
+            Optional.of(org.nsvpn.chainrules.id.GatewayGroupId.random())));
     roundTrips(
         new VpnService(
             org.nsvpn.chainrules.id.VpnServiceId.random(),
