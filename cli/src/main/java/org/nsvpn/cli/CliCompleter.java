@@ -10,13 +10,15 @@ import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
 import org.jline.reader.ParsedLine;
 import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.topology.ObjectKind;
 import org.nsvpn.topology.StoreSnapshot;
 import org.nsvpn.topology.Versioned;
 
 /**
  * Tab completion: object types first, then aliases of the type, verbs and nested types, then the
- * field names of the object being added or set, and aliases for fields that name objects.
+ * field names of the object being added, set or cleared, and aliases for fields that name objects
+ * ({@code gateway-group G delete member} offers the group's members).
  */
 final class CliCompleter implements Completer {
   private static final Map<String, List<String>> CHILDREN =
@@ -27,17 +29,32 @@ final class CliCompleter implements Completer {
           "host", List.of("binding"),
           "vpn-service", List.of("ipsec-site-connection"));
   private static final Map<String, List<String>> FIELDS =
+      Map.ofEntries(
+          Map.entry("router", Interpreter.Command.ROUTER_FIELDS),
+          Map.entry("bridge", Interpreter.Command.BRIDGE_FIELDS),
+          Map.entry("port", Interpreter.Command.ROUTER_PORT_FIELDS),
+          Map.entry("route", Interpreter.Command.ROUTE_FIELDS),
+          Map.entry("chain", List.of("name")),
+          Map.entry("rule", RuleParser.FIELDS),
+          Map.entry("host", Interpreter.Command.HOST_FIELDS),
+          Map.entry("binding", List.of("interface", "port")),
+          Map.entry("gateway-group", Interpreter.Command.GROUP_FIELDS),
+          Map.entry("vpn-service", Interpreter.Command.SERVICE_FIELDS),
+          Map.entry("ipsec-site-connection", ConnectionParser.FIELDS));
+
+  /** The fields of {@code set} where they differ from those of {@code add}. */
+  private static final Map<String, List<String>> SET_FIELDS =
       Map.of(
-          "router", Interpreter.Command.ROUTER_FIELDS,
-          "bridge", Interpreter.Command.BRIDGE_FIELDS,
-          "port", Interpreter.Command.ROUTER_PORT_FIELDS,
-          "route", Interpreter.Command.ROUTE_FIELDS,
-          "chain", List.of("name"),
-          "rule", RuleParser.FIELDS,
-          "host", List.of("name", "id"),
-          "binding", List.of("interface", "port"),
-          "vpn-service", Interpreter.Command.SERVICE_FIELDS,
-          "ipsec-site-connection", ConnectionParser.FIELDS);
+          "host", Interpreter.Command.HOST_SET_FIELDS,
+          "vpn-service", Interpreter.Command.SERVICE_SET_FIELDS);
+
+  private static final Map<String, List<String>> CLEARABLE =
+      Map.of(
+          "router", Interpreter.Command.ROUTER_CLEARABLE,
+          "bridge", Interpreter.Command.BRIDGE_CLEARABLE,
+          "port", Interpreter.Command.PORT_CLEARABLE,
+          "vpn-service", Interpreter.Command.SERVICE_CLEARABLE,
+          "ipsec-site-connection", Interpreter.Command.CONNECTION_CLEARABLE);
   private static final Map<String, ObjectKind<?, ?>> REFERENCE_FIELDS =
       Map.ofEntries(
           Map.entry("infilter", ObjectKind.CHAIN),
@@ -45,6 +62,8 @@ final class CliCompleter implements Completer {
           Map.entry("local-redirect-chain", ObjectKind.CHAIN),
           Map.entry("jump-to", ObjectKind.CHAIN),
           Map.entry("router", ObjectKind.ROUTER),
+          Map.entry("gateway-group", ObjectKind.GATEWAY_GROUP),
+          Map.entry("member", ObjectKind.HOST),
           Map.entry("peer", ObjectKind.PORT),
           Map.entry("port", ObjectKind.PORT),
           Map.entry("target-port", ObjectKind.PORT),
@@ -55,6 +74,7 @@ final class CliCompleter implements Completer {
           "state", List.of("up", "down"),
           "action", List.of("redirect", "accept", "drop", "reject", "return", "continue"),
           "psk", List.of("prompt", "stdin", "file:"),
+          "maintenance", List.of("true", "false"),
           "proto", List.of("tcp", "udp", "icmp", "esp", "ah", "gre", "sctp"));
 
   private final Supplier<StoreSnapshot> snapshot;
@@ -116,6 +136,16 @@ final class CliCompleter implements Completer {
     if (verb.equals("show") && current.equals("vpn-service") && i == words.size()) {
       return List.of("status");
     }
+    if (verb.equals("clear") && !expectRef) {
+      List<String> out = new ArrayList<>(CLEARABLE.getOrDefault(current, List.of()));
+      out.removeAll(words.subList(i, words.size()));
+      return out;
+    }
+    if (current.equals("gateway-group")
+        && !expectRef
+        && (verb.equals("add") || verb.equals("create") || verb.equals("delete"))) {
+      return members(s, words.get(i - 2), verb.equals("delete"), words.subList(i, words.size()));
+    }
     if (!(verb.equals("add") || verb.equals("create") || verb.equals("set"))) {
       return List.of();
     }
@@ -141,7 +171,36 @@ final class CliCompleter implements Completer {
       }
       return VALUES.getOrDefault(field, List.of());
     }
+    if (verb.equals("set") && SET_FIELDS.containsKey(current)) {
+      return SET_FIELDS.get(current);
+    }
     return FIELDS.getOrDefault(current, List.of());
+  }
+
+  /**
+   * After {@code gateway-group G add|delete}: {@code member}, then the hosts that may follow it
+   * (for {@code delete}, the members of {@code group}).
+   */
+  private static List<String> members(
+      StoreSnapshot s, String group, boolean delete, List<String> rest) {
+    if (rest.isEmpty()) {
+      return List.of("member");
+    }
+    if (rest.size() != 1 || !rest.get(0).equals("member")) {
+      return List.of();
+    }
+    if (!delete) {
+      return aliases(s, "host");
+    }
+    try {
+      GatewayGroupId id = new Refs(s).gatewayGroup("gateway-group", group);
+      return s.topology().gatewayGroup(id).orElseThrow().members().stream()
+          .map(s::label)
+          .sorted()
+          .toList();
+    } catch (CliException e) {
+      return aliases(s, "host");
+    }
   }
 
   private static List<String> aliases(StoreSnapshot s, String type) {

@@ -15,6 +15,7 @@ import org.nsvpn.chainrules.id.BridgeId;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.id.DeviceId;
 import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.PortId;
@@ -24,6 +25,7 @@ import org.nsvpn.chainrules.id.RuleId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.Bridge;
 import org.nsvpn.chainrules.model.BridgePort;
+import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.HostBinding;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
@@ -60,7 +62,15 @@ public final class Interpreter {
   public static final int MAX_LINE = 4096;
 
   static final List<String> TYPES =
-      List.of("router", "bridge", "port", "chain", "host", "vpn-service", "ipsec-site-connection");
+      List.of(
+          "router",
+          "bridge",
+          "port",
+          "chain",
+          "host",
+          "gateway-group",
+          "vpn-service",
+          "ipsec-site-connection");
   static final List<String> VERBS =
       List.of("list", "show", "add", "create", "set", "clear", "delete");
   private static final Pattern WHITESPACE = Pattern.compile("[ \t]+");
@@ -173,6 +183,7 @@ public final class Interpreter {
         case "port" -> topLevelPort();
         case "chain" -> chain();
         case "host" -> host();
+        case "gateway-group" -> gatewayGroup();
         case "vpn-service" -> vpnService();
         case "ipsec-site-connection" -> topLevelConnection();
         case "help" -> Help.lines();
@@ -246,6 +257,8 @@ public final class Interpreter {
 
     static final List<String> ROUTER_FIELDS =
         List.of("name", "state", "infilter", "outfilter", "local-redirect-chain");
+    static final List<String> ROUTER_CLEARABLE =
+        List.of("infilter", "outfilter", "local-redirect-chain");
 
     private List<String> router() {
       if (isVerb(peek())) {
@@ -331,8 +344,7 @@ public final class Interpreter {
         }
         case "clear" -> {
           Router r = v.value();
-          for (String f :
-              clearFields("router", List.of("infilter", "outfilter", "local-redirect-chain"))) {
+          for (String f : clearFields("router", ROUTER_CLEARABLE)) {
             r =
                 switch (f) {
                   case "infilter" -> r.withInboundFilter(Optional.empty());
@@ -354,6 +366,7 @@ public final class Interpreter {
     // ---- bridges ----------------------------------------------------------------------------
 
     static final List<String> BRIDGE_FIELDS = List.of("name", "state", "infilter", "outfilter");
+    static final List<String> BRIDGE_CLEARABLE = List.of("infilter", "outfilter");
 
     private List<String> bridge() {
       if (isVerb(peek())) {
@@ -424,7 +437,7 @@ public final class Interpreter {
         }
         case "clear" -> {
           Bridge b = v.value();
-          for (String f : clearFields("bridge", List.of("infilter", "outfilter"))) {
+          for (String f : clearFields("bridge", BRIDGE_CLEARABLE)) {
             b =
                 f.equals("infilter")
                     ? b.withInboundFilter(Optional.empty())
@@ -446,6 +459,7 @@ public final class Interpreter {
     static final List<String> ROUTER_PORT_FIELDS =
         List.of("mac", "address", "net", "addresses", "state", "peer");
     static final List<String> BRIDGE_PORT_FIELDS = List.of("state", "peer");
+    static final List<String> PORT_CLEARABLE = List.of("peer", "binding");
 
     private List<String> ports(DeviceId device) {
       if (isVerb(peek())) {
@@ -520,7 +534,7 @@ public final class Interpreter {
           return List.of();
         }
         case "clear" -> {
-          List<String> fields = clearFields("port", List.of("peer", "binding"));
+          List<String> fields = clearFields("port", PORT_CLEARABLE);
           Port p = v.value();
           StoreTransaction.Builder tx = StoreTransaction.builder();
           if (fields.contains("peer") && p.peer().isPresent()) {
@@ -828,6 +842,9 @@ public final class Interpreter {
 
     // ---- hosts and bindings ---------------------------------------------------------------------
 
+    static final List<String> HOST_FIELDS = List.of("name", "id");
+    static final List<String> HOST_SET_FIELDS = List.of("name", "maintenance");
+
     private List<String> host() {
       if (isVerb(peek())) {
         String verb = verb("host");
@@ -838,7 +855,7 @@ public final class Interpreter {
             return s.list(ObjectKind.HOST).stream().map(v -> p.host(v.value())).toList();
           }
           case "add" -> {
-            Args a = args("host", List.of("name", "id"), Set.of());
+            Args a = args("host", HOST_FIELDS, Set.of());
             HostId id =
                 a.text("id").map(t -> Args.parse("id", t, HostId::parse)).orElseGet(HostId::random);
             Host h = new Host(id, a.required("name"));
@@ -871,11 +888,19 @@ public final class Interpreter {
           return show(printer().host(v.value()));
         }
         case "set" -> {
-          Args a = args("host", List.of("name"), Set.of());
-          commit(
-              StoreTransaction.builder()
-                  .update(v.value().withName(a.required("name")), v.version())
-                  .build());
+          Args a = args("host", HOST_SET_FIELDS, Set.of());
+          if (a.isEmpty()) {
+            throw new CliException(
+                "host: set what? fields are: " + String.join(", ", HOST_SET_FIELDS));
+          }
+          Host h = v.value();
+          if (a.has("name")) {
+            h = h.withName(a.required("name"));
+          }
+          if (a.has("maintenance")) {
+            h = h.withMaintenance(Values.bool("maintenance", a.required("maintenance")));
+          }
+          commit(StoreTransaction.builder().update(h, v.version()).build());
           return List.of();
         }
         case "add" -> {
@@ -933,10 +958,92 @@ public final class Interpreter {
       }
     }
 
+    // ---- gateway groups ------------------------------------------------------------------------
+
+    static final List<String> GROUP_FIELDS = List.of("name");
+    static final List<String> MEMBER_FIELDS = List.of("member");
+
+    private List<String> gatewayGroup() {
+      if (isVerb(peek())) {
+        String verb = verb("gateway-group");
+        switch (verb) {
+          case "list" -> {
+            noMoreWords();
+            Printer p = printer();
+            return s.list(ObjectKind.GATEWAY_GROUP).stream()
+                .map(v -> p.gatewayGroup(v.value()))
+                .toList();
+          }
+          case "add" -> {
+            Args a = args("gateway-group", GROUP_FIELDS, Set.of());
+            GatewayGroup g =
+                new GatewayGroup(GatewayGroupId.random(), a.required("name"), Set.of());
+            return List.of(commit(StoreTransaction.builder().create(g).build()).label(g.id()));
+          }
+          default ->
+              throw new CliException(
+                  "gateway-group: '"
+                      + verb
+                      + "' needs a gateway-group, e.g. gateway-group gwgroup0 "
+                      + verb);
+        }
+      }
+      GatewayGroupId id = refs.gatewayGroup("gateway-group", next("a gateway-group"));
+      Versioned<GatewayGroup> v = s.get(ObjectKind.GATEWAY_GROUP, id).orElseThrow();
+      String verb = verb("gateway-group " + s.label(id));
+      switch (verb) {
+        case "show" -> {
+          return show(printer().gatewayGroup(v.value()));
+        }
+        case "set" -> {
+          Args a = args("gateway-group", GROUP_FIELDS, Set.of());
+          GatewayGroup g = new GatewayGroup(id, a.required("name"), v.value().members());
+          commit(StoreTransaction.builder().update(g, v.version()).build());
+          return List.of();
+        }
+        case "add" -> {
+          String text = args("gateway-group", MEMBER_FIELDS, Set.of()).required("member");
+          HostId host = refs.host("member", text);
+          Set<HostId> members = new HashSet<>(v.value().members());
+          if (!members.add(host)) {
+            throw Values.invalid(
+                "member", text, "is already a member of gateway-group " + s.label(id));
+          }
+          commit(
+              StoreTransaction.builder()
+                  .update(v.value().withMembers(members), v.version())
+                  .build());
+          return List.of();
+        }
+        case "delete" -> {
+          if (!more()) {
+            return delete(id);
+          }
+          String text = args("gateway-group", MEMBER_FIELDS, Set.of()).required("member");
+          HostId host = refs.host("member", text);
+          Set<HostId> members = new HashSet<>(v.value().members());
+          if (!members.remove(host)) {
+            throw Values.invalid("member", text, "is not a member of gateway-group " + s.label(id));
+          }
+          commit(
+              StoreTransaction.builder()
+                  .update(v.value().withMembers(members), v.version())
+                  .build());
+          return List.of();
+        }
+        default -> throw new CliException("gateway-group: cannot '" + verb + "' a gateway-group");
+      }
+    }
+
     // ---- VPN services and connections
     // -------------------------------------------------------------
 
-    static final List<String> SERVICE_FIELDS = List.of("name", "router", "external-ip", "state");
+    static final List<String> SERVICE_FIELDS =
+        List.of("name", "router", "external-ip", "state", "gateway-group");
+    static final List<String> SERVICE_SET_FIELDS =
+        List.of("name", "external-ip", "state", "gateway-group");
+    static final List<String> SERVICE_CLEARABLE = List.of("gateway-group");
+    static final List<String> CONNECTION_CLEARABLE = List.of("local-id", "pfs");
 
     private List<String> vpnService() {
       if (isVerb(peek())) {
@@ -957,7 +1064,8 @@ public final class Interpreter {
                     a.required("name"),
                     refs.router("router", a.required("router")),
                     Args.parse("external-ip", a.required("external-ip"), IpAddress::parse),
-                    a.text("state").map(t -> Values.state("state", t)).orElse(true));
+                    a.text("state").map(t -> Values.state("state", t)).orElse(true),
+                    a.text("gateway-group").map(t -> refs.gatewayGroup("gateway-group", t)));
             return List.of(
                 commit(StoreTransaction.builder().create(service).build()).label(service.id()));
           }
@@ -987,7 +1095,7 @@ public final class Interpreter {
           return addConnection(id);
         }
         case "set" -> {
-          Args a = args("vpn-service", List.of("name", "external-ip", "state"), Set.of());
+          Args a = args("vpn-service", SERVICE_SET_FIELDS, Set.of());
           VpnService old = v.value();
           VpnService updated =
               new VpnService(
@@ -997,7 +1105,20 @@ public final class Interpreter {
                   a.text("external-ip")
                       .map(t -> Args.parse("external-ip", t, IpAddress::parse))
                       .orElse(old.externalIp()),
-                  a.text("state").map(t -> Values.state("state", t)).orElse(old.adminStateUp()));
+                  a.text("state").map(t -> Values.state("state", t)).orElse(old.adminStateUp()),
+                  a.text("gateway-group")
+                      .map(t -> Optional.of(refs.gatewayGroup("gateway-group", t)))
+                      .orElse(old.gatewayGroup()));
+          commit(StoreTransaction.builder().update(updated, v.version()).build());
+          return List.of();
+        }
+        case "clear" -> {
+          VpnService updated = v.value();
+          for (String f : clearFields("vpn-service", SERVICE_CLEARABLE)) {
+            if (f.equals("gateway-group")) {
+              updated = updated.withGatewayGroup(Optional.empty());
+            }
+          }
           commit(StoreTransaction.builder().update(updated, v.version()).build());
           return List.of();
         }
@@ -1077,7 +1198,7 @@ public final class Interpreter {
         }
         case "clear" -> {
           IpsecSiteConnection.Builder b = v.value().toBuilder();
-          for (String f : clearFields("ipsec-site-connection", List.of("local-id", "pfs"))) {
+          for (String f : clearFields("ipsec-site-connection", CONNECTION_CLEARABLE)) {
             if (f.equals("local-id")) {
               b.localId(Optional.empty());
             } else {

@@ -7,8 +7,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.GatewayGroupId;
+import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.model.Bridge;
+import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Port;
@@ -28,7 +31,8 @@ import org.nsvpn.topology.StoreSnapshot;
 
 /**
  * The midonet-cli output form, {@code <type> <alias> <field> <value> ...}, with references printed
- * as aliases. Secrets are never printed: a connection shows {@code psk ****}.
+ * as aliases, except gateway groups and their member hosts, which are printed by name. Secrets are
+ * never printed: a connection shows {@code psk ****}.
  */
 final class Printer {
   private final StoreSnapshot snapshot;
@@ -41,6 +45,16 @@ final class Printer {
 
   String ref(EntityId id) {
     return snapshot.label(id);
+  }
+
+  /** A host's name; its id when the snapshot does not hold it (any more). */
+  String hostName(HostId id) {
+    return snapshot.topology().host(id).map(Host::name).orElse(id.toString());
+  }
+
+  /** A gateway group's name; its id when the snapshot does not hold it (any more). */
+  String groupName(GatewayGroupId id) {
+    return snapshot.topology().gatewayGroup(id).map(GatewayGroup::name).orElse(id.toString());
   }
 
   private static String state(boolean up) {
@@ -186,7 +200,21 @@ final class Printer {
         + h.name()
         + " alive "
         + alive.contains(h.id())
-        + h.tunnelAddress().map(a -> " tunnel-address " + a).orElse("");
+        + h.tunnelAddress().map(a -> " tunnel-address " + a).orElse("")
+        + (h.maintenance() ? " maintenance true" : "");
+  }
+
+  /** {@code gateway-group gwgroup0 name NAME members HOST,HOST}: members by name, sorted. */
+  String gatewayGroup(GatewayGroup g) {
+    List<String> out = new ArrayList<>();
+    out.add("gateway-group " + ref(g.id()));
+    out.add("name " + g.name());
+    if (!g.members().isEmpty()) {
+      out.add(
+          "members "
+              + g.members().stream().map(this::hostName).sorted().collect(Collectors.joining(",")));
+    }
+    return String.join(" ", out);
   }
 
   String binding(Port p) {
@@ -208,7 +236,8 @@ final class Printer {
         + " external-ip "
         + s.externalIp()
         + " state "
-        + state(s.adminStateUp());
+        + state(s.adminStateUp())
+        + s.gatewayGroup().map(g -> " gateway-group " + groupName(g)).orElse("");
   }
 
   String connection(IpsecSiteConnection c) {

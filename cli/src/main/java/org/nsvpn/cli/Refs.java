@@ -6,6 +6,7 @@ import org.nsvpn.chainrules.id.BridgeId;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.id.DeviceId;
 import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.Identified;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
@@ -15,6 +16,7 @@ import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.id.RuleId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.Bridge;
+import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Router;
@@ -40,7 +42,9 @@ final class Refs {
       java.util.regex.Pattern.compile(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-  /** A top-level object of a global kind: router, bridge, chain, host, vpn-service. */
+  /**
+   * A top-level object of a global kind: router, bridge, chain, host, vpn-service, gateway-group.
+   */
   <I extends EntityId, T extends Identified> I global(
       String field, ObjectKind<I, T> kind, String text) {
     List<I> found = find(kind, text);
@@ -92,6 +96,8 @@ final class Refs {
       return s.name();
     } else if (o instanceof IpsecSiteConnection c) {
       return c.name();
+    } else if (o instanceof GatewayGroup g) {
+      return g.name();
     }
     return "";
   }
@@ -110,6 +116,10 @@ final class Refs {
 
   VpnServiceId vpnService(String field, String text) {
     return global(field, ObjectKind.VPN_SERVICE, text);
+  }
+
+  GatewayGroupId gatewayGroup(String field, String text) {
+    return global(field, ObjectKind.GATEWAY_GROUP, text);
   }
 
   /** A router or bridge: {@code router0}, {@code bridge1}, a name or a UUID. */

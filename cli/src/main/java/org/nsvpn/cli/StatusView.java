@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.nsvpn.chainrules.SafeText;
+import org.nsvpn.chainrules.id.GatewayGroupId;
+import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.status.ChildSaStatus;
@@ -16,6 +19,7 @@ import org.nsvpn.topology.ObjectKind;
 import org.nsvpn.topology.StatusStore;
 import org.nsvpn.topology.StoreSnapshot;
 import org.nsvpn.topology.status.ConnectionReport;
+import org.nsvpn.topology.status.GatewayAssignment;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
 /**
@@ -23,7 +27,9 @@ import org.nsvpn.topology.status.VpnServiceStatus;
  * tunnels/show}. Per connection: the configured parameters (PSK masked), the state and its reason,
  * and each IKE SA with its child SAs, SPIs, proposals and counters, as the agent last reported
  * them. A record whose reporting host is not alive is marked stale. Text that came from a peer or
- * the IKE daemon (reasons, identities) is escaped.
+ * the IKE daemon (reasons, identities) is escaped. A service with a gateway group also shows where
+ * the scheduler placed it: the host (by name, with its liveness), since when, why, and the host it
+ * moved from.
  */
 final class StatusView {
   private final StoreSnapshot snapshot;
@@ -39,6 +45,7 @@ final class StatusView {
   List<String> render(VpnService service) {
     List<String> out = new ArrayList<>();
     out.add(printer.vpnService(service));
+    service.gatewayGroup().ifPresent(g -> placement(out, service, g));
     Optional<VpnServiceStatus> s = status.serviceStatus(service.id());
     if (s.isEmpty()) {
       out.add("  status unknown: no agent has reported on this service");
@@ -63,6 +70,45 @@ final class StatusView {
       connection(out, v.value());
     }
     return out;
+  }
+
+  /**
+   * {@code gateway-group G assigned host H (alive) since T} and {@code placement reason R previous
+   * host P}, or why the service is not placed.
+   */
+  private void placement(List<String> out, VpnService service, GatewayGroupId group) {
+    String name = printer.groupName(group);
+    Optional<GatewayAssignment> assignment = status.assignment(service.id());
+    if (assignment.isEmpty()) {
+      out.add(
+          "  gateway-group "
+              + name
+              + " not assigned yet (no alive member of gateway-group "
+              + name
+              + " that is not in maintenance)");
+      return;
+    }
+    GatewayAssignment a = assignment.get();
+    out.add(
+        "  gateway-group "
+            + name
+            + " assigned host "
+            + printer.hostName(a.host())
+            + " ("
+            + hostState(a.host())
+            + ") since "
+            + a.since());
+    out.add(
+        "  placement reason "
+            + a.reason().text()
+            + a.previous().map(p -> " previous host " + printer.hostName(p)).orElse(""));
+  }
+
+  /** {@code alive} or {@code not alive}, and {@code in maintenance} when the host is drained. */
+  private String hostState(HostId host) {
+    boolean alive = status.liveHosts().containsKey(host);
+    boolean drained = snapshot.topology().host(host).map(Host::maintenance).orElse(false);
+    return (alive ? "alive" : "not alive") + (drained ? ", in maintenance" : "");
   }
 
   private void connection(List<String> out, IpsecSiteConnection c) {

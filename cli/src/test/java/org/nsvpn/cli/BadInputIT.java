@@ -34,7 +34,11 @@ class BadInputIT {
             "host host0 add binding interface veth-up0 port router0:port0",
             "vpn-service add name vpn0 router router0 external-ip 201.201.201.1",
             "vpn-service vpn0 add ipsec-site-connection name site-b peer-address 198.51.100.2"
-                + " local-cidrs 192.168.10.0/24 peer-cidrs 192.168.20.0/24 psk stdin");
+                + " local-cidrs 192.168.10.0/24 peer-cidrs 192.168.20.0/24 psk stdin",
+            "host add name host-b",
+            "gateway-group add name gw-east",
+            "gateway-group gwgroup0 add member host-b",
+            "vpn-service vpn0 set gateway-group gw-east");
     for (String line : setup) {
       cli.interpreter.execute(line);
     }
@@ -168,7 +172,54 @@ class BadInputIT {
         Arguments.of("router router0 frobnicate", "unknown verb 'frobnicate'"),
         Arguments.of("host add name h2 id not-a-uuid", "id: invalid value 'not-a-uuid'"),
         Arguments.of("x".repeat(1 << 20), "line: too long (1048576 characters; at most 4096)"),
-        Arguments.of("router add name " + "n".repeat(64), "router name: invalid value 'nnnn"));
+        Arguments.of("router add name " + "n".repeat(64), "router name: invalid value 'nnnn"),
+        // gateway groups and host maintenance
+        Arguments.of(
+            "gateway-group gwgroup0 add member host1",
+            "member: invalid value 'host1': is already a member of gateway-group gwgroup0"),
+        Arguments.of(
+            "gateway-group gw-east add member host-b",
+            "member: invalid value 'host-b': is already a member of gateway-group gwgroup0"),
+        Arguments.of(
+            "gateway-group gwgroup0 delete member host-a",
+            "member: invalid value 'host-a': is not a member of gateway-group gwgroup0"),
+        Arguments.of(
+            "gateway-group gwgroup0 add member host9",
+            "member: invalid value 'host9': no host with this alias, name or id"),
+        Arguments.of(
+            "gateway-group gwgroup0 add member bell\u0007host",
+            "member: invalid value 'bell\\x07host': no host"),
+        Arguments.of(
+            "gateway-group gwgroup0 add member host-a member host-b", "member: given twice"),
+        Arguments.of("gateway-group gwgroup0 add", "member: is required"),
+        Arguments.of(
+            "gateway-group gwgroup0 add port router0:port0",
+            "gateway-group: unknown field 'port'; fields are: member"),
+        Arguments.of(
+            "gateway-group gwgroup0 delete",
+            "cannot delete gateway-group gwgroup0: still referenced by vpn-service vpn0"
+                + " (gateway-group)"),
+        Arguments.of(
+            "host host1 delete",
+            "cannot delete host host1: still referenced by gateway-group gwgroup0 (member)"),
+        Arguments.of("gateway-group gwgroup7 show", "gateway-group: invalid value 'gwgroup7'"),
+        Arguments.of(
+            "gateway-group add name gw;reboot", "gateway-group name: invalid value 'gw;reboot'"),
+        Arguments.of(
+            "vpn-service vpn0 set gateway-group gw-west",
+            "gateway-group: invalid value 'gw-west': no gateway-group with this alias, name or id"),
+        Arguments.of(
+            "vpn-service add name v2 router router0 external-ip 201.201.201.1 gateway-group gw9",
+            "gateway-group: invalid value 'gw9'"),
+        Arguments.of(
+            "vpn-service vpn0 clear router",
+            "vpn-service: cannot clear 'router'; clearable fields: gateway-group"),
+        Arguments.of(
+            "host host0 set maintenance maybe",
+            "maintenance: invalid value 'maybe': must be true or false"),
+        Arguments.of("host host0 set", "host: set what? fields are: name, maintenance"),
+        Arguments.of(
+            "host host0 set id 5e3f0a42-0000-4000-8000-0000000000a1", "host: unknown field 'id'"));
   }
 
   @ParameterizedTest

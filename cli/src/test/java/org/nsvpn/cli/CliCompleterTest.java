@@ -30,4 +30,29 @@ class CliCompleterTest {
                 List.of("vpn-service", "vpn0", "add", "ipsec-site-connection", "psk")))
         .containsExactly("prompt", "stdin", "file:");
   }
+
+  @Test
+  void completesGatewayGroupsMaintenanceAndClearableFields() {
+    assertThat(completer.suggestions(List.of())).contains("gateway-group");
+    assertThat(completer.suggestions(List.of("gateway-group"))).contains("list", "add");
+    assertThat(completer.suggestions(List.of("gateway-group", "add"))).containsExactly("name");
+    assertThat(completer.suggestions(List.of("gateway-group", "gwgroup0", "add")))
+        .containsExactly("member");
+    assertThat(completer.suggestions(List.of("gateway-group", "gwgroup0", "delete")))
+        .containsExactly("member");
+    assertThat(completer.suggestions(List.of("host", "host0", "set")))
+        .containsExactly("name", "maintenance");
+    assertThat(completer.suggestions(List.of("host", "add"))).containsExactly("name", "id");
+    assertThat(completer.suggestions(List.of("host", "host0", "set", "maintenance")))
+        .containsExactly("true", "false");
+    assertThat(completer.suggestions(List.of("vpn-service", "add")))
+        .contains("router", "gateway-group");
+    assertThat(completer.suggestions(List.of("vpn-service", "vpn0", "set")))
+        .contains("gateway-group")
+        .doesNotContain("router");
+    assertThat(completer.suggestions(List.of("vpn-service", "vpn0", "clear")))
+        .containsExactly("gateway-group");
+    assertThat(completer.suggestions(List.of("router", "router0", "clear", "infilter")))
+        .containsExactly("outfilter", "local-redirect-chain");
+  }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.EncapsulationMode;
 import org.nsvpn.chainrules.model.IkeVersion;
 import org.nsvpn.chainrules.model.TransformProtocol;
@@ -32,7 +33,9 @@ import org.nsvpn.chainrules.status.IkeSaStatus;
 import org.nsvpn.chainrules.status.Proposal;
 import org.nsvpn.chainrules.status.SaCounters;
 import org.nsvpn.topology.ObjectKind;
+import org.nsvpn.topology.status.GatewayAssignment;
 import org.nsvpn.topology.status.HostLiveness;
+import org.nsvpn.topology.status.PlacementReason;
 import org.nsvpn.topology.status.ServiceState;
 import org.nsvpn.topology.status.VpnServiceStatus;
 
@@ -330,6 +333,129 @@ class CliModesIT {
             "  status active on host host0 (alive)",
             "  reported by host host0 at 2026-11-23T10:01:00Z",
             "host host0 name host-a alive true");
+  }
+
+  @Test
+  void statusViewShowsTheGatewayPlacement() throws Exception {
+    run(
+        "-e", "router add name edge",
+        "-e",
+            "router router0 add port address 203.0.113.1 net 203.0.113.0/24 mac 02:00:00:00:00:01",
+        "-e", "host add name host-a id 5e3f0a42-0000-4000-8000-0000000000a1",
+        "-e", "host add name host-b id 5e3f0a42-0000-4000-8000-0000000000b1",
+        "-e", "gateway-group add name gw-east",
+        "-e", "gateway-group gw-east add member host-a",
+        "-e", "gateway-group gw-east add member host-b",
+        "-e",
+            "vpn-service add name vpn0 router router0 external-ip 203.0.113.1 gateway-group gw-east");
+    String header =
+        "vpn-service vpn0 name vpn0 router router0 external-ip 203.0.113.1 state up"
+            + " gateway-group gw-east";
+    String unknown = "  status unknown: no agent has reported on this service";
+
+    Run unplaced = run("-e", "vpn-service vpn0 show status");
+    assertThat(unplaced.code()).isZero();
+    assertThat(unplaced.out())
+        .containsExactly(
+            header,
+            "  gateway-group gw-east not assigned yet (no alive member of gateway-group gw-east"
+                + " that is not in maintenance)",
+            unknown);
+
+    VpnServiceId service = cli.store.refresh().list(ObjectKind.VPN_SERVICE).get(0).value().id();
+    HostId hostA = HostId.parse("5e3f0a42-0000-4000-8000-0000000000a1");
+    HostId hostB = HostId.parse("5e3f0a42-0000-4000-8000-0000000000b1");
+    String leader = cli.client.create().forPath("/scheduler-leader-for-test");
+    Instant t0 = Instant.parse("2026-11-23T10:00:00Z");
+    assertThat(
+            cli.store
+                .status()
+                .assign(
+                    new GatewayAssignment(
+                        service, hostB, Optional.of(hostA), PlacementReason.HOST_DEAD, t0),
+                    leader))
+        .as("assignment written")
+        .isTrue();
+    Run moved = run("-e", "vpn-service vpn0 show status");
+    assertThat(moved.out())
+        .containsExactly(
+            header,
+            "  gateway-group gw-east assigned host host-b (not alive) since 2026-11-23T10:00:00Z",
+            "  placement reason host-dead previous host host-a",
+            unknown);
+
+    AutoCloseable registration =
+        cli.store
+            .status()
+            .registerLiveness(new HostLiveness(hostB, "host-b", ProcessHandle.current().pid(), t0));
+    try {
+      Run drained =
+          run(
+              "-e",
+              "host host-b set maintenance true",
+              "-e",
+              "vpn-service vpn0 show status",
+              "-e",
+              "host host1 show");
+      assertThat(drained.code()).isZero();
+      assertThat(drained.out())
+          .containsExactly(
+              header,
+              "  gateway-group gw-east assigned host host-b (alive, in maintenance) since"
+                  + " 2026-11-23T10:00:00Z",
+              "  placement reason host-dead previous host host-a",
+              unknown,
+              "host host1 name host-b alive true maintenance true");
+    } finally {
+      registration.close();
+    }
+
+    assertThat(
+            cli.store
+                .status()
+                .assign(
+                    new GatewayAssignment(
+                        service,
+                        hostA,
+                        Optional.empty(),
+                        PlacementReason.PLACED,
+                        t0.plusSeconds(60)),
+                    leader))
+        .isTrue();
+    Run placed = run("-e", "vpn-service vpn0 show status");
+    assertThat(placed.out())
+        .containsExactly(
+            header,
+            "  gateway-group gw-east assigned host host-a (not alive) since 2026-11-23T10:01:00Z",
+            "  placement reason placed",
+            unknown);
+
+    Run ungrouped =
+        run("-e", "vpn-service vpn0 clear gateway-group", "-e", "vpn-service vpn0 show status");
+    assertThat(ungrouped.out())
+        .as("no placement lines without a group, even before the scheduler removes the record")
+        .containsExactly(
+            "vpn-service vpn0 name vpn0 router router0 external-ip 203.0.113.1 state up", unknown);
+  }
+
+  @Test
+  void completionOffersGroupsMembersAndTheirFields() {
+    run(
+        "-e", "host add name host-a",
+        "-e", "host add name host-b",
+        "-e", "gateway-group add name gw-east",
+        "-e", "gateway-group gwgroup0 add member host-b");
+    CliCompleter completer = new CliCompleter(cli.store::refresh);
+    assertThat(completer.suggestions(List.of("gateway-group"))).contains("gwgroup0", "list", "add");
+    assertThat(completer.suggestions(List.of("gateway-group", "gwgroup0", "add", "member")))
+        .containsExactly("host0", "host1");
+    assertThat(completer.suggestions(List.of("gateway-group", "gw-east", "delete", "member")))
+        .as("only members can be deleted")
+        .containsExactly("host1");
+    assertThat(
+            completer.suggestions(
+                List.of("vpn-service", "add", "name", "v", "router", "r", "gateway-group")))
+        .containsExactly("gwgroup0");
   }
 
   @Test
