@@ -17,7 +17,10 @@ import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.nsvpn.agentplugin.datapath.Datapath;
 import org.nsvpn.agentplugin.datapath.Underlay;
+import org.nsvpn.agentplugin.placement.ClusterPlacement;
+import org.nsvpn.agentplugin.placement.GatewayScheduler;
 import org.nsvpn.agentplugin.spi.AgentPlugin;
+import org.nsvpn.agentplugin.spi.GatewayPlacement;
 import org.nsvpn.agentplugin.spi.PluginContext;
 import org.nsvpn.agentplugin.spi.PortBinder;
 import org.nsvpn.chainrules.id.HostId;
@@ -41,6 +44,7 @@ import org.nsvpn.topology.SecretsCredential;
 import org.nsvpn.topology.StoreSnapshot;
 import org.nsvpn.topology.StoreTransaction;
 import org.nsvpn.topology.TopologyStore;
+import org.nsvpn.topology.VersionConflictException;
 import org.nsvpn.topology.Versioned;
 import org.nsvpn.topology.ZooKeeperClients;
 import org.nsvpn.topology.server.EmbeddedZooKeeper;
@@ -60,6 +64,9 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   private static final Duration SERVER_START = Duration.ofSeconds(30);
+
+  /** How often the scheduler looks again without a trigger (a drain waiting for a move). */
+  private static final Duration SCHEDULER_RECHECK = Duration.ofSeconds(1);
 
   private final HostIdentity identity;
   private final Deque<AutoCloseable> resources;
@@ -180,6 +187,16 @@ public final class Agent implements AutoCloseable {
         datapath = Optional.of(dp);
       }
       follower.start();
+      ClusterPlacement placement =
+          new ClusterPlacement(curator, store.status(), identity.id(), datapath);
+      resources.push(placement);
+      placement.start();
+      GatewayScheduler scheduler =
+          new GatewayScheduler(
+              curator, store.status(), identity.id(), follower::topology, SCHEDULER_RECHECK);
+      resources.push(scheduler);
+      scheduler.start();
+      follower.addListener(t -> scheduler.trigger());
 
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "nsvpn-agent", config.raw());
       resources.push(
@@ -196,6 +213,7 @@ public final class Agent implements AutoCloseable {
               follower,
               publisher,
               system,
+              placement,
               new StorePortBinder(store, identity.id(), datapath));
       List<AgentPlugin> started = new ArrayList<>();
       for (AgentPlugin plugin : plugins) {
@@ -317,6 +335,7 @@ public final class Agent implements AutoCloseable {
       TopologyFollower follower,
       IpsecStatusPublisher ovsdb,
       ActorSystem<?> actorSystem,
+      GatewayPlacement placement,
       PortBinder ports)
       implements PluginContext {
 
@@ -359,16 +378,32 @@ public final class Agent implements AutoCloseable {
           .orElse(CompletableFuture.completedFuture(null));
     }
 
+    /**
+     * Version-checked: when another host binds the port between our read and our write (a service
+     * moving to another gateway), the write fails, the port is read again, and its new binding
+     * stays.
+     */
     @Override
     public void unbind(PortId port) {
-      Optional<Port> current = store.refresh().topology().port(port);
-      if (current.isEmpty()
-          || current.get().binding().map(b -> !b.host().equals(host)).orElse(true)) {
-        return;
+      for (int attempt = 0; ; attempt++) {
+        Optional<Versioned<Port>> current = store.refresh().get(ObjectKind.PORT, port);
+        if (current.isEmpty()
+            || current.get().value().binding().map(b -> !b.host().equals(host)).orElse(true)) {
+          return;
+        }
+        try {
+          store.commit(
+              StoreTransaction.builder()
+                  .update(
+                      withBinding(current.get().value(), Optional.empty()), current.get().version())
+                  .build());
+          return;
+        } catch (VersionConflictException e) {
+          if (attempt >= 3) {
+            throw e;
+          }
+        }
       }
-      store.commit(
-          new org.nsvpn.chainrules.model.TopologyChange(
-              List.of(withBinding(current.get(), Optional.empty())), List.of()));
     }
 
     private static Port withBinding(Port port, Optional<HostBinding> binding) {

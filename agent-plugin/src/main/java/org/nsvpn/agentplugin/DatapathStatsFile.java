@@ -72,6 +72,7 @@ final class DatapathStatsFile implements AutoCloseable {
   static ObjectNode encode(DatapathStats stats) {
     ObjectNode out = JSON.createObjectNode();
     out.put("simulated", stats.simulated());
+    out.put("fenced", stats.fenced());
     out.put("not-local", stats.notLocal());
     out.put("send-errors", stats.sendErrors());
     out.put("oversize", stats.oversize());

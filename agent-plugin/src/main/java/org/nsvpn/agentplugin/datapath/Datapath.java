@@ -103,6 +103,16 @@ public interface Datapath extends AutoCloseable {
    */
   java.util.concurrent.CompletableFuture<Void> whenReading(PortId port, String interfaceName);
 
+  /**
+   * Holds {@code port} (the session fence): from now on, frames received on its interface are
+   * dropped and nothing is sent to it, each counted in {@link DatapathStats#fenced()}, until {@link
+   * #release}. Safe from any thread; idempotent.
+   */
+  void hold(PortId port);
+
+  /** Ends a {@link #hold}; idempotent. */
+  void release(PortId port);
+
   /** The ports whose interfaces are being read, with the interface names. */
   Map<PortId, String> boundPorts();
 

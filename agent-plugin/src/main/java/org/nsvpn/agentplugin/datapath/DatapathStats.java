@@ -17,6 +17,8 @@ import org.nsvpn.simulator.result.DropReason;
  * @param simulated frames this host simulated: exactly those received on its own interfaces, never
  *     those that came over the overlay
  * @param overlay frames tunnelled to and received from other hosts
+ * @param fenced frames dropped because their port was held by the session fence (received on it, or
+ *     to be sent on it)
  */
 public record DatapathStats(
     Map<PortId, PortCounters> ports,
@@ -25,7 +27,8 @@ public record DatapathStats(
     long sendErrors,
     long oversize,
     long simulated,
-    OverlayCounters overlay) {
+    OverlayCounters overlay,
+    long fenced) {
 
   public DatapathStats {
     ports = Map.copyOf(ports);

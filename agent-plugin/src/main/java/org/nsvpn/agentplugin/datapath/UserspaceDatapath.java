@@ -14,6 +14,7 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -85,6 +86,11 @@ final class UserspaceDatapath implements Datapath {
   private final LongAdder notLocal = new LongAdder();
   private final LongAdder sendErrors = new LongAdder();
   private final LongAdder oversize = new LongAdder();
+  private final LongAdder fenced = new LongAdder();
+
+  /** Ports held by the session fence (see {@link #hold}). */
+  private final Set<PortId> held = ConcurrentHashMap.newKeySet();
+
   private final Object lifecycle = new Object();
   private final ScheduledExecutorService maintenance =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nsvpn-datapath-maintenance"));
@@ -283,6 +289,24 @@ final class UserspaceDatapath implements Datapath {
   }
 
   @Override
+  public void hold(PortId port) {
+    if (held.add(port)) {
+      log.warn("datapath: port {} held by the session fence", port);
+    }
+  }
+
+  @Override
+  public void release(PortId port) {
+    if (held.remove(port)) {
+      log.info("datapath: port {} released by the session fence", port);
+    }
+  }
+
+  private boolean isHeld(PortId port) {
+    return !held.isEmpty() && held.contains(port);
+  }
+
+  @Override
   public Map<PortId, String> unavailable() {
     return Map.copyOf(unavailable);
   }
@@ -298,7 +322,8 @@ final class UserspaceDatapath implements Datapath {
         sendErrors.sum(),
         oversize.sum(),
         simulated.sum(),
-        new DatapathStats.OverlayCounters(overlayTraffic.snapshot(), nonZero(overlayDrops)));
+        new DatapathStats.OverlayCounters(overlayTraffic.snapshot(), nonZero(overlayDrops)),
+        fenced.sum());
   }
 
   private static <K> Map<K, Long> nonZero(Map<K, LongAdder> counters) {
@@ -418,6 +443,10 @@ final class UserspaceDatapath implements Datapath {
         continue;
       }
       b.traffic.received(length);
+      if (isHeld(b.port)) {
+        fenced.increment();
+        continue;
+      }
       simulated.increment();
       transmit(simulator.get().simulate(b.port, frame, 0, length), scratch);
     }
@@ -449,6 +478,10 @@ final class UserspaceDatapath implements Datapath {
    * Polling thread only.
    */
   private boolean emit(Bound egress, byte[] frame, int length) {
+    if (isHeld(egress.port)) {
+      fenced.increment();
+      return false;
+    }
     try {
       egress.socket.send(frame, 0, length);
       egress.traffic.sent(length);

@@ -70,6 +70,7 @@ public final class IpsecPlugin implements AgentPlugin {
             namespaceManager,
             strongSwan,
             context.ports(),
+            context.placement(),
             new OwnedNamespaces(context.runDirectory().resolve("namespaces")),
             c.getDuration("operation-timeout"));
     StatusBoard board = new StatusBoard(context.ovsdb()::publishSoon);
@@ -81,6 +82,7 @@ public final class IpsecPlugin implements AgentPlugin {
     namespaceWatch =
         namespaces.watchRemovals(name -> guardian.tell(new VpnGuardian.NamespaceRemoved(name)));
     context.onTopology(topology -> guardian.tell(new VpnGuardian.TopologyChanged(topology)));
+    context.placement().onAssignments(a -> guardian.tell(new VpnGuardian.AssignmentsChanged(a)));
     context.ovsdb().startPeriodic(board::snapshot);
     log.info("IPsec plugin started (charon state in {})", context.runDirectory().resolve("charon"));
   }

@@ -44,6 +44,7 @@ import org.nsvpn.topology.status.ServiceState;
  *        ├──config error──> misconfigured ──(topology change)──> provisioning
  *        └──failure──> backoff ──(timer)──> provisioning
  *   any ──Teardown──> tearingDown ──> stopped        any ──Detach──> stopped (charon keeps running)
+ *   any ──Relinquish──> tearingDown (local state only) ──> stopped
  * </pre>
  *
  * <p>All blocking work (ZooKeeper, netlink, charon) runs on the blocking dispatcher through {@link
@@ -68,6 +69,12 @@ final class RouterVpnActor {
 
   /** The service is gone (or no longer served here): take everything down, then stop. */
   record Teardown() implements Command {}
+
+  /**
+   * The service now runs on another host: take down what runs here (charon, namespace, binding),
+   * leave the topology objects to the new host, then stop.
+   */
+  record Relinquish() implements Command {}
 
   /** The agent is stopping: let go of charon (its tunnels stay up) and stop. */
   record Detach() implements Command {}
@@ -145,6 +152,7 @@ final class RouterVpnActor {
 
   private boolean dirty;
   private boolean teardownRequested;
+  private boolean relinquishRequested;
   private int failures;
 
   private RouterVpnActor(
@@ -231,6 +239,12 @@ final class RouterVpnActor {
               teardownRequested = true;
               return Behaviors.same();
             })
+        .onMessage(
+            Relinquish.class,
+            m -> {
+              relinquishRequested = true;
+              return Behaviors.same();
+            })
         .onMessage(Detach.class, m -> detach())
         .onMessage(Reconcile.class, m -> Behaviors.same())
         .build();
@@ -251,6 +265,7 @@ final class RouterVpnActor {
         .onMessage(CountersReport.class, this::onCounters)
         .onMessage(CharonLeft.class, this::onCharonLeft)
         .onMessage(Teardown.class, m -> tearingDown())
+        .onMessage(Relinquish.class, m -> relinquishing())
         .onMessage(Detach.class, m -> detach())
         .build();
   }
@@ -272,6 +287,7 @@ final class RouterVpnActor {
         .onMessage(CountersReport.class, this::onCounters)
         .onMessage(CharonLeft.class, m -> Behaviors.same())
         .onMessage(Teardown.class, m -> tearingDown())
+        .onMessage(Relinquish.class, m -> relinquishing())
         .onMessage(Detach.class, m -> detach())
         .build();
   }
@@ -293,20 +309,35 @@ final class RouterVpnActor {
         .onMessage(CountersReport.class, this::onCounters)
         .onMessage(CharonLeft.class, m -> Behaviors.same())
         .onMessage(Teardown.class, m -> tearingDown())
+        .onMessage(Relinquish.class, m -> relinquishing())
         .onMessage(Detach.class, m -> detach())
         .build();
   }
 
   private Behavior<Command> tearingDown() {
-    timers.cancelAll();
-    stopListening();
     Optional<VpnRedirectPlan> lastPlan = plan;
     Optional<CharonInstance> current = charon;
+    return stopping(() -> shared.runner().teardown(serviceId, lastPlan, current));
+  }
+
+  private Behavior<Command> relinquishing() {
+    Optional<CharonInstance> current = charon;
+    return stopping(() -> shared.runner().relinquish(serviceId, current));
+  }
+
+  /** Blocking work that takes the service down here. */
+  private interface Takedown {
+    void run() throws Exception;
+  }
+
+  private Behavior<Command> stopping(Takedown work) {
+    timers.cancelAll();
+    stopListening();
     context.pipeToSelf(
         CompletableFuture.runAsync(
             () -> {
               try {
-                shared.runner().teardown(serviceId, lastPlan, current);
+                work.run();
               } catch (Exception e) {
                 throw new CompletionException(e);
               }
@@ -383,6 +414,9 @@ final class RouterVpnActor {
     if (teardownRequested) {
       return tearingDown();
     }
+    if (relinquishRequested) {
+      return relinquishing();
+    }
     return dirty && needsProvisioning() ? provisioning() : running();
   }
 
@@ -390,6 +424,9 @@ final class RouterVpnActor {
     Throwable failure = failed.failure();
     if (teardownRequested) {
       return tearingDown();
+    }
+    if (relinquishRequested) {
+      return relinquishing();
     }
     if (failure instanceof InvalidValueException) {
       context

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.nsvpn.agentplugin.spi.GatewayPlacement;
 import org.nsvpn.agentplugin.spi.PortBinder;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
@@ -50,6 +51,7 @@ final class RouterVpnRunner {
   private final NamespaceManager namespaceManager;
   private final StrongSwan strongSwan;
   private final PortBinder ports;
+  private final GatewayPlacement placement;
   private final OwnedNamespaces owned;
   private final Duration timeout;
 
@@ -59,6 +61,7 @@ final class RouterVpnRunner {
       NamespaceManager namespaceManager,
       StrongSwan strongSwan,
       PortBinder ports,
+      GatewayPlacement placement,
       OwnedNamespaces owned,
       Duration timeout) {
     this.store = store;
@@ -66,6 +69,7 @@ final class RouterVpnRunner {
     this.namespaceManager = namespaceManager;
     this.strongSwan = strongSwan;
     this.ports = ports;
+    this.placement = placement;
     this.owned = owned;
     this.timeout = timeout;
   }
@@ -124,6 +128,11 @@ final class RouterVpnRunner {
     owned.mark(serviceId);
     EnsureResult ensured = namespaceManager.ensure(plan.namespace());
 
+    // A scheduled service may be given to another host when this one loses its ZooKeeper session:
+    // its port is fenced from then on (before it carries anything).
+    if (service.gatewayGroup().isPresent()) {
+      placement.guard(serviceId, plan.namespacePort().id());
+    }
     // charon initiates once it is loaded: the path to the peers (the namespace port, read by the
     // datapath on the veth as it is now) must exist first, or the first IKE packet is lost and
     // the repair waits for charon's retransmission.
@@ -163,6 +172,7 @@ final class RouterVpnRunner {
     namespaceManager.remove(namespace);
     strongSwan.purge(namespace);
     owned.unmark(serviceId);
+    placement.release(serviceId);
     if (plan.isPresent()) {
       TopologyChange removal = plan.get().removalChange(store.refresh().topology());
       if (!removal.isEmpty()) {
@@ -170,6 +180,27 @@ final class RouterVpnRunner {
       }
     }
     log.info("vpn-service {}: torn down (namespace {})", serviceId, namespace);
+  }
+
+  /**
+   * Lets go of a service that now runs on another host: charon killed (not stopped: its DELETEs
+   * would race the new host's negotiation with the same peers), namespace removed, the namespace
+   * port unbound if it is still bound here. The topology objects stay: the new host uses them.
+   * Idempotent.
+   */
+  void relinquish(VpnServiceId serviceId, Optional<CharonInstance> charon) throws Exception {
+    String namespace = VpnNames.namespace(serviceId);
+    if (charon.isPresent()) {
+      await(charon.get().abandon());
+    } else if (namespaces.exists(namespace)) {
+      await(await(strongSwan.startOrAdopt(namespace)).abandon());
+    }
+    namespaceManager.remove(namespace);
+    strongSwan.purge(namespace);
+    owned.unmark(serviceId);
+    ports.unbind(VpnRedirectPlan.namespacePortId(serviceId));
+    placement.release(serviceId);
+    log.info("vpn-service {}: relinquished (namespace {})", serviceId, namespace);
   }
 
   private <T> T await(Future<T> future) throws Exception {

@@ -10,17 +10,23 @@ import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.VpnService;
 
 /**
- * Which VPN services this host runs: those whose router's uplink (the port holding the service's
- * external IP) is bound to an interface of this host. ESP and IKE for the external IP arrive there,
- * so that is where the namespace must be.
+ * Which VPN services this host runs. A service with a gateway group runs where the scheduler
+ * assigned it (the redirect rules send ESP and IKE to wherever its namespace port is bound, over
+ * the overlay if need be). A service without one runs where its router's uplink (the port holding
+ * the service's external IP) is bound: ESP and IKE for the external IP arrive there.
  */
 final class ServedServices {
   private ServedServices() {}
 
-  static Map<VpnServiceId, VpnService> of(Topology topology, HostId host) {
+  static Map<VpnServiceId, VpnService> of(
+      Topology topology, Map<VpnServiceId, HostId> assignments, HostId host) {
     Map<VpnServiceId, VpnService> served = new LinkedHashMap<>();
     for (VpnService service : topology.vpnServices()) {
-      if (uplink(topology, service)
+      if (service.gatewayGroup().isPresent()) {
+        if (host.equals(assignments.get(service.id()))) {
+          served.put(service.id(), service);
+        }
+      } else if (uplink(topology, service)
           .flatMap(RouterPort::binding)
           .map(b -> b.host().equals(host))
           .orElse(false)) {

@@ -12,23 +12,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.vpn.VpnNames;
 
 /**
- * Keeps exactly one {@link RouterVpnActor} per VPN service (one per router) that this host serves,
- * and forwards every topology snapshot to them. A service that goes away, or moves to another host,
- * has its actor tear it down. After the first snapshot it removes orphans: VPN namespaces (and
- * their charons) that an earlier agent with the same run directory created for services that no
- * longer exist here. Namespaces it did not create are never touched.
+ * Keeps exactly one {@link RouterVpnActor} per VPN service (one per router) that this host serves
+ * (see {@link ServedServices}), and forwards every topology snapshot to them. A service that goes
+ * away has its actor tear it down; one that moves to another host has its actor relinquish it
+ * (local state only: the topology objects stay for the new host). Nothing is decided before both
+ * the first topology and the first gateway assignments have arrived. After the first snapshot it
+ * removes orphans: VPN namespaces (and their charons) that an earlier agent with the same run
+ * directory created for services that no longer exist here. Namespaces it did not create are never
+ * touched.
  */
 final class VpnGuardian {
 
   sealed interface Command {}
 
   record TopologyChanged(Topology topology) implements Command {}
+
+  /** New gateway assignments (service to host). */
+  record AssignmentsChanged(Map<VpnServiceId, HostId> assignments) implements Command {}
 
   /** A network namespace of this host was removed (by nsvpn or by anyone). */
   record NamespaceRemoved(String namespace) implements Command {}
@@ -46,6 +53,8 @@ final class VpnGuardian {
   private final Map<VpnServiceId, ActorRef<RouterVpnActor.Command>> routers = new HashMap<>();
   private final Set<VpnServiceId> stopping = new HashSet<>();
   private boolean orphansChecked;
+  private Topology topology;
+  private Map<VpnServiceId, HostId> assignments;
   private int spawned;
 
   private VpnGuardian(ActorContext<Command> context, RouterVpnActor.Context shared) {
@@ -59,14 +68,26 @@ final class VpnGuardian {
 
   private Behavior<Command> active() {
     return Behaviors.receive(Command.class)
-        .onMessage(TopologyChanged.class, this::onTopology)
+        .onMessage(
+            TopologyChanged.class,
+            m -> {
+              topology = m.topology();
+              return reconcile(true);
+            })
+        .onMessage(
+            AssignmentsChanged.class,
+            m -> {
+              assignments = m.assignments();
+              return reconcile(false);
+            })
         .onMessage(NamespaceRemoved.class, this::onNamespaceRemoved)
         .onMessage(
             RouterStopped.class,
             m -> {
               routers.remove(m.service());
               stopping.remove(m.service());
-              return Behaviors.same();
+              // It may be served here again already (moved away and back).
+              return reconcile(false);
             })
         .onMessage(
             OrphansRemoved.class,
@@ -83,16 +104,23 @@ final class VpnGuardian {
         .build();
   }
 
-  private Behavior<Command> onTopology(TopologyChanged changed) {
-    Topology topology = changed.topology();
-    Map<VpnServiceId, VpnService> served = ServedServices.of(topology, shared.host());
+  private Behavior<Command> reconcile(boolean topologyChanged) {
+    if (topology == null || assignments == null) {
+      return Behaviors.same();
+    }
+    Map<VpnServiceId, VpnService> served = ServedServices.of(topology, assignments, shared.host());
     for (Map.Entry<VpnServiceId, ActorRef<RouterVpnActor.Command>> e :
         Map.copyOf(routers).entrySet()) {
       if (!served.containsKey(e.getKey()) && stopping.add(e.getKey())) {
-        context
-            .getLog()
-            .info("vpn-service {} is no longer served here; tearing it down", e.getKey());
-        e.getValue().tell(new RouterVpnActor.Teardown());
+        if (topology.vpnService(e.getKey()).isPresent()) {
+          context
+              .getLog()
+              .info("vpn-service {} now runs on another host; relinquishing it", e.getKey());
+          e.getValue().tell(new RouterVpnActor.Relinquish());
+        } else {
+          context.getLog().info("vpn-service {} was deleted; tearing it down", e.getKey());
+          e.getValue().tell(new RouterVpnActor.Teardown());
+        }
       }
     }
     for (VpnService service : served.values()) {
@@ -108,12 +136,14 @@ final class VpnGuardian {
             .info("vpn-service {} of router {}: starting", service.name(), service.router());
       }
     }
-    routers.forEach(
-        (id, ref) -> {
-          if (!stopping.contains(id)) {
-            ref.tell(new RouterVpnActor.TopologyChanged(topology));
-          }
-        });
+    if (topologyChanged) {
+      routers.forEach(
+          (id, ref) -> {
+            if (!stopping.contains(id)) {
+              ref.tell(new RouterVpnActor.TopologyChanged(topology));
+            }
+          });
+    }
     if (!orphansChecked) {
       orphansChecked = true;
       shared.board().complete();

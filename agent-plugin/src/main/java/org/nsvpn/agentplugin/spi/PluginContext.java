@@ -27,6 +27,9 @@ public interface PluginContext {
    */
   void onTopology(Consumer<Topology> listener);
 
+  /** Where the scheduler placed the services that have a gateway group; the session fence. */
+  GatewayPlacement placement();
+
   /** Binds ports to this host's interfaces (the datapath follows the bindings). */
   PortBinder ports();
 

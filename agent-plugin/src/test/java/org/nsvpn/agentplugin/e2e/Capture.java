@@ -68,6 +68,11 @@ final class Capture implements AutoCloseable {
     return new Capture(file, p);
   }
 
+  /** The capture file. */
+  Path file() {
+    return file;
+  }
+
   /** Stops tcpdump (SIGTERM, it flushes) and returns every captured frame. */
   List<byte[]> stop() {
     close();

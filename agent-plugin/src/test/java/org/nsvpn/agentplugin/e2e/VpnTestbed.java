@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.nsvpn.chainrules.id.BridgeId;
+import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.PortId;
@@ -12,6 +13,7 @@ import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.Bridge;
 import org.nsvpn.chainrules.model.BridgePort;
+import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.HostBinding;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Router;
@@ -274,9 +276,15 @@ public final class VpnTestbed {
 
   /** As {@link #topology(HostId, boolean)}, with each binding on the host {@code at} names. */
   public StoreTransaction topology(Placement at, boolean withSiteC) {
+    return topology(at, withSiteC, Optional.empty());
+  }
+
+  /** As above, with both VPN services placed by the scheduler over {@code group}, if given. */
+  public StoreTransaction topology(Placement at, boolean withSiteC, Optional<GatewayGroup> group) {
     StoreTransaction.Builder tx = StoreTransaction.builder();
     network(tx, at);
-    vpn(tx, serviceA, serviceB, aToB, bToA, withSiteC ? aToC : null);
+    group.ifPresent(tx::create);
+    vpn(tx, serviceA, serviceB, aToB, bToA, withSiteC ? aToC : null, group.map(GatewayGroup::id));
     return tx.build();
   }
 
@@ -294,7 +302,7 @@ public final class VpnTestbed {
   StoreTransaction vpn(
       VpnServiceId a, VpnServiceId b, IpsecSiteConnectionId ab, IpsecSiteConnectionId ba) {
     StoreTransaction.Builder tx = StoreTransaction.builder();
-    vpn(tx, a, b, ab, ba, null);
+    vpn(tx, a, b, ab, ba, null, Optional.empty());
     return tx.build();
   }
 
@@ -304,9 +312,10 @@ public final class VpnTestbed {
       VpnServiceId b,
       IpsecSiteConnectionId ab,
       IpsecSiteConnectionId ba,
-      IpsecSiteConnectionId ac) {
-    tx.create(new VpnService(a, "vpnA", routerA, IpAddress.parse("203.0.113.10"), true));
-    tx.create(new VpnService(b, "vpnB", routerB, IpAddress.parse("203.0.113.20"), true));
+      IpsecSiteConnectionId ac,
+      Optional<GatewayGroupId> group) {
+    tx.create(new VpnService(a, "vpnA", routerA, IpAddress.parse("203.0.113.10"), true, group));
+    tx.create(new VpnService(b, "vpnB", routerB, IpAddress.parse("203.0.113.20"), true, group));
     tx.putSecret(new SecretRef("psk-ab"), PSK_AB.getBytes(StandardCharsets.US_ASCII));
     tx.create(connection(ab, a, "a-to-b", "203.0.113.20", "10.1.0.0/24", "10.2.0.0/24", "psk-ab"));
     tx.create(connection(ba, b, "b-to-a", "203.0.113.10", "10.2.0.0/24", "10.1.0.0/24", "psk-ab"));

@@ -186,6 +186,33 @@ public final class MultiHostTestbed implements AutoCloseable {
   }
 
   /** One host: namespace, mount namespace holder, agent. */
+  /** This test's ZooKeeper client (the one behind {@link #store()}). */
+  public synchronized CuratorFramework curator() {
+    store();
+    return curator;
+  }
+
+  /** The host whose agent is the elected gateway scheduler now, if any. */
+  public Optional<HostId> schedulerHost() {
+    String election = store().status().schedulerElectionPath();
+    try {
+      List<String> nodes = new ArrayList<>(curator().getChildren().forPath(election));
+      nodes.sort(java.util.Comparator.comparing(n -> n.substring(n.lastIndexOf('-') + 1)));
+      for (String node : nodes) {
+        try {
+          byte[] data = curator().getData().forPath(election + "/" + node);
+          return Optional.of(
+              HostId.parse(new String(data, java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (org.apache.zookeeper.KeeperException.NoNodeException gone) {
+          // Its session ended while we listed; the next one leads.
+        }
+      }
+      return Optional.empty();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the scheduler election", e);
+    }
+  }
+
   public final class SimHost {
     public final int index;
     public final String namespace;
@@ -373,6 +400,53 @@ public final class MultiHostTestbed implements AutoCloseable {
 
     void stopAgent() {
       stop(agent, true);
+    }
+
+    /**
+     * A host death as far as nsvpn can tell: SIGKILL to the agent and to everything running in this
+     * host's VPN namespaces (its charons). The namespaces stay, dead, as they would on a frozen
+     * host; a restarted agent removes them.
+     */
+    public void kill() {
+      stop(agent, false);
+      for (String name : vpnNamespaces()) {
+        for (String pid : exec("ip", "netns", "pids", name).stdout().split("\\s+")) {
+          if (!pid.isBlank()) {
+            ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+          }
+        }
+      }
+    }
+
+    /** Starts this host's agent again and waits until it is alive. */
+    public void restartAgent() {
+      startAgent();
+      awaitAgent();
+    }
+
+    /** The network namespaces of this host whose names are VPN namespaces. */
+    public List<String> vpnNamespaces() {
+      List<String> out = new ArrayList<>();
+      for (String line : exec("ip", "netns", "list").stdout().split("\n")) {
+        String name = line.split(" ")[0].trim();
+        if (name.startsWith("vpn-")) {
+          out.add(name);
+        }
+      }
+      return out;
+    }
+
+    /**
+     * Cuts this host off from ZooKeeper only (a blackhole route to the ensemble's address in the
+     * host's namespace); the underlay to the other hosts stays up.
+     */
+    public void cutFromZooKeeper() {
+      Ip.ip("-n", namespace, "route", "add", "blackhole", bridgeAddress + "/32");
+    }
+
+    /** Ends {@link #cutFromZooKeeper}. */
+    public void reconnectToZooKeeper() {
+      Ip.ip("-n", namespace, "route", "del", "blackhole", bridgeAddress + "/32");
     }
 
     private void close() {

@@ -1,0 +1,182 @@
+package org.nsvpn.agentplugin.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.nsvpn.agentplugin.multihost.MultiHostTestbed.SimHost;
+import org.nsvpn.chainrules.status.ConnectionState;
+import org.nsvpn.topology.status.ConnectionReport;
+import org.nsvpn.topology.status.GatewayAssignment;
+import org.nsvpn.topology.status.PlacementReason;
+import org.nsvpn.topology.status.ServiceState;
+import org.nsvpn.topology.status.VpnServiceStatus;
+
+/**
+ * The failover benchmark behind {@code scripts/bench-failover} (not a test: Failsafe runs only
+ * {@code *IT} classes unless asked by name). On the {@link FailoverBed}, with a ping from VM A to
+ * site C every {@value #PING_MS} ms through vpnA:
+ *
+ * <ol>
+ *   <li>host deaths ({@code nsvpn.bench.runs}, default 10): SIGKILL of the agent and charons of
+ *       vpnA's gateway; the outage from the kill to the first reply through the other gateway,
+ *       split into detection (kill to liveness node gone: the session timeout), scheduling (to the
+ *       assignment's write), provisioning (to the service reported active on the new host), IKE (to
+ *       the connection reported up there) and the path (to the first reply). The dead agent is
+ *       restarted after each run.
+ *   <li>drains (same count): vpnA's gateway put in maintenance; the outage from the commit to the
+ *       first reply through the other gateway. Maintenance is lifted after each run (nothing moves
+ *       back).
+ * </ol>
+ *
+ * Writes one line per run to {@code nsvpn.bench.out} (tab-separated, milliseconds).
+ */
+class FailoverBench {
+  static final int PING_MS = 50;
+
+  @Test
+  void failover() throws Exception {
+    int runs = Integer.getInteger("nsvpn.bench.runs", 10);
+    Path out = Path.of(System.getProperty("nsvpn.bench.out", "target/bench-failover.tsv"));
+    List<String> lines = new ArrayList<>();
+    lines.add("kind\trun\toutage\tdetection\tscheduling\tprovisioning\tike\tpath");
+    try (FailoverBed f = FailoverBed.start();
+        PingLog ping = PingLog.start(f.bed.vmA, "10.3.0.1", Duration.ofMillis(PING_MS))) {
+      ping.awaitAnswerAfter(0, FailoverBed.TUNNEL);
+      for (int run = 1; run <= runs; run++) {
+        SimHost dead = f.hostOf(f.assignment(f.bed.serviceA).host());
+        SimHost next = f.other(dead);
+        await("a reply before the run")
+            .atMost(FailoverBed.TUNNEL)
+            .until(() -> lastReplyIsFresh(ping));
+        long kill = System.currentTimeMillis();
+        dead.kill();
+        await("liveness of host " + dead.index + " gone")
+            .atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(10))
+            .until(() -> !f.hosts.store().status().isAlive(dead.hostId()));
+        long detected = System.currentTimeMillis();
+        GatewayAssignment a = f.awaitMoved(f.bed.serviceA, next, PlacementReason.HOST_DEAD);
+        long active = awaitActive(f, next, a.since());
+        long up = awaitUp(f, next, a.since());
+        long reply = awaitReply(ping, kill);
+        lines.add(
+            String.join(
+                "\t",
+                "host-death",
+                Integer.toString(run),
+                Long.toString(reply - kill),
+                Long.toString(detected - kill),
+                Long.toString(a.since().toEpochMilli() - detected),
+                Long.toString(active - a.since().toEpochMilli()),
+                Long.toString(up - active),
+                Long.toString(reply - up)));
+        System.out.println("bench-failover: " + lines.get(lines.size() - 1));
+        dead.restartAgent();
+        f.awaitOnlyOn(f.bed.serviceA, next);
+      }
+      for (int run = 1; run <= runs; run++) {
+        SimHost drained = f.hostOf(f.assignment(f.bed.serviceA).host());
+        SimHost next = f.other(drained);
+        await("a reply before the run")
+            .atMost(FailoverBed.TUNNEL)
+            .until(() -> lastReplyIsFresh(ping));
+        long commit = System.currentTimeMillis();
+        f.setMaintenance(drained, true);
+        GatewayAssignment a = f.awaitMoved(f.bed.serviceA, next, PlacementReason.HOST_MAINTENANCE);
+        long active = awaitActive(f, next, a.since());
+        long up = awaitUp(f, next, a.since());
+        long reply = awaitReply(ping, commit);
+        lines.add(
+            String.join(
+                "\t",
+                "drain",
+                Integer.toString(run),
+                Long.toString(reply - commit),
+                "0",
+                Long.toString(a.since().toEpochMilli() - commit),
+                Long.toString(active - a.since().toEpochMilli()),
+                Long.toString(up - active),
+                Long.toString(reply - up)));
+        System.out.println("bench-failover: " + lines.get(lines.size() - 1));
+        f.setMaintenance(drained, false);
+        f.awaitOnlyOn(f.bed.serviceA, next);
+      }
+    }
+    try {
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Files.write(out, lines);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** True when the last reply is less than three intervals old (the path works now). */
+  private static boolean lastReplyIsFresh(PingLog ping) {
+    return ping.firstReplyAfter(System.currentTimeMillis() - 3L * PING_MS).isPresent();
+  }
+
+  /** When the first ping reply after {@code since} arrived (waits for it). */
+  private static long awaitReply(PingLog ping, long since) {
+    await("a reply through the new gateway")
+        .atMost(FailoverBed.TUNNEL)
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> ping.firstReplyAfter(since + 2L * PING_MS).isPresent());
+    // Replies in flight at the kill arrive within one interval; the first after the outage is
+    // the first reply later than that.
+    return ping.firstReplyAfter(since + 2L * PING_MS).getAsLong();
+  }
+
+  /** When vpnA was reported active on {@code host} after {@code assigned} (waits for it). */
+  private static long awaitActive(FailoverBed f, SimHost host, Instant assigned) {
+    await("vpnA active on host " + host.index)
+        .atMost(FailoverBed.TUNNEL)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              Optional<VpnServiceStatus> s = f.hosts.store().status().serviceStatus(f.bed.serviceA);
+              return s.isPresent()
+                  && s.get().host().equals(host.hostId())
+                  && s.get().state() == ServiceState.ACTIVE
+                  && !s.get().updatedAt().isBefore(assigned);
+            });
+    return f.hosts
+        .store()
+        .status()
+        .serviceStatus(f.bed.serviceA)
+        .orElseThrow()
+        .updatedAt()
+        .toEpochMilli();
+  }
+
+  /** When {@code host} reported vpnA's connection to site C up after {@code assigned}. */
+  private static long awaitUp(FailoverBed f, SimHost host, Instant assigned) {
+    await("a-to-c up on host " + host.index)
+        .atMost(FailoverBed.TUNNEL)
+        .pollInterval(Duration.ofMillis(10))
+        .until(
+            () -> {
+              Optional<ConnectionReport> r = f.hosts.store().status().connectionStatus(f.bed.aToC);
+              return r.isPresent()
+                  && r.get().host().equals(host.hostId())
+                  && r.get().status().state() == ConnectionState.UP
+                  && !r.get().status().observedAt().isBefore(assigned);
+            });
+    return f.hosts
+        .store()
+        .status()
+        .connectionStatus(f.bed.aToC)
+        .orElseThrow()
+        .status()
+        .observedAt()
+        .toEpochMilli();
+  }
+}
