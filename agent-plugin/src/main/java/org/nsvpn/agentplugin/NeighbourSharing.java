@@ -83,6 +83,9 @@ final class NeighbourSharing implements NeighbourListener, AutoCloseable {
   }
 
   private void apply(ChildData data) {
+    if (data.getPath().length() <= directory.length() + 1) {
+      return; // the directory itself
+    }
     List<String> parts = ZKPaths.split(data.getPath().substring(directory.length()));
     if (parts.size() != 2 || data.getData() == null || data.getData().length == 0) {
       return;

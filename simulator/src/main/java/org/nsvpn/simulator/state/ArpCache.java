@@ -62,9 +62,17 @@ public final class ArpCache {
 
   private record Key(PortId port, IpAddress ip) {}
 
-  /** mac null: pending. since: when learned (resolved) or first missed (pending). */
+  /**
+   * mac null: pending. since: when learned (resolved) or first missed (pending). told: when the
+   * listener was last told of this neighbour (resolved entries learned here).
+   */
   private record Entry(
-      MacAddress mac, long since, long lastRequest, List<byte[]> held, boolean permanent) {
+      MacAddress mac,
+      long since,
+      long lastRequest,
+      List<byte[]> held,
+      boolean permanent,
+      long told) {
     boolean resolved() {
       return mac != null;
     }
@@ -135,7 +143,7 @@ public final class ArpCache {
             if (!held) {
               discarded.increment();
             }
-            return new Entry(null, now, now, held ? List.of(frame) : List.of(), false);
+            return new Entry(null, now, now, held ? List.of(frame) : List.of(), false, 0);
           }
           boolean request = now - e.lastRequest >= retry;
           List<byte[]> held = e.held;
@@ -151,7 +159,7 @@ public final class ArpCache {
               room
                   ? (request ? HoldOutcome.HELD_SEND_REQUEST : HoldOutcome.HELD)
                   : (request ? HoldOutcome.DROPPED_SEND_REQUEST : HoldOutcome.DROPPED);
-          return new Entry(null, e.since, request ? now : e.lastRequest, held, false);
+          return new Entry(null, e.since, request ? now : e.lastRequest, held, false, 0);
         });
     return outcome[0];
   }
@@ -193,11 +201,19 @@ public final class ArpCache {
               discarded.add(e.held.size());
             }
           }
-          // News: a new or changed neighbour, or one whose entry is half way to expiring
-          // elsewhere (peers refresh theirs from it).
+          // News: a new or changed neighbour, one whose entry is half way to expiring elsewhere
+          // (peers refresh theirs from it), or one heard again at least a retry interval after
+          // it was last told: a peer whose copy expired asks again and again (its requests go
+          // to the neighbour, the replies come here), and must hear the answer even though
+          // nothing changed here.
           news[0] =
-              e == null || !e.resolved() || !mac.equals(e.mac) || now - e.since >= timeout / 2;
-          return new Entry(mac, now, now, List.of(), false);
+              e == null
+                  || !e.resolved()
+                  || !mac.equals(e.mac)
+                  || now - e.since >= timeout / 2
+                  || now - e.told >= retry;
+          long told = tell && news[0] ? now : e != null && e.resolved() ? e.told : 0;
+          return new Entry(mac, now, now, List.of(), false, told);
         });
     if (tell && news[0]) {
       listener.learned(router, port, ip, mac);
@@ -214,7 +230,7 @@ public final class ArpCache {
     Entry previous =
         entries.put(
             new Key(Require.nonNull("port", port), Require.nonNull("ip", ip)),
-            new Entry(mac, ticker.nanos(), 0, List.of(), true));
+            new Entry(mac, ticker.nanos(), 0, List.of(), true, 0));
     return previous == null || previous.resolved() ? List.of() : previous.held;
   }
 

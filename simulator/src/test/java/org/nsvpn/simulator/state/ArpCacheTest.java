@@ -31,6 +31,38 @@ class ArpCacheTest {
       NetworkState.create(ticker, LearningConfig.DEFAULT).arpCache(RouterId.random());
 
   @Test
+  void aNeighbourHeardAgainAfterTheRetryIntervalIsToldAgainSoPeersWhoseCopyExpiredLearnIt() {
+    List<MacAddress> told = new ArrayList<>();
+    ArpCache shared =
+        new ArpCache(
+            RouterId.random(),
+            (router, port, ip, mac) -> told.add(mac),
+            ticker,
+            LearningConfig.DEFAULT);
+    shared.learn(PORT, IP, MAC);
+    shared.learn(PORT, IP, MAC);
+    assertThat(told).as("nothing new within the retry interval").hasSize(1);
+    // A peer's copy expired; its ARP requests reach the neighbour, whose replies come here.
+    ticker.advance(LearningConfig.DEFAULT.arpRetryInterval());
+    shared.learn(PORT, IP, MAC);
+    assertThat(told).hasSize(2);
+    shared.learnFromPeer(PORT, IP, MAC);
+    ticker.advance(LearningConfig.DEFAULT.arpRetryInterval());
+    shared.learnFromPeer(PORT, IP, MAC);
+    assertThat(told).as("what peers tell is never echoed").hasSize(2);
+
+    ArpCache other =
+        new ArpCache(
+            RouterId.random(),
+            (router, port, ip, mac) -> told.add(mac),
+            ticker,
+            LearningConfig.DEFAULT);
+    other.learnFromPeer(PORT, IP, MAC);
+    other.learn(PORT, IP, MAC);
+    assertThat(told).as("heard here after a peer told us: now it is here to tell").hasSize(3);
+  }
+
+  @Test
   void entriesArePerPort() {
     cache.learn(PORT, IP, MAC);
 
