@@ -107,14 +107,19 @@ class StatusStoreIT {
         .withRetired(new SaCounters(100, 1, 200, 2, Optional.of(T0), Optional.empty()));
   }
 
+  /** A transaction creating the fixtures' host, router, uplink and VPN service. */
+  private static StoreTransaction.Builder withService() {
+    return StoreTransaction.builder()
+        .create(Fixtures.host())
+        .create(Fixtures.router())
+        .create(Fixtures.uplink())
+        .create(Fixtures.service());
+  }
+
   @Test
   void statusRecordsRoundTripAndGoWithTheirObjects() throws Exception {
     store.commit(
-        StoreTransaction.builder()
-            .create(Fixtures.host())
-            .create(Fixtures.router())
-            .create(Fixtures.uplink())
-            .create(Fixtures.service())
+        withService()
             .create(Fixtures.connection())
             .putSecret(Fixtures.connection().psk(), "k3y-k3y-k3y".getBytes(StandardCharsets.UTF_8))
             .build());
@@ -161,13 +166,7 @@ class StatusStoreIT {
 
   @Test
   void assignmentsAreWrittenOnlyByTheHolderOfALeaderNodeAndGoWithTheirService() throws Exception {
-    store.commit(
-        StoreTransaction.builder()
-            .create(Fixtures.host())
-            .create(Fixtures.router())
-            .create(Fixtures.uplink())
-            .create(Fixtures.service())
-            .build());
+    store.commit(withService().build());
     StatusStore status = store.status();
     List<Integer> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
     AutoCloseable watch = status.watchPlacement(() -> calls.add(1));
@@ -214,11 +213,7 @@ class StatusStoreIT {
   @Test
   void aStoredStateThatDisagreesWithItsReasonIsRefused() throws Exception {
     store.commit(
-        StoreTransaction.builder()
-            .create(Fixtures.host())
-            .create(Fixtures.router())
-            .create(Fixtures.uplink())
-            .create(Fixtures.service())
+        withService()
             .create(Fixtures.connection())
             .putSecret(Fixtures.connection().psk(), "k3y-k3y-k3y".getBytes(StandardCharsets.UTF_8))
             .build());

@@ -54,9 +54,6 @@ final class FailoverBed implements AutoCloseable {
   private void build() {
     kernel.beforeAll(null);
     hosts = MultiHostTestbed.start(3);
-    for (int i = 1; i <= 3; i++) {
-      CharonFixture.trackRoot(hosts.host(i).state.resolve("run/charon"));
-    }
     SimHost one = hosts.host(1);
     VpnTestbed.Placement placement =
         new VpnTestbed.Placement(

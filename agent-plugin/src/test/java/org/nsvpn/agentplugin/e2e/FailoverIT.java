@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.nsvpn.agentplugin.multihost.MultiHostTestbed;
 import org.nsvpn.agentplugin.multihost.MultiHostTestbed.SimHost;
+import org.nsvpn.agentplugin.multihost.ZooKeeperEnsemble;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.vpn.VpnNames;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * edge); hosts 2 and 3 form gateway group gw0, over which the scheduler places vpnA and vpnB; site
  * C is a stock strongSwan. The tests run in order on one testbed, each starting from where the
  * previous one left the services: a host death, a partition from ZooKeeper, a drain, the scheduler
- * dying together with a gateway, and the capture of the internet segment through all of it.
+ * dying together with a gateway, a quorum loss, and the capture of the internet segment through all
+ * of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -203,6 +205,38 @@ class FailoverIT {
   }
 
   @Test
+  @Order(5)
+  void withoutAQuorumScheduledServicesAreFencedAndResumeOnTheSameGatewayAfterwards() {
+    SimHost gateway = hostOf(assignment(bed.serviceA).host());
+    GatewayAssignment before = assignment(bed.serviceA);
+    long fencedBefore = gateway.stats().path("fenced").asLong();
+    ZooKeeperEnsemble zk = hosts.zookeeper();
+    try (PingLog ping = PingLog.start(bed.vmA, "10.3.0.1", PING_INTERVAL)) {
+      ping.awaitAnswerAfter(0, TUNNEL);
+      zk.kill(1);
+      zk.kill(2);
+      try {
+        // Longer than the session timeout: the agents cannot tell a partition from an outage.
+        await("the gateway fenced its namespace port")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> gateway.stats().path("fenced").asLong() > fencedBefore);
+      } finally {
+        zk.restart(1);
+        zk.restart(2);
+      }
+      zk.awaitServingAgain(1);
+      zk.awaitServingAgain(2);
+      int at = ping.highest();
+      ping.awaitAnswerAfter(at, TUNNEL);
+      log.info("quorum loss: {} pings lost", ping.longestGap());
+    }
+    assertThat(assignment(bed.serviceA))
+        .as("sessions survive a quorum loss: nothing moved")
+        .isEqualTo(before);
+    awaitOnlyOn(bed.serviceA, gateway);
+  }
+
+  @Test
   @Order(4)
   void theSchedulersDeathWhileAGatewayDiesStillGivesEachServiceOneHost() {
     SimHost one = hosts.host(1);
@@ -225,7 +259,7 @@ class FailoverIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void theInternetSegmentCarriedNoCleartextThroughItAll() {
     List<byte[]> frames = new ArrayList<>(Capture.frames(hosts.directory.resolve("internet.pcap")));
     frames.addAll(Capture.frames(hosts.directory.resolve("partition.pcap")));

@@ -39,9 +39,6 @@ class MultiHostVpnIT {
   void start() {
     CharonFixture.requireCharon();
     hosts = MultiHostTestbed.start(3);
-    for (int i = 1; i <= 3; i++) {
-      CharonFixture.trackRoot(hosts.host(i).state.resolve("run/charon"));
-    }
     SimHost one = hosts.host(1);
     SimHost two = hosts.host(2);
     SimHost three = hosts.host(3);

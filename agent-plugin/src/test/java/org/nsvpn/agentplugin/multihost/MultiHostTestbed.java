@@ -26,6 +26,7 @@ import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
 import org.nsvpn.namespacemanager.packet.InterfaceOffloads;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
+import org.nsvpn.strongswan.CharonFixture;
 import org.nsvpn.topology.SecretsCredential;
 import org.nsvpn.topology.TopologyStore;
 import org.nsvpn.topology.ZooKeeperClients;
@@ -101,6 +102,8 @@ public final class MultiHostTestbed implements AutoCloseable {
       host.create();
     }
     for (SimHost host : hosts) {
+      // Charons the agents start are stopped by CharonFixture.cleanUp() if a test leaves any.
+      CharonFixture.trackRoot(host.state.resolve("run/charon"));
       host.startAgent();
     }
     for (SimHost host : hosts) {
