@@ -46,7 +46,8 @@ public record AgentConfig(
 
   /**
    * Reads {@code file} (if given) over the defaults. Substitutions resolve after the merge, so that
-   * overriding {@code state-directory} moves every path derived from it.
+   * overriding {@code state-directory} moves every path derived from it. A setting under {@code
+   * nsvpn.} that no reference.conf defines is refused (see {@link UnknownSettings}).
    */
   public static AgentConfig load(Optional<Path> file) {
     Config overrides = ConfigFactory.empty();
@@ -56,6 +57,7 @@ public record AgentConfig(
       }
       overrides = ConfigFactory.parseFile(file.get().toFile());
     }
+    UnknownSettings.check(overrides, ConfigFactory.defaultReference());
     return from(ConfigFactory.load(overrides));
   }
 

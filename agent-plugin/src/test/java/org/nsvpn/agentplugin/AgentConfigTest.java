@@ -33,6 +33,31 @@ class AgentConfigTest {
   }
 
   @Test
+  void anUnknownSettingIsRefusedWithTheNearestValidOne(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("agent.conf");
+    java.nio.file.Files.writeString(
+        file, "nsvpn.agent {\n  overlay.port = 4789\n  zookeeper.conect = \"zk1:2181\"\n}\n");
+    assertThatThrownBy(() -> AgentConfig.load(Optional.of(file)))
+        .isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("nsvpn.agent.zookeeper.conect")
+        .hasMessageContaining("line 3")
+        .hasMessageContaining("did you mean nsvpn.agent.zookeeper.connect?");
+    java.nio.file.Files.writeString(
+        file, "nsvpn.plugins.ipsec.retry-minimum = 1s\nakka.loglevel = DEBUG\n");
+    assertThatThrownBy(() -> AgentConfig.load(Optional.of(file)))
+        .hasMessageContaining("nsvpn.plugins.ipsec.retry-minimum")
+        .hasMessageContaining("did you mean nsvpn.plugins.ipsec.retry-min?");
+    java.nio.file.Files.writeString(file, "nsvpn.agent.zookeeper.session-timeout = fast\n");
+    assertThatThrownBy(() -> AgentConfig.load(Optional.of(file)))
+        .as("a wrong type names its path")
+        .hasMessageContaining("session-timeout");
+    java.nio.file.Files.writeString(
+        file, "nsvpn.agent.overlay.port = 8472\nakka.loglevel = DEBUG\n");
+    assertThat(AgentConfig.load(Optional.of(file)).overlayPort()).isEqualTo(8472);
+  }
+
+  @Test
   void badValuesNameTheirSetting() {
     assertThatThrownBy(() -> with("nsvpn.agent.overlay.tunnel-address = \"host-1\""))
         .isInstanceOf(InvalidValueException.class)

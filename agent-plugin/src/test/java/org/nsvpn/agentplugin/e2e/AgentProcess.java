@@ -154,12 +154,14 @@ final class AgentProcess implements AutoCloseable {
     waitFor();
   }
 
-  /** SIGTERM and wait for the clean shutdown. */
-  void stop() {
+  /** SIGTERM and wait for the clean shutdown; the exit code (-1 when it was not running). */
+  int stop() {
     if (process != null && process.isAlive()) {
       process.destroy();
       waitFor();
+      return process.exitValue();
     }
+    return -1;
   }
 
   private void waitFor() {

@@ -395,7 +395,7 @@ class VpnEndToEndIT {
 
     // The store lives in the agent's embedded ZooKeeper: read it before stopping the agent.
     Topology left = agent.store().refresh().topology();
-    agent.stop();
+    assertThat(agent.stop()).as("exit code after SIGTERM and a clean shutdown").isZero();
     for (VpnServiceId service : List.of(bed.serviceA, bed.serviceB)) {
       assertNothingRemainsOf(service, left);
     }
