@@ -387,6 +387,33 @@ class RouterTest {
   }
 
   @Test
+  void anEntryHalfWayToExpiringIsRefreshedWhileStillUsed() {
+    byte[] request =
+        Packets.ethernet(MAC_B, MacAddress.BROADCAST).arpRequest(ROUTER_B, HOST_B).encode();
+    sim.simulate(a, fromHostA(HOST_B).udp(1, 1, DATA).encode());
+    sim.simulate(b, Packets.ethernet(HOST_B_MAC, MAC_B).arpReply(HOST_B, MAC_B, ROUTER_B).encode());
+    assertThat(sim.simulate(a, fromHostA(HOST_B).udp(1, 2, DATA).encode()).emissions())
+        .as("a fresh entry: the frame alone")
+        .hasSize(1);
+
+    ticker.advance(LearningConfig.DEFAULT.arpTimeout().dividedBy(2));
+    SimulationResult half = sim.simulate(a, fromHostA(HOST_B).udp(1, 3, DATA).encode());
+    assertThat(half).isInstanceOf(SimulationResult.Emit.class);
+    assertThat(half.emissions()).hasSize(2);
+    assertThat(half.emissions().get(1))
+        .isEqualTo(Emission.of(b, request, EmissionKind.ARP_REQUEST));
+    assertThat(sim.simulate(a, fromHostA(HOST_B).udp(1, 4, DATA).encode()).emissions())
+        .as("at most one request per retry interval")
+        .hasSize(1);
+
+    sim.simulate(b, Packets.ethernet(HOST_B_MAC, MAC_B).arpReply(HOST_B, MAC_B, ROUTER_B).encode());
+    ticker.advance(LearningConfig.DEFAULT.arpTimeout().dividedBy(2).plusSeconds(1));
+    assertThat(sim.simulate(a, fromHostA(HOST_B).udp(1, 5, DATA).encode()))
+        .as("refreshed by the reply: still resolved after the first entry's lifetime")
+        .isInstanceOf(SimulationResult.Emit.class);
+  }
+
+  @Test
   void permanentEntriesAreNotOverwrittenByArp() {
     knowHostB();
     MacAddress impostor = MacAddress.parse("02:00:00:00:66:66");

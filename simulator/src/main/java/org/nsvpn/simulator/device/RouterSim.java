@@ -335,6 +335,9 @@ final class RouterSim {
       f.decrementTtl();
       f.setEthernetAddresses(mac.bits(), out.mac);
       walk.egress(out, f, kind);
+      if (arp.refreshDue(out.id, nextHop, walk.now())) {
+        sendRequest(walk, out, nextHop);
+      }
       return;
     }
     resolveAndHold(walk, out, f, nextHop, arp, kind);
@@ -380,11 +383,7 @@ final class RouterSim {
       return;
     }
     if (outcome.sendRequest()) {
-      Ipv4Address source = new Ipv4Address(out.v4SourceFor(v4.bits()));
-      EthernetFrame request =
-          EthernetFrame.of(
-              MacAddress.BROADCAST, out.macAddress, ArpPacket.request(out.macAddress, source, v4));
-      walk.sendGenerated(out, request.encode(), EmissionKind.ARP_REQUEST);
+      sendRequest(walk, out, nextHop);
     }
     if (outcome.held()) {
       walk.held();
@@ -393,6 +392,18 @@ final class RouterSim {
           DropReason.NEIGHBOUR_UNRESOLVED,
           "the queue of frames waiting for " + nextHop + " on " + out + " is full");
     }
+  }
+
+  /** Broadcasts an ARP request for {@code nextHop} (IPv4) out of {@code out}. */
+  private static void sendRequest(Walk walk, PortSim out, IpAddress nextHop) {
+    if (!(nextHop instanceof Ipv4Address v4) || !out.hasV4Address()) {
+      return;
+    }
+    Ipv4Address source = new Ipv4Address(out.v4SourceFor(v4.bits()));
+    EthernetFrame request =
+        EthernetFrame.of(
+            MacAddress.BROADCAST, out.macAddress, ArpPacket.request(out.macAddress, source, v4));
+    walk.sendGenerated(out, request.encode(), EmissionKind.ARP_REQUEST);
   }
 
   private static Frame adopted(byte[] bytes) {

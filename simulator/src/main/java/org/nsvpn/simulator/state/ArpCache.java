@@ -20,9 +20,12 @@ import org.nsvpn.chainrules.net.MacAddress;
  * LearningConfig#arpQueueLimit()} frames and asks the caller to send an ARP request (again at most
  * once per {@link LearningConfig#arpRetryInterval()}). {@link #learn} makes it <em>resolved</em>
  * and hands back the held frames. A resolved entry is used for {@link LearningConfig#arpTimeout()},
- * then resolved again. A pending entry older than {@link LearningConfig#arpPendingTimeout()} is
- * given up: its frames are discarded (counted in {@link #discardedFrames()}). <em>Permanent</em>
- * entries never expire and are never overwritten by learning.
+ * then resolved again; from half that age on, {@link #refreshDue} asks the caller to send a request
+ * (at most once per retry interval) while the entry is still used, so that a neighbour that still
+ * answers is learned again before its entry expires and no frame waits. A pending entry older than
+ * {@link LearningConfig#arpPendingTimeout()} is given up: its frames are discarded (counted in
+ * {@link #discardedFrames()}). <em>Permanent</em> entries never expire and are never overwritten by
+ * learning.
  *
  * <p>Keys are per port, so one address may map to different MACs on different ports: the IPsec
  * namespace answers with the router's own uplink MAC on the namespace port, and that must not be
@@ -232,6 +235,41 @@ public final class ArpCache {
             new Key(Require.nonNull("port", port), Require.nonNull("ip", ip)),
             new Entry(mac, ticker.nanos(), 0, List.of(), true, 0));
     return previous == null || previous.resolved() ? List.of() : previous.held;
+  }
+
+  /**
+   * True when the usable, learned entry for {@code ip} on {@code port} is half way to expiring and
+   * no request was asked for within the retry interval: the caller sends an ARP request and keeps
+   * using the entry. Without it, a neighbour whose replies are learned on another host (multi-host)
+   * would be unresolved for a moment every {@link LearningConfig#arpTimeout()}. Counts as the
+   * request (the next call within the retry interval says false).
+   */
+  public boolean refreshDue(PortId port, IpAddress ip, long now) {
+    Key key = new Key(port, ip);
+    // Read first: this runs for every routed frame, and is almost always false.
+    if (!refreshing(entries.get(key), now)) {
+      return false;
+    }
+    boolean[] due = new boolean[1];
+    entries.computeIfPresent(
+        key,
+        (k, e) -> {
+          if (!refreshing(e, now)) {
+            return e;
+          }
+          due[0] = true;
+          return new Entry(e.mac, e.since, now, e.held, false, e.told);
+        });
+    return due[0];
+  }
+
+  private boolean refreshing(Entry e, long now) {
+    return e != null
+        && e.resolved()
+        && !e.permanent
+        && usable(e, now)
+        && now - e.since >= timeout / 2
+        && now - e.lastRequest >= retry;
   }
 
   /** True when an entry (resolved, pending or expired) exists for {@code ip} on {@code port}. */

@@ -63,6 +63,23 @@ class ArpCacheTest {
   }
 
   @Test
+  void refreshIsDueHalfWayToExpiryAtMostOncePerRetryInterval() {
+    cache.learn(PORT, IP, MAC);
+    assertThat(cache.refreshDue(PORT, IP, ticker.nanos())).isFalse();
+    ticker.advance(LearningConfig.DEFAULT.arpTimeout().dividedBy(2));
+    assertThat(cache.refreshDue(PORT, IP, ticker.nanos())).isTrue();
+    assertThat(cache.refreshDue(PORT, IP, ticker.nanos())).isFalse();
+    ticker.advance(LearningConfig.DEFAULT.arpRetryInterval());
+    assertThat(cache.refreshDue(PORT, IP, ticker.nanos())).isTrue();
+    assertThat(cache.lookup(PORT, IP)).as("still used meanwhile").contains(MAC);
+    ticker.advance(LearningConfig.DEFAULT.arpTimeout());
+    assertThat(cache.refreshDue(PORT, IP, ticker.nanos())).as("expired: resolved anew").isFalse();
+    cache.putPermanent(OTHER, IP, MAC);
+    ticker.advance(LearningConfig.DEFAULT.arpTimeout());
+    assertThat(cache.refreshDue(OTHER, IP, ticker.nanos())).isFalse();
+  }
+
+  @Test
   void entriesArePerPort() {
     cache.learn(PORT, IP, MAC);
 
