@@ -77,15 +77,29 @@ tb_require_root() {
   [[ $(id -u) -eq 0 ]] || tb_die "run me as root (I create network namespaces): sudo $0"
 }
 
-# Fails with the install command when a program the testbed needs is missing.
-tb_require_tools() {
-  local missing=() t
+# The programs the testbed needs (and Maven when the jars are not built yet) that are missing.
+tb_missing_tools() {
+  local t
   for t in ip ethtool ovsdb-server ovsdb-client swanctl java unshare "$@"; do
-    command -v "$t" >/dev/null || missing+=("$t")
+    command -v "$t" >/dev/null || echo "$t"
   done
-  [[ -x $TB_CHARON ]] || missing+=("$TB_CHARON")
-  ((${#missing[@]} == 0)) ||
-    tb_die "missing ${missing[*]}; install them with: sudo scripts/install-deps"
+  [[ -x $TB_CHARON ]] || echo "$TB_CHARON"
+  if ! compgen -G "$TB_ROOT/agent-plugin/target/agent-plugin-*-all.jar" >/dev/null ||
+    ! compgen -G "$TB_ROOT/cli/target/cli-*-all.jar" >/dev/null; then
+    command -v mvn >/dev/null || echo mvn
+  fi
+}
+
+# Installs what is missing with scripts/install-deps (saying so first), so that on a fresh Debian 12
+# the demo is the whole set-up; fails with the reason when something is still missing afterwards.
+tb_require_tools() {
+  local missing
+  missing=$(tb_missing_tools "$@" | tr '\n' ' ')
+  [[ -z $missing ]] && return
+  tb_log "missing ${missing% }: running scripts/install-deps to install them (Debian packages)"
+  "$TB_ROOT/scripts/install-deps" || tb_die "scripts/install-deps failed (see above)"
+  missing=$(tb_missing_tools "$@" | tr '\n' ' ')
+  [[ -z $missing ]] || tb_die "still missing after scripts/install-deps: ${missing% }"
 }
 
 # Builds the agent and CLI jars when either is missing (a fresh clone); an existing build is used
