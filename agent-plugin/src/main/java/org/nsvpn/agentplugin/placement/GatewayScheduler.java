@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The cluster's one scheduler of VPN services over gateway groups. Every agent runs one; a Curator
  * {@link LeaderLatch} elects which acts. The leader re-evaluates {@link Scheduling#decide} whenever
- * the topology, a host's liveness or an assignment changes, and every {@code recheck} while a drain
- * waits for a moved service to settle; it writes each decision under a check of its own election
- * node (see {@link StatusStore#assign}), so a scheduler that lost its session can never write
- * again.
+ * the topology, a host's liveness or an assignment changes, every 100 ms while a drain waits for a
+ * moved service to settle, and every {@code recheck} regardless; it writes each decision under a
+ * check of its own election node (see {@link StatusStore#assign}), so a scheduler that lost its
+ * session can never write again.
  *
  * <p>All evaluation runs on one thread; triggers arriving during an evaluation coalesce into one
  * more.
@@ -45,11 +45,16 @@ public final class GatewayScheduler implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nsvpn-scheduler"));
   private final AtomicBoolean queued = new AtomicBoolean();
   private final Duration recheck;
+
+  /** How soon a drain waiting for the previous move to settle looks again. */
+  private static final Duration DRAIN_POLL = Duration.ofMillis(100);
+
   private AutoCloseable watch;
 
   /**
    * @param topology the agent's latest topology snapshot
-   * @param recheck how often the leader re-evaluates without a trigger (drain progress)
+   * @param recheck how often the leader re-evaluates without a trigger (a safety net: every change
+   *     it follows triggers an evaluation)
    */
   public GatewayScheduler(
       CuratorFramework client,
@@ -116,6 +121,10 @@ public final class GatewayScheduler implements AutoCloseable {
       Map<VpnServiceId, GatewayAssignment> current = status.assignments();
       Scheduling.Decision decision =
           Scheduling.decide(t, alive, current, id -> settled(current.get(id)), Instant.now());
+      if (decision.drainWaiting()) {
+        // Settling is reported in the service's status, which this scheduler does not watch.
+        thread.schedule(this::trigger, DRAIN_POLL.toMillis(), TimeUnit.MILLISECONDS);
+      }
       for (GatewayAssignment a : decision.assign()) {
         if (!status.assign(a, leaderNode)) {
           log.info(

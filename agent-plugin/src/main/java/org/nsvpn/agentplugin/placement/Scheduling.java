@@ -39,8 +39,14 @@ import org.nsvpn.topology.status.PlacementReason;
 final class Scheduling {
   private Scheduling() {}
 
-  /** What the scheduler writes: new or changed assignments, and services to unassign. */
-  record Decision(List<GatewayAssignment> assign, List<VpnServiceId> unassign) {
+  /**
+   * What the scheduler writes: new or changed assignments, and services to unassign.
+   *
+   * @param drainWaiting true when a service of a host in maintenance stays put until the service
+   *     moved before it settles: the scheduler looks again soon
+   */
+  record Decision(
+      List<GatewayAssignment> assign, List<VpnServiceId> unassign, boolean drainWaiting) {
     Decision {
       assign = List.copyOf(assign);
       unassign = List.copyOf(unassign);
@@ -71,6 +77,7 @@ final class Scheduling {
                 a -> a.reason() == PlacementReason.HOST_MAINTENANCE && !settled.test(a.service()));
     List<GatewayAssignment> assign = new ArrayList<>();
     List<VpnServiceId> unassign = new ArrayList<>();
+    boolean drainWaiting = false;
     List<VpnService> services = new ArrayList<>(topology.vpnServices());
     services.sort(Comparator.comparing(VpnService::id, EntityId.ORDER));
     for (VpnService service : services) {
@@ -90,10 +97,9 @@ final class Scheduling {
       if (existing.isPresent() && why.isEmpty()) {
         continue;
       }
-      if (why.equals(Optional.of(PlacementReason.HOST_MAINTENANCE))) {
-        if (drainInFlight) {
-          continue;
-        }
+      if (why.equals(Optional.of(PlacementReason.HOST_MAINTENANCE)) && drainInFlight) {
+        drainWaiting = true;
+        continue;
       }
       Optional<HostId> target =
           group.get().members().stream()
@@ -120,7 +126,7 @@ final class Scheduling {
         drainInFlight = true;
       }
     }
-    return new Decision(assign, unassign);
+    return new Decision(assign, unassign, drainWaiting);
   }
 
   /** Why {@code a} must move, or empty when it may stay. */

@@ -27,14 +27,14 @@ import org.nsvpn.topology.status.VpnServiceStatus;
  *
  * <ol>
  *   <li>host deaths ({@code nsvpn.bench.runs}, default 10): SIGKILL of the agent and charons of
- *       vpnA's gateway; the outage from the kill to the first reply through the other gateway,
- *       split into detection (kill to liveness node gone: the session timeout), scheduling (to the
- *       assignment's write), provisioning (to the service reported active on the new host), IKE (to
- *       the connection reported up there) and the path (to the first reply). The dead agent is
- *       restarted after each run.
- *   <li>drains (same count): vpnA's gateway put in maintenance; the outage from the commit to the
- *       first reply through the other gateway. Maintenance is lifted after each run (nothing moves
- *       back).
+ *       vpnA's gateway; the outage (the longest time between two replies, from just before the kill
+ *       to the first reply through the other gateway), split into detection (kill to liveness node
+ *       gone: the session timeout), scheduling (to the assignment's write), provisioning (to the
+ *       service reported active on the new host), IKE (to the connection reported up there) and the
+ *       path (to the first reply). The dead agent is restarted after each run.
+ *   <li>drains (same count): vpnA's gateway put in maintenance; the outage (the longest time
+ *       between two replies from the commit on) and its parts from the commit. Maintenance is
+ *       lifted after each run (nothing moves back).
  * </ol>
  *
  * Writes one line per run to {@code nsvpn.bench.out} (tab-separated, milliseconds).
@@ -67,13 +67,13 @@ class FailoverBench {
         GatewayAssignment a = f.awaitMoved(f.bed.serviceA, next, PlacementReason.HOST_DEAD);
         long active = awaitActive(f, next, a.since());
         long up = awaitUp(f, next, a.since());
-        long reply = awaitReply(ping, kill);
+        long reply = awaitReply(ping, up);
         lines.add(
             String.join(
                 "\t",
                 "host-death",
                 Integer.toString(run),
-                Long.toString(reply - kill),
+                Long.toString(ping.longestGapMillis(kill - 3L * PING_MS, reply)),
                 Long.toString(detected - kill),
                 Long.toString(a.since().toEpochMilli() - detected),
                 Long.toString(active - a.since().toEpochMilli()),
@@ -94,13 +94,13 @@ class FailoverBench {
         GatewayAssignment a = f.awaitMoved(f.bed.serviceA, next, PlacementReason.HOST_MAINTENANCE);
         long active = awaitActive(f, next, a.since());
         long up = awaitUp(f, next, a.since());
-        long reply = awaitReply(ping, commit);
+        long reply = awaitReply(ping, up);
         lines.add(
             String.join(
                 "\t",
                 "drain",
                 Integer.toString(run),
-                Long.toString(reply - commit),
+                Long.toString(ping.longestGapMillis(commit - 3L * PING_MS, reply)),
                 "0",
                 Long.toString(a.since().toEpochMilli() - commit),
                 Long.toString(active - a.since().toEpochMilli()),
@@ -124,15 +124,16 @@ class FailoverBench {
     return ping.firstReplyAfter(System.currentTimeMillis() - 3L * PING_MS).isPresent();
   }
 
-  /** When the first ping reply after {@code since} arrived (waits for it). */
-  private static long awaitReply(PingLog ping, long since) {
+  /**
+   * When the first ping reply after {@code up} (the connection reported up on the new gateway)
+   * arrived: one through the new gateway (waits for it).
+   */
+  private static long awaitReply(PingLog ping, long up) {
     await("a reply through the new gateway")
         .atMost(FailoverBed.TUNNEL)
         .pollInterval(Duration.ofMillis(10))
-        .until(() -> ping.firstReplyAfter(since + 2L * PING_MS).isPresent());
-    // Replies in flight at the kill arrive within one interval; the first after the outage is
-    // the first reply later than that.
-    return ping.firstReplyAfter(since + 2L * PING_MS).getAsLong();
+        .until(() -> ping.firstReplyAfter(up).isPresent());
+    return ping.firstReplyAfter(up).getAsLong();
   }
 
   /** When vpnA was reported active on {@code host} after {@code assigned} (waits for it). */

@@ -86,6 +86,22 @@ final class PingLog implements AutoCloseable {
     return at == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(at);
   }
 
+  /**
+   * The longest time between two consecutive replies that both arrived within [{@code from}, {@code
+   * to}] (epoch milliseconds): an outage in that window, to the resolution of the interval.
+   */
+  long longestGapMillis(long from, long to) {
+    long longest = 0;
+    Long previous = null;
+    for (long at : repliesAt.subMap(from, true, to, true).keySet()) {
+      if (previous != null) {
+        longest = Math.max(longest, at - previous);
+      }
+      previous = at;
+    }
+    return longest;
+  }
+
   /** The highest sequence number answered so far (0 before any). */
   int highest() {
     return highest;

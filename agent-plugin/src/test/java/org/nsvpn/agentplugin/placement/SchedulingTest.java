@@ -127,9 +127,10 @@ class SchedulingTest {
     assertThat(first.assign().get(0).host()).isEqualTo(h2);
     current = apply(current, first);
 
-    assertThat(Scheduling.decide(t, alive, current, id -> false, NOW).isEmpty())
-        .as("the second waits while the first is not settled")
-        .isTrue();
+    Scheduling.Decision waiting = Scheduling.decide(t, alive, current, id -> false, NOW);
+    assertThat(waiting.isEmpty()).as("the second waits while the first is not settled").isTrue();
+    assertThat(waiting.drainWaiting()).isTrue();
+    assertThat(first.drainWaiting()).as("the first round moved one and held the other").isTrue();
     Scheduling.Decision second = Scheduling.decide(t, alive, current, id -> true, NOW);
     assertThat(second.assign()).hasSize(1);
     assertThat(second.assign().get(0).service()).isNotEqualTo(first.assign().get(0).service());
