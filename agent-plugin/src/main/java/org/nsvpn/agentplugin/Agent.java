@@ -2,21 +2,33 @@ package org.nsvpn.agentplugin;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.nsvpn.agentplugin.datapath.Datapath;
 import org.nsvpn.agentplugin.datapath.Underlay;
+import org.nsvpn.agentplugin.metrics.AgentMetrics;
+import org.nsvpn.agentplugin.metrics.MetricsServer;
+import org.nsvpn.agentplugin.metrics.Readiness;
 import org.nsvpn.agentplugin.placement.ClusterPlacement;
 import org.nsvpn.agentplugin.placement.GatewayScheduler;
 import org.nsvpn.agentplugin.spi.AgentPlugin;
@@ -33,6 +45,7 @@ import org.nsvpn.chainrules.model.RouterPort;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.ovsdb.Ovsdb;
+import org.nsvpn.ovsdb.api.ClientState;
 import org.nsvpn.ovsdb.api.OvsdbClient;
 import org.nsvpn.ovsdb.api.OvsdbEndpoint;
 import org.nsvpn.ovsdb.ipsec.IpsecSchema;
@@ -205,7 +218,31 @@ public final class Agent implements AutoCloseable {
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
           });
 
-      PluginContext context =
+      PluginContext context;
+      PrometheusRegistry registry = new PrometheusRegistry();
+      JvmMetrics.builder().register(registry);
+      AgentMetrics.flag(
+          registry,
+          "nsvpn_zookeeper_connected",
+          "1 while the agent's ZooKeeper connection is up",
+          () -> curator.getZookeeperClient().isConnected());
+      AgentMetrics.flag(
+          registry,
+          "nsvpn_ovsdb_connected",
+          "1 while the agent's OVSDB connection is up",
+          () -> ovsdb.state() == ClientState.CONNECTED);
+      AgentMetrics.flag(
+          registry,
+          "nsvpn_gateway_fenced",
+          "1 while the session fence holds this host's scheduled VPN namespaces",
+          placement::fenced);
+      AgentMetrics.flag(
+          registry,
+          "nsvpn_gateway_scheduler",
+          "1 while this agent is the cluster's elected gateway scheduler",
+          scheduler::isLeader);
+      datapath.ifPresent(dp -> AgentMetrics.datapath(registry, dp));
+      context =
           new Context(
               identity.id(),
               config,
@@ -214,6 +251,7 @@ public final class Agent implements AutoCloseable {
               publisher,
               system,
               placement,
+              registry,
               new StorePortBinder(store, identity.id(), datapath));
       List<AgentPlugin> started = new ArrayList<>();
       for (AgentPlugin plugin : plugins) {
@@ -221,6 +259,9 @@ public final class Agent implements AutoCloseable {
         started.add(plugin);
         resources.push(plugin);
         log.info("plugin {} started", plugin.name());
+      }
+      if (config.metricsEnabled()) {
+        resources.push(startMetrics(config, registry, curator, ovsdb, datapath));
       }
       // Alive only once everything runs: a host that others see alive can carry its ports.
       resources.push(
@@ -264,6 +305,58 @@ public final class Agent implements AutoCloseable {
           identity.name(),
           tunnelAddress.map(Object::toString).orElse("none"));
     }
+  }
+
+  /**
+   * Serves /metrics, /healthz and /readyz, and writes the address served to
+   * RUN-DIRECTORY/metrics-address (useful with port 0).
+   */
+  private static MetricsServer startMetrics(
+      AgentConfig config,
+      PrometheusRegistry registry,
+      CuratorFramework curator,
+      OvsdbClient ovsdb,
+      Optional<Datapath> datapath) {
+    Map<String, Supplier<Readiness.Check>> checks = new LinkedHashMap<>();
+    checks.put(
+        "zookeeper",
+        () ->
+            curator.getZookeeperClient().isConnected()
+                ? Readiness.Check.ok("connected")
+                : Readiness.Check.failing("not connected to ZooKeeper"));
+    checks.put(
+        "ovsdb",
+        () ->
+            ovsdb.state() == ClientState.CONNECTED
+                ? Readiness.Check.ok("connected")
+                : Readiness.Check.failing("ovsdb " + ovsdb.state().name().toLowerCase()));
+    checks.put(
+        "datapath",
+        () ->
+            datapath
+                .map(
+                    dp ->
+                        dp.state() == Datapath.State.RUNNING
+                            ? Readiness.Check.ok("running")
+                            : Readiness.Check.failing(
+                                "datapath " + dp.state().name().toLowerCase()))
+                .orElse(Readiness.Check.ok("disabled")));
+    MetricsServer server =
+        MetricsServer.start(
+            new InetSocketAddress(config.metricsAddress(), config.metricsPort()),
+            registry,
+            Readiness.of(checks));
+    try {
+      Files.createDirectories(config.runDirectory());
+      InetSocketAddress bound = server.address();
+      Files.writeString(
+          config.runDirectory().resolve("metrics-address"),
+          bound.getAddress().getHostAddress() + ":" + bound.getPort() + "\n");
+    } catch (IOException e) {
+      server.close();
+      throw new UncheckedIOException("cannot write the metrics address", e);
+    }
+    return server;
   }
 
   private static Underlay openUnderlay(Ipv4Address address, AgentConfig config) {
@@ -336,6 +429,7 @@ public final class Agent implements AutoCloseable {
       IpsecStatusPublisher ovsdb,
       ActorSystem<?> actorSystem,
       GatewayPlacement placement,
+      PrometheusRegistry metrics,
       PortBinder ports)
       implements PluginContext {
 

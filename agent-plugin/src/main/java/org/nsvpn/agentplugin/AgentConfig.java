@@ -40,6 +40,9 @@ public record AgentConfig(
     Optional<Ipv4Address> tunnelAddress,
     int overlayPort,
     Duration statsInterval,
+    boolean metricsEnabled,
+    String metricsAddress,
+    int metricsPort,
     Config raw) {
 
   private static final String PREFIX = "nsvpn.agent.";
@@ -87,6 +90,9 @@ public record AgentConfig(
           blank(c.getString("overlay.tunnel-address")).map(AgentConfig::tunnelAddress),
           c.getInt("overlay.port"),
           c.getDuration("datapath.stats-interval"),
+          c.getBoolean("metrics.enabled"),
+          c.getString("metrics.address"),
+          c.getInt("metrics.port"),
           config);
     } catch (ConfigException e) {
       throw new InvalidValueException(
@@ -107,6 +113,13 @@ public record AgentConfig(
         || zookeeperSessionTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
       throw new InvalidValueException(
           PREFIX + "zookeeper.session-timeout", zookeeperSessionTimeout, "must be 1s..60s");
+    }
+    if (metricsPort < 0 || metricsPort > 65535) {
+      throw new InvalidValueException(PREFIX + "metrics.port", metricsPort, "must be 0..65535");
+    }
+    if (metricsAddress.isBlank()) {
+      throw new InvalidValueException(
+          PREFIX + "metrics.address", metricsAddress, "must be an address of this host");
     }
     if (overlayPort < 1 || overlayPort > 65535) {
       throw new InvalidValueException(PREFIX + "overlay.port", overlayPort, "must be 1..65535");

@@ -65,7 +65,7 @@ class AgentIT {
                     + "\n"
                     + "datapath.enabled = "
                     + datapath
-                    + " }")));
+                    + "\nmetrics.port = 0 }")));
   }
 
   private static int freePort() throws IOException {

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.nsvpn.agentplugin.spi.AgentPlugin;
 import org.nsvpn.agentplugin.spi.PluginContext;
+import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.namespacemanager.NamespaceManager;
 import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
 import org.nsvpn.strongswan.StrongSwan;
@@ -31,6 +32,7 @@ public final class IpsecPlugin implements AgentPlugin {
   private PluginContext context;
   private Duration shutdownTimeout;
   private AutoCloseable namespaceWatch;
+  private volatile Topology latest = Topology.EMPTY;
 
   @Override
   public String name() {
@@ -81,7 +83,12 @@ public final class IpsecPlugin implements AgentPlugin {
         context.actorSystem().systemActorOf(VpnGuardian.create(shared), "ipsec", Props.empty());
     namespaceWatch =
         namespaces.watchRemovals(name -> guardian.tell(new VpnGuardian.NamespaceRemoved(name)));
-    context.onTopology(topology -> guardian.tell(new VpnGuardian.TopologyChanged(topology)));
+    context.onTopology(
+        topology -> {
+          latest = topology;
+          guardian.tell(new VpnGuardian.TopologyChanged(topology));
+        });
+    ConnectionMetrics.register(context.metrics(), board, () -> latest);
     context.placement().onAssignments(a -> guardian.tell(new VpnGuardian.AssignmentsChanged(a)));
     context.ovsdb().startPeriodic(board::snapshot);
     log.info("IPsec plugin started (charon state in {})", context.runDirectory().resolve("charon"));

@@ -74,6 +74,11 @@ final class StatusBoard {
     announced.remove(connection);
   }
 
+  /** The latest status of every connection on the board (for the metrics). */
+  List<ConnectionStatus> statuses() {
+    return connections.values().stream().map(Row::status).toList();
+  }
+
   /** What the publisher writes: every connection's row; no manual SA or SP rows. */
   IpsecStatusSnapshot snapshot() {
     Map<String, ConnectionStatus> rows = new LinkedHashMap<>();

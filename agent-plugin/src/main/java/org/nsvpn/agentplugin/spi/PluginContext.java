@@ -2,6 +2,7 @@ package org.nsvpn.agentplugin.spi;
 
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.nsvpn.chainrules.id.HostId;
@@ -38,6 +39,9 @@ public interface PluginContext {
    * startPeriodic}.
    */
   IpsecStatusPublisher ovsdb();
+
+  /** The agent's Prometheus registry, served on {@code /metrics}; plugins add their metrics. */
+  PrometheusRegistry metrics();
 
   /** The agent's actor system; plugins spawn their guardians with {@code systemActorOf}. */
   ActorSystem<?> actorSystem();

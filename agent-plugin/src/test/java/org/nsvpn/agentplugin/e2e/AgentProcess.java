@@ -48,6 +48,7 @@ final class AgentProcess implements AutoCloseable {
               + "  zookeeper.embedded.port = "
               + zookeeperPort
               + "\n"
+              + "  metrics.port = 0\n"
               + "}\n"
               + "nsvpn.plugins.ipsec { reconcile-interval = 2s, status-interval = 1s, max-backoff = 4s }\n");
     } catch (IOException e) {

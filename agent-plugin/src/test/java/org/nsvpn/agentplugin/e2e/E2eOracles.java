@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -91,6 +92,84 @@ final class E2eOracles {
       total += Long.parseLong(m.group(1));
     }
     return total;
+  }
+
+  /** An HTTP GET of the agent's metrics endpoint (its address from RUN/metrics-address). */
+  record Http(int status, String body) {}
+
+  static Http get(Path state, String path) {
+    try {
+      String address = Files.readString(state.resolve("run/metrics-address")).trim();
+      java.net.http.HttpResponse<String> response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://" + address + path))
+                      .timeout(java.time.Duration.ofSeconds(10))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      return new Http(response.statusCode(), response.body());
+    } catch (IOException e) {
+      throw new AssertionError("cannot reach the agent's " + path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * The agent's /metrics, parsed by the Prometheus project's own Python parser (Debian's
+   * python3-prometheus-client, installed by scripts/install-deps): sample name and labels, as
+   * {@code name{"label": "value", ...}} with labels sorted, to value.
+   */
+  static Map<String, Double> metrics(Path state) {
+    Http scrape = get(state, "/metrics");
+    if (scrape.status() != 200) {
+      throw new AssertionError("GET /metrics answered " + scrape.status() + ": " + scrape.body());
+    }
+    String parser =
+        "import sys, json\n"
+            + "from prometheus_client.parser import text_string_to_metric_families as parse\n"
+            + "out = {}\n"
+            + "for family in parse(sys.stdin.read()):\n"
+            + "    for s in family.samples:\n"
+            + "        out[s.name + json.dumps(s.labels, sort_keys=True)] = s.value\n"
+            + "print(json.dumps(out))\n";
+    try {
+      Process p =
+          new ProcessBuilder("/usr/bin/python3", "-c", parser).redirectErrorStream(true).start();
+      p.getOutputStream().write(scrape.body().getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new AssertionError(
+            "the Prometheus parser refused /metrics (sudo scripts/install-deps installs"
+                + " python3-prometheus-client): "
+                + out);
+      }
+      Map<String, Double> samples = new HashMap<>();
+      JSON.readTree(out)
+          .properties()
+          .forEach(e -> samples.put(e.getKey(), e.getValue().asDouble()));
+      return samples;
+    } catch (IOException e) {
+      throw new AssertionError("cannot run /usr/bin/python3", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The key {@link #metrics} uses for a sample: {@code name{"k": "v", ...}}, labels sorted. */
+  static String sample(String name, Map<String, String> labels) {
+    try {
+      return name
+          + JSON.writeValueAsString(new java.util.TreeMap<>(labels))
+              .replace("\":\"", "\": \"")
+              .replace("\",\"", "\", \"");
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   static String run(String... command) {

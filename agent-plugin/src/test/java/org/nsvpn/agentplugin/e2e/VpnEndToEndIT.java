@@ -138,6 +138,11 @@ class VpnEndToEndIT {
     long ovsdbBefore = E2eOracles.ovsdbCounter(state, "vpnA.a-to-b", "sa_data_bytes_out");
     long cliBefore = E2eOracles.showStatusBytesOut(E2eOracles.showStatus(agent, "vpnA"));
     long storeBefore = status(bed.aToB).orElseThrow().counters().bytesOut();
+    String bytesOut =
+        E2eOracles.sample(
+            "nsvpn_ipsec_bytes_out_total",
+            Map.of("service", "vpnA", "connection", "a-to-b", "peer", "203.0.113.20"));
+    double metricBefore = E2eOracles.metrics(state).getOrDefault(bytesOut, 0.0);
     Ip.Result ping =
         Ip.exec(
             "ip",
@@ -179,6 +184,27 @@ class VpnEndToEndIT {
                     .isGreaterThanOrEqualTo(sent));
     assertThat(status(bed.aToB).orElseThrow().counters().bytesOut() - storeBefore)
         .isGreaterThanOrEqualTo(sent);
+    await("the /metrics counter")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(E2eOracles.metrics(state).getOrDefault(bytesOut, 0.0) - metricBefore)
+                    .as("%s growth", bytesOut)
+                    .isGreaterThanOrEqualTo(sent));
+    Map<String, Double> metrics = E2eOracles.metrics(state);
+    assertThat(
+            metrics.get(
+                E2eOracles.sample(
+                    "nsvpn_ipsec_connection_up",
+                    Map.of("service", "vpnA", "connection", "a-to-c", "peer", "203.0.113.30"))))
+        .isEqualTo(1.0);
+    assertThat(metrics.get("nsvpn_zookeeper_connected{}")).isEqualTo(1.0);
+    assertThat(metrics.keySet()).anyMatch(k -> k.startsWith("nsvpn_datapath_port_frames_total"));
+    assertThat(metrics.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
+    E2eOracles.Http ready = E2eOracles.get(state, "/readyz");
+    assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"ready\":true").contains("\"zookeeper\"");
+    assertThat(E2eOracles.get(state, "/healthz").status()).isEqualTo(200);
     assertThat(E2eOracles.ovsdbConnections(state).get("vpnA.a-to-b"))
         .containsEntry("ike_status", "established");
     assertThat(E2eOracles.ovsdbConnections(state))

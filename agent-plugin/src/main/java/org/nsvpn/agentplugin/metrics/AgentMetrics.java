@@ -1,0 +1,99 @@
+package org.nsvpn.agentplugin.metrics;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.BooleanSupplier;
+import org.nsvpn.agentplugin.datapath.Datapath;
+import org.nsvpn.agentplugin.datapath.DatapathStats;
+
+/**
+ * The agent's own metrics: its connections to ZooKeeper and OVSDB, its gateway role, and its
+ * datapath's counters (read at each scrape). Documented in docs/operations.md.
+ */
+public final class AgentMetrics {
+  private AgentMetrics() {}
+
+  /** A yes/no gauge. */
+  public static void flag(
+      PrometheusRegistry registry, String name, String help, BooleanSupplier on) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .callback(cb -> cb.call(on.getAsBoolean() ? 1 : 0))
+        .register(registry);
+  }
+
+  /** The datapath's counters: per port, drops by reason, the overlay, the fence. */
+  public static void datapath(PrometheusRegistry registry, Datapath datapath) {
+    CounterWithCallback.builder()
+        .name("nsvpn_datapath_port_frames")
+        .help("frames received from (rx) and sent to (tx) a bound port's interface")
+        .labelNames("port", "direction")
+        .callback(
+            cb ->
+                datapath
+                    .stats()
+                    .ports()
+                    .forEach(
+                        (port, c) -> {
+                          cb.call(c.rxFrames(), port.toString(), "rx");
+                          cb.call(c.txFrames(), port.toString(), "tx");
+                        }))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("nsvpn_datapath_port_bytes")
+        .help("bytes received from (rx) and sent to (tx) a bound port's interface")
+        .labelNames("port", "direction")
+        .callback(
+            cb ->
+                datapath
+                    .stats()
+                    .ports()
+                    .forEach(
+                        (port, c) -> {
+                          cb.call(c.rxBytes(), port.toString(), "rx");
+                          cb.call(c.txBytes(), port.toString(), "tx");
+                        }))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("nsvpn_datapath_drops")
+        .help("frames the virtual network dropped, by reason")
+        .labelNames("reason")
+        .callback(cb -> datapath.stats().drops().forEach((reason, n) -> cb.call(n, reason.name())))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("nsvpn_datapath_overlay_frames")
+        .help("inner frames tunnelled to other hosts (tx) and received from them (rx)")
+        .labelNames("direction")
+        .callback(
+            cb -> {
+              DatapathStats.PortCounters t = datapath.stats().overlay().traffic();
+              cb.call(t.txFrames(), "tx");
+              cb.call(t.rxFrames(), "rx");
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("nsvpn_datapath_overlay_drops")
+        .help("underlay packets dropped, by reason")
+        .labelNames("reason")
+        .callback(
+            cb ->
+                datapath
+                    .stats()
+                    .overlay()
+                    .drops()
+                    .forEach((reason, n) -> cb.call(n, reason.name())))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("nsvpn_datapath_fenced_frames")
+        .help("frames dropped because the session fence held their port")
+        .callback(cb -> cb.call(datapath.stats().fenced()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("nsvpn_datapath_simulated_frames")
+        .help("frames received on this host's interfaces and simulated here")
+        .callback(cb -> cb.call(datapath.stats().simulated()))
+        .register(registry);
+  }
+}
