@@ -50,7 +50,8 @@ public record AgentConfig(
   /**
    * Reads {@code file} (if given) over the defaults. Substitutions resolve after the merge, so that
    * overriding {@code state-directory} moves every path derived from it. A setting under {@code
-   * nsvpn.} that no reference.conf defines is refused (see {@link UnknownSettings}).
+   * nsvpn.} that no reference.conf defines is refused (see {@link UnknownSettings}). The agent
+   * process's Akka settings (nsvpn-agent-akka.conf) come under the file.
    */
   public static AgentConfig load(Optional<Path> file) {
     Config overrides = ConfigFactory.empty();
@@ -61,7 +62,9 @@ public record AgentConfig(
       overrides = ConfigFactory.parseFile(file.get().toFile());
     }
     UnknownSettings.check(overrides, ConfigFactory.defaultReference());
-    return from(ConfigFactory.load(overrides));
+    return from(
+        ConfigFactory.load(
+            overrides.withFallback(ConfigFactory.parseResources("nsvpn-agent-akka.conf"))));
   }
 
   /** Reads the settings from an already loaded configuration. */

@@ -64,7 +64,7 @@ public final class IpsecPlugin implements AgentPlugin {
         context
             .actorSystem()
             .dispatchers()
-            .lookup(DispatcherSelector.fromConfig("nsvpn-blocking-dispatcher"));
+            .lookup(DispatcherSelector.fromConfig("nsvpn.plugins.ipsec.blocking-dispatcher"));
     RouterVpnRunner runner =
         new RouterVpnRunner(
             context.topology(),
