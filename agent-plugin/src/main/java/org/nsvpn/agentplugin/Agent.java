@@ -2,6 +2,7 @@ package org.nsvpn.agentplugin;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -50,7 +51,6 @@ import org.nsvpn.ovsdb.api.OvsdbClient;
 import org.nsvpn.ovsdb.api.OvsdbEndpoint;
 import org.nsvpn.ovsdb.ipsec.IpsecSchema;
 import org.nsvpn.ovsdb.ipsec.IpsecStatusPublisher;
-import org.nsvpn.ovsdb.server.EmbeddedOvsdbServer;
 import org.nsvpn.simulator.state.NetworkState;
 import org.nsvpn.topology.ObjectKind;
 import org.nsvpn.topology.SecretsCredential;
@@ -80,6 +80,9 @@ public final class Agent implements AutoCloseable {
 
   /** How often the scheduler looks again without a trigger (a drain waiting for a move). */
   private static final Duration SCHEDULER_RECHECK = Duration.ofSeconds(1);
+
+  /** How often the embedded ovsdb-server is checked (and started again when it died). */
+  private static final Duration OVSDB_CHECK = Duration.ofSeconds(1);
 
   private final HostIdentity identity;
   private final Deque<AutoCloseable> resources;
@@ -146,14 +149,19 @@ public final class Agent implements AutoCloseable {
       publishHost(store, identity, config.tunnelAddress());
 
       OvsdbEndpoint ovsdbEndpoint;
+      Optional<OvsdbServerSupervisor> ovsdbServer = Optional.empty();
       if (config.ovsdbEndpoint().isPresent()) {
         ovsdbEndpoint = config.ovsdbEndpoint().get();
       } else {
-        EmbeddedOvsdbServer server =
-            EmbeddedOvsdbServer.startOrAdopt(
-                config.embeddedOvsdbDirectory(), IpsecSchema.schemaJson(), SERVER_START);
-        resources.push(server::stop);
+        OvsdbServerSupervisor server =
+            OvsdbServerSupervisor.start(
+                config.embeddedOvsdbDirectory(),
+                IpsecSchema.schemaJson(),
+                SERVER_START,
+                OVSDB_CHECK);
+        resources.push(server);
         ovsdbEndpoint = server.endpoint();
+        ovsdbServer = Optional.of(server);
       }
       OvsdbClient ovsdb = Ovsdb.client(ovsdbEndpoint);
       resources.push(ovsdb);
@@ -242,6 +250,13 @@ public final class Agent implements AutoCloseable {
           "1 while this agent is the cluster's elected gateway scheduler",
           scheduler::isLeader);
       datapath.ifPresent(dp -> AgentMetrics.datapath(registry, dp));
+      ovsdbServer.ifPresent(
+          server ->
+              CounterWithCallback.builder()
+                  .name("nsvpn_ovsdb_server_restarts")
+                  .help("times the embedded ovsdb-server died and was started again")
+                  .callback(cb -> cb.call(server.restarts()))
+                  .register(registry));
       context =
           new Context(
               identity.id(),

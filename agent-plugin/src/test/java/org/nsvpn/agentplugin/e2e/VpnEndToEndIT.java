@@ -127,7 +127,7 @@ class VpnEndToEndIT {
   }
 
   @Test
-  void vmAReachesBothPeersAndEveryCounterGrowsByAtLeastTheBytesSent() {
+  void vmAReachesBothPeersAndEveryCounterGrowsByAtLeastTheBytesSent() throws IOException {
     startSiteC(VpnTestbed.PSK_AC);
     build(true);
     awaitPing(bed.vmA, "10.2.0.10");
@@ -205,6 +205,51 @@ class VpnEndToEndIT {
     assertThat(ready.status()).as(ready.body()).isEqualTo(200);
     assertThat(ready.body()).contains("\"ready\":true").contains("\"zookeeper\"");
     assertThat(E2eOracles.get(state, "/healthz").status()).isEqualTo(200);
+
+    // A dead embedded ovsdb-server is started again and the counters reach OVSDB again.
+    Path pidFile = state.resolve("ovsdb/ovsdb-server.pid");
+    long ovsdbPid = Long.parseLong(Files.readString(pidFile).trim());
+    ProcessHandle.of(ovsdbPid).orElseThrow().destroyForcibly();
+    await("the agent starts ovsdb-server again")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              try {
+                long pid = Long.parseLong(Files.readString(pidFile).trim());
+                return pid != ovsdbPid
+                    && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+              } catch (IOException | NumberFormatException e) {
+                return false;
+              }
+            });
+    long afterRestart = E2eOracles.ovsdbCounter(state, "vpnA.a-to-b", "sa_data_bytes_out");
+    assertThat(
+            Ip.exec(
+                    "ip",
+                    "netns",
+                    "exec",
+                    bed.vmA,
+                    "ping",
+                    "-c",
+                    "10",
+                    "-i",
+                    "0.05",
+                    "-s",
+                    "1000",
+                    "-W",
+                    "1",
+                    "10.2.0.10")
+                .stdout())
+        .contains("10 received");
+    await("OVSDB counters after ovsdb-server came back")
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        E2eOracles.ovsdbCounter(state, "vpnA.a-to-b", "sa_data_bytes_out")
+                            - afterRestart)
+                    .isGreaterThanOrEqualTo(10L * 1028));
     assertThat(E2eOracles.ovsdbConnections(state).get("vpnA.a-to-b"))
         .containsEntry("ike_status", "established");
     assertThat(E2eOracles.ovsdbConnections(state))
