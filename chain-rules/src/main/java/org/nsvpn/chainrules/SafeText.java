@@ -2,9 +2,11 @@ package org.nsvpn.chainrules;
 
 /**
  * Makes untrusted text safe to print on a terminal or in a log line: C0 and C1 control characters,
- * DEL, line and paragraph separators and the Unicode bidirectional controls (which can make a line
- * read differently from what it contains) are written as {@code \xNN} or {@code \\uNNNN} escapes;
- * everything else is kept.
+ * DEL, line and paragraph separators, the Unicode bidirectional controls (which can make a line
+ * read differently from what it contains) and the zero-width and invisible formatting characters
+ * (which make two different texts look the same) are written as {@code \xNN} or {@code \\uNNNN}
+ * escapes; everything else is kept. Escaping is idempotent on its own output, which is printable
+ * ASCII wherever it replaced something.
  */
 public final class SafeText {
   private SafeText() {}
@@ -31,12 +33,15 @@ public final class SafeText {
   public static boolean isUnsafe(char c) {
     return c < 0x20
         || (c >= 0x7f && c <= 0x9f)
+        || c == 0x00ad
+        || c == 0x034f
         || c == 0x061c
-        || c == 0x200e
-        || c == 0x200f
+        || c == 0x180e
+        || (c >= 0x200b && c <= 0x200f)
         || c == 0x2028
         || c == 0x2029
         || (c >= 0x202a && c <= 0x202e)
-        || (c >= 0x2066 && c <= 0x2069);
+        || (c >= 0x2060 && c <= 0x2069)
+        || c == 0xfeff;
   }
 }

@@ -22,6 +22,20 @@ class SafeTextTest {
   }
 
   @Test
+  void escapesZeroWidthAndInvisibleFormattingCharacters() {
+    assertThat(SafeText.escape("ro\u200buter\u200c\u200d\u2060\u2064\ufeff"))
+        .isEqualTo("ro\\u200buter\\u200c\\u200d\\u2060\\u2064\\ufeff");
+    assertThat(SafeText.escape("soft\u00adhyphen\u034f\u180e"))
+        .isEqualTo("soft\\xadhyphen\\u034f\\u180e");
+  }
+
+  @Test
+  void escapingItsOwnOutputChangesNothing() {
+    String once = SafeText.escape("a\u202e\u009b\u200b\u0007b");
+    assertThat(SafeText.escape(once)).isEqualTo(once);
+  }
+
+  @Test
   void theModelsErrorMessagesUseTheSameRules() {
     assertThat(new InvalidValueException("name", "a\u202eb\u0085", "no").getMessage())
         .contains("a\\u202eb\\x85");

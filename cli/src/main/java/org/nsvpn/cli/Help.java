@@ -9,7 +9,11 @@ final class Help {
   static List<String> lines() {
     return List.of(
         "TYPE list | TYPE add FIELD VALUE ... | TYPE REF show [FIELD] | TYPE REF set FIELD VALUE ...",
-        "TYPE REF clear FIELD ... | TYPE REF delete",
+        "TYPE REF clear FIELD ... | TYPE REF delete [cascade]",
+        "  delete refuses to take a vpn-service along (its router, the port of its external-ip)",
+        "  unless 'cascade' says so; the service goes with its connections and their PSKs",
+        "midonet-cli orders: list TYPE, show TYPE REF [FIELD], delete TYPE REF,",
+        "  router R list port, router R show|delete port P",
         "types: " + String.join(", ", Interpreter.TYPES),
         "nested: router R port ..., router R route ..., router R add port|route ...,",
         "        bridge B port ..., chain C rule ..., chain C add rule ...,",
@@ -21,13 +25,16 @@ final class Help {
         "references: alias (router0, router0:port1, vpn0:conn0, gwgroup0), unique name, or UUID",
         "router: name state infilter outfilter local-redirect-chain",
         "port: mac address net addresses state peer (clear: peer binding)",
-        "route: type src dst gw port weight",
+        "route: type src dst gw port weight (gw on a subnet of port; a bare address is a /32)",
         "rule: type (accept|drop|reject|return|continue|jump|l2-transform) pos in-ports out-ports",
         "      ethertype src-mac dst-mac src dst proto src-port dst-port fragment-policy invert",
-        "      jump-to | action redirect target-port ingress fail-open; '!' inverts a match",
+        "      jump-to | action redirect target-port ingress fail-open; '!' inverts a match;",
+        "      ports N, N:M or N-M",
         "host: name id (set: name maintenance; maintenance true drains the host)",
         "gateway-group: name (members: hosts that may run its vpn-services)",
-        "vpn-service: name router external-ip state gateway-group (clear: gateway-group)",
+        "vpn-service: name router external-ip state gateway-group (clear: gateway-group);",
+        "      one per router, external-ip an address of a port of the router",
+        "names: unique per type (routers and bridges together; connections per vpn-service)",
         "ipsec-site-connection: " + String.join(" ", ConnectionParser.FIELDS),
         "psk: prompt | stdin | file:PATH (never the key itself)");
   }

@@ -3,7 +3,6 @@ package org.nsvpn.cli;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +32,6 @@ import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Router;
 import org.nsvpn.chainrules.model.RouterPort;
 import org.nsvpn.chainrules.model.SecretRef;
-import org.nsvpn.chainrules.model.TopologyChange;
 import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.IpAddress;
@@ -43,19 +41,25 @@ import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.routing.RouteType;
 import org.nsvpn.chainrules.rules.Chain;
 import org.nsvpn.chainrules.rules.Rule;
-import org.nsvpn.topology.Cascade;
+import org.nsvpn.topology.IntegrityException;
 import org.nsvpn.topology.ObjectKind;
+import org.nsvpn.topology.StoreBatch;
 import org.nsvpn.topology.StoreException;
 import org.nsvpn.topology.StoreSnapshot;
 import org.nsvpn.topology.StoreTransaction;
 import org.nsvpn.topology.TopologyStore;
+import org.nsvpn.topology.TransactionTooLargeException;
+import org.nsvpn.topology.VersionConflictException;
 import org.nsvpn.topology.Versioned;
 
 /**
  * Runs midonet-cli style command lines against the topology store. One line is one store
- * transaction: it is parsed and validated completely (every value through the chain-rules parsers
- * and constructors, the result through the store's consistency check) before anything is written,
- * so a refused line writes nothing. The grammar is in docs/architecture.md ("nsvpn-cli").
+ * transaction (or, for a batched interpreter, one step of the batch's): it is parsed and validated
+ * completely (every value through the chain-rules parsers and constructors, the result through the
+ * store's consistency check and rules) before anything is written, so a refused line writes
+ * nothing. Lines in midonet-cli's word orders are read too ({@link WordOrder}); a line holding what
+ * looks like a PSK is refused before parsing ({@link Psk}). The grammar is in docs/architecture.md
+ * ("nsvpn-cli").
  */
 public final class Interpreter {
   /** Longer lines are refused before they are parsed. */
@@ -79,10 +83,40 @@ public final class Interpreter {
 
   private final TopologyStore store;
   private final SecretSource secrets;
+  private final Optional<StoreBatch> batch;
 
+  /** An interpreter that commits each line as a transaction of its own. */
   public Interpreter(TopologyStore store, SecretSource secrets) {
+    this(store, secrets, Optional.empty());
+  }
+
+  private Interpreter(TopologyStore store, SecretSource secrets, Optional<StoreBatch> batch) {
     this.store = store;
     this.secrets = secrets;
+    this.batch = batch;
+  }
+
+  /**
+   * An interpreter whose lines all go into one {@link StoreBatch}: each is checked against what the
+   * lines before it leave, and nothing is written before {@link #commitBatch()}.
+   */
+  static Interpreter batched(TopologyStore store, SecretSource secrets) {
+    return new Interpreter(store, secrets, Optional.of(store.batch()));
+  }
+
+  /**
+   * Writes every line of a batched interpreter as one transaction.
+   *
+   * @throws CliException when the store refuses the batch (it changed meanwhile, or the batch is
+   *     too large for one ZooKeeper transaction); nothing written
+   * @throws StoreException when ZooKeeper fails
+   */
+  void commitBatch() {
+    try {
+      batch.orElseThrow().commit();
+    } catch (IntegrityException | VersionConflictException | TransactionTooLargeException e) {
+      throw new CliException(e.getMessage(), e);
+    }
   }
 
   /**
@@ -100,17 +134,16 @@ public final class Interpreter {
     if (trimmed.isEmpty() || trimmed.startsWith("#")) {
       return List.of();
     }
-    List<String> words = Arrays.asList(WHITESPACE.split(trimmed));
+    List<String> typed = Arrays.asList(WHITESPACE.split(trimmed));
+    Psk.refuseKeys(typed);
+    List<String> words = WordOrder.canonical(typed);
     try {
-      return new Command(store.refresh(), words).run();
+      StoreSnapshot snapshot = batch.isPresent() ? batch.get().snapshot() : store.refresh();
+      return new Command(snapshot, words).run();
     } catch (InvalidValueException e) {
       throw new CliException(e.getMessage(), e);
-    } catch (StoreException e) {
-      if (e instanceof org.nsvpn.topology.IntegrityException
-          || e instanceof org.nsvpn.topology.VersionConflictException) {
-        throw new CliException(e.getMessage(), e);
-      }
-      throw e;
+    } catch (IntegrityException | VersionConflictException | TransactionTooLargeException e) {
+      throw new CliException(e.getMessage(), e);
     }
   }
 
@@ -139,7 +172,8 @@ public final class Interpreter {
 
     private String next(String expected) {
       if (!more()) {
-        throw new CliException("expected " + expected + " after '" + String.join(" ", words) + "'");
+        throw new CliException(
+            "expected " + expected + " after " + Text.quote(String.join(" ", words)));
       }
       return words.get(at++);
     }
@@ -203,7 +237,7 @@ public final class Interpreter {
     }
 
     private StoreSnapshot commit(StoreTransaction tx) {
-      return store.commit(tx);
+      return batch.isPresent() ? batch.get().add(tx) : store.commit(tx);
     }
 
     private Args args(String type, List<String> fields, Set<String> invertible) {
@@ -241,7 +275,8 @@ public final class Interpreter {
           return List.of(parts[i + 1]);
         }
       }
-      throw new CliException(field + ": not set (or not a field of this object)");
+      throw new CliException(
+          "show: " + Text.quote(field) + " is not set, or not a field of this object");
     }
 
     private List<String> show(String line) {
@@ -279,6 +314,7 @@ public final class Interpreter {
                     a.text("infilter").map(t -> refs.chain("infilter", t)),
                     a.text("outfilter").map(t -> refs.chain("outfilter", t)),
                     a.text("local-redirect-chain").map(t -> refs.chain("local-redirect-chain", t)));
+            refs.requireUsableName(r);
             return List.of(commit(StoreTransaction.builder().create(r).build()).label(r.id()));
           }
           default ->
@@ -323,6 +359,7 @@ public final class Interpreter {
                     r.inboundFilter(),
                     r.outboundFilter(),
                     r.localRedirectChain());
+            refs.requireUsableName(r);
           }
           if (a.has("state")) {
             r = r.withAdminStateUp(Values.state("state", a.required("state")));
@@ -356,7 +393,6 @@ public final class Interpreter {
           return List.of();
         }
         case "delete" -> {
-          noMoreWords();
           return delete(id);
         }
         default -> throw new CliException("router: cannot '" + verb + "' a router");
@@ -386,6 +422,7 @@ public final class Interpreter {
                     a.text("state").map(t -> Values.state("state", t)).orElse(true),
                     a.text("infilter").map(t -> refs.chain("infilter", t)),
                     a.text("outfilter").map(t -> refs.chain("outfilter", t)));
+            refs.requireUsableName(b);
             return List.of(commit(StoreTransaction.builder().create(b).build()).label(b.id()));
           }
           default ->
@@ -422,6 +459,7 @@ public final class Interpreter {
                     b.adminStateUp(),
                     b.inboundFilter(),
                     b.outboundFilter());
+            refs.requireUsableName(b);
           }
           if (a.has("state")) {
             b = b.withAdminStateUp(Values.state("state", a.required("state")));
@@ -447,7 +485,6 @@ public final class Interpreter {
           return List.of();
         }
         case "delete" -> {
-          noMoreWords();
           return delete(id);
         }
         default -> throw new CliException("bridge: cannot '" + verb + "' a bridge");
@@ -552,7 +589,6 @@ public final class Interpreter {
           return List.of();
         }
         case "delete" -> {
-          noMoreWords();
           return delete(id);
         }
         default -> throw new CliException("port: cannot '" + verb + "' a port");
@@ -687,10 +723,7 @@ public final class Interpreter {
       String verb = verb("route " + s.label(id));
       return switch (verb) {
         case "show" -> show(printer().route(v.value()));
-        case "delete" -> {
-          noMoreWords();
-          yield delete(id);
-        }
+        case "delete" -> delete(id);
         default ->
             throw new CliException(
                 "route: routes can be shown and deleted; to change one, delete it and add another");
@@ -699,11 +732,8 @@ public final class Interpreter {
 
     private List<String> addRoute(RouterId router) {
       Args a = args("route", ROUTE_FIELDS, Set.of());
-      IpSubnet dst = Args.parse("dst", a.required("dst"), IpSubnet::parse);
-      IpSubnet src =
-          a.text("src")
-              .map(t -> Args.parse("src", t, IpSubnet::parse))
-              .orElse(Route.anySource(dst));
+      IpSubnet dst = Values.subnet("dst", a.required("dst"));
+      IpSubnet src = a.text("src").map(t -> Values.subnet("src", t)).orElse(Route.anySource(dst));
       Optional<PortId> port = a.text("port").map(t -> routePort(router, t));
       Route route =
           new Route(
@@ -745,6 +775,7 @@ public final class Interpreter {
           case "add" -> {
             Args a = args("chain", List.of("name"), Set.of());
             Chain c = Chain.empty(ChainId.random(), a.required("name"));
+            refs.requireUsableName(c);
             return List.of(commit(StoreTransaction.builder().create(c).build()).label(c.id()));
           }
           default ->
@@ -773,11 +804,11 @@ public final class Interpreter {
         case "set" -> {
           Args a = args("chain", List.of("name"), Set.of());
           Chain c = new Chain(id, a.required("name"), v.value().rules());
+          refs.requireUsableName(c);
           commit(StoreTransaction.builder().update(c, v.version()).build());
           return List.of();
         }
         case "delete" -> {
-          noMoreWords();
           return delete(id);
         }
         default -> throw new CliException("chain: cannot '" + verb + "' a chain");
@@ -859,6 +890,7 @@ public final class Interpreter {
             HostId id =
                 a.text("id").map(t -> Args.parse("id", t, HostId::parse)).orElseGet(HostId::random);
             Host h = new Host(id, a.required("name"));
+            refs.requireUsableName(h);
             return List.of(commit(StoreTransaction.builder().create(h).build()).label(id));
           }
           default ->
@@ -896,6 +928,7 @@ public final class Interpreter {
           Host h = v.value();
           if (a.has("name")) {
             h = h.withName(a.required("name"));
+            refs.requireUsableName(h);
           }
           if (a.has("maintenance")) {
             h = h.withMaintenance(Values.bool("maintenance", a.required("maintenance")));
@@ -929,7 +962,7 @@ public final class Interpreter {
           return List.of();
         }
         case "delete" -> {
-          if (!more()) {
+          if (!more() || peek().equals("cascade")) {
             return delete(id);
           }
           expectChild("binding");
@@ -978,6 +1011,7 @@ public final class Interpreter {
             Args a = args("gateway-group", GROUP_FIELDS, Set.of());
             GatewayGroup g =
                 new GatewayGroup(GatewayGroupId.random(), a.required("name"), Set.of());
+            refs.requireUsableName(g);
             return List.of(commit(StoreTransaction.builder().create(g).build()).label(g.id()));
           }
           default ->
@@ -998,6 +1032,7 @@ public final class Interpreter {
         case "set" -> {
           Args a = args("gateway-group", GROUP_FIELDS, Set.of());
           GatewayGroup g = new GatewayGroup(id, a.required("name"), v.value().members());
+          refs.requireUsableName(g);
           commit(StoreTransaction.builder().update(g, v.version()).build());
           return List.of();
         }
@@ -1016,7 +1051,7 @@ public final class Interpreter {
           return List.of();
         }
         case "delete" -> {
-          if (!more()) {
+          if (!more() || peek().equals("cascade")) {
             return delete(id);
           }
           String text = args("gateway-group", MEMBER_FIELDS, Set.of()).required("member");
@@ -1066,6 +1101,7 @@ public final class Interpreter {
                     Args.parse("external-ip", a.required("external-ip"), IpAddress::parse),
                     a.text("state").map(t -> Values.state("state", t)).orElse(true),
                     a.text("gateway-group").map(t -> refs.gatewayGroup("gateway-group", t)));
+            refs.requireUsableName(service);
             return List.of(
                 commit(StoreTransaction.builder().create(service).build()).label(service.id()));
           }
@@ -1109,6 +1145,7 @@ public final class Interpreter {
                   a.text("gateway-group")
                       .map(t -> Optional.of(refs.gatewayGroup("gateway-group", t)))
                       .orElse(old.gatewayGroup()));
+          refs.requireUsableName(updated);
           commit(StoreTransaction.builder().update(updated, v.version()).build());
           return List.of();
         }
@@ -1123,7 +1160,6 @@ public final class Interpreter {
           return List.of();
         }
         case "delete" -> {
-          noMoreWords();
           return delete(id);
         }
         default -> throw new CliException("vpn-service: cannot '" + verb + "' a vpn-service");
@@ -1184,6 +1220,7 @@ public final class Interpreter {
               new ConnectionParser()
                   .apply(Optional.of(v.value()), v.value().toBuilder(), a)
                   .build();
+          refs.requireUsableName(updated);
           if (a.has("psk")) {
             byte[] psk = Psk.read(a.required("psk"), secrets);
             try {
@@ -1209,7 +1246,6 @@ public final class Interpreter {
           return List.of();
         }
         case "delete" -> {
-          noMoreWords();
           return delete(id);
         }
         default ->
@@ -1227,6 +1263,7 @@ public final class Interpreter {
               .name(a.required("name"))
               .psk(new SecretRef("psk-" + id));
       IpsecSiteConnection connection = new ConnectionParser().apply(Optional.empty(), b, a).build();
+      refs.requireUsableName(connection);
       String source = a.text("psk").orElse("prompt");
       byte[] psk = Psk.read(source, secrets);
       try {
@@ -1244,27 +1281,14 @@ public final class Interpreter {
 
     // ---- deletion -----------------------------------------------------------------------------
 
-    /**
-     * Deletes with the store's documented cascade, plus the PSKs of deleted connections that no
-     * remaining connection uses.
-     */
+    /** {@code ... delete [cascade]}: see {@link Deletion}. */
     private List<String> delete(EntityId id) {
-      TopologyChange change = Cascade.deletion(s.topology(), id);
-      StoreTransaction.Builder tx = StoreTransaction.builder().change(change);
-      Set<EntityId> deleted = new HashSet<>(change.deletions());
-      Set<SecretRef> orphans = new LinkedHashSet<>();
-      for (IpsecSiteConnection c : s.topology().connections()) {
-        if (deleted.contains(c.id())) {
-          orphans.add(c.psk());
-        }
+      boolean cascade = peek().equals("cascade");
+      if (cascade) {
+        at++;
       }
-      for (IpsecSiteConnection c : s.topology().connections()) {
-        if (!deleted.contains(c.id())) {
-          orphans.remove(c.psk());
-        }
-      }
-      orphans.forEach(tx::deleteSecret);
-      commit(tx.build());
+      noMoreWords();
+      commit(Deletion.of(s, id, cascade));
       return List.of();
     }
   }

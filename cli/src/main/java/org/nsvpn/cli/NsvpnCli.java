@@ -1,11 +1,11 @@
 package org.nsvpn.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.curator.framework.CuratorFramework;
+import org.nsvpn.chainrules.SafeText;
 import org.nsvpn.topology.SecretsCredential;
 import org.nsvpn.topology.StoreException;
 import org.nsvpn.topology.TopologyStore;
@@ -25,11 +26,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code nsvpn-cli}: the midonet-cli style command line. Runs an interactive shell, the commands
- * given with {@code -e}, or a script given with {@code -f}.
+ * given with {@code -e}, or a script given with {@code -f}; with {@code --atomic}, the commands or
+ * the script as one transaction ({@link LineRunner}).
  *
  * <p>Exit codes: 0 every command succeeded; 1 a command was refused (bad input, unknown alias,
- * integrity or version conflict; nothing of that command was written, and a script stops there); 2
- * bad options; 3 the store is unreachable or unreadable.
+ * integrity or version conflict, a script line that is not UTF-8; nothing of that command was
+ * written, and a script stops there); 2 bad options; 3 the store is unreachable or unreadable.
+ *
+ * <p>The CLI prints its results on standard output and a refusal as one line on standard error,
+ * nothing else: the store is opened lazily (a session that writes nothing creates nothing), and
+ * third-party libraries are kept off the terminal ({@link #main}).
  */
 @Command(
     name = "nsvpn-cli",
@@ -60,6 +66,13 @@ public final class NsvpnCli implements Callable<Integer> {
       description =
           "Run the commands of FILE ('-' for standard input), stopping at the first refused one.")
   Path script;
+
+  @Option(
+      names = "--atomic",
+      description =
+          "With -e or -f: check every command against what the ones before it leave, and write"
+              + " them all as one transaction at the end, or nothing.")
+  boolean atomic;
 
   @Option(
       names = "--zk",
@@ -114,8 +127,24 @@ public final class NsvpnCli implements Callable<Integer> {
     this.secretOverride = secrets;
   }
 
+  /**
+   * Runs the CLI on the process's streams, with third-party output kept off them: libraries that
+   * print to {@code System.out} or {@code System.err} directly (ZooKeeper's snapshot purge in
+   * {@code --embedded} mode) print into a sink, and {@code java.util.logging} (JLine's) has no
+   * console handler; the CLI itself writes to the streams kept here. SLF4J logging (ZooKeeper,
+   * Curator) is off in logback.xml. {@code NSVPN_CLI_LOG=debug} (or info, warn) turns logging back
+   * on, on standard error, for diagnosis.
+   */
   public static void main(String[] args) {
-    System.exit(run(args, System.in, System.out, System.err, Optional.empty()));
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    java.util.logging.LogManager.getLogManager().reset();
+    if (System.getenv("NSVPN_CLI_LOG") == null) {
+      PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
+      System.setOut(sink);
+      System.setErr(sink);
+    }
+    System.exit(run(args, System.in, out, err, Optional.empty()));
   }
 
   /** Runs the CLI with these streams; returns the exit code. Tests call this directly. */
@@ -131,7 +160,7 @@ public final class NsvpnCli implements Callable<Integer> {
     cl.setExitCodeExceptionMapper(e -> UNAVAILABLE);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
-          err.println("error: " + ex.getMessage());
+          err.println(SafeText.escape("error: " + ex.getMessage()));
           err.println("try: nsvpn-cli --help");
           return USAGE;
         });
@@ -144,30 +173,73 @@ public final class NsvpnCli implements Callable<Integer> {
       err.println("error: give -e or -f, not both");
       return USAGE;
     }
+    if (atomic && script == null && commands.isEmpty()) {
+      err.println("error: --atomic applies to the commands of -e or -f");
+      return USAGE;
+    }
     EmbeddedZooKeeper embedded = null;
     try {
       String connect = connectString;
       if (embeddedDir != null) {
         embedded = EmbeddedZooKeeper.start(embeddedDir, "127.0.0.1", 0, Duration.ofSeconds(30));
         connect = embedded.connectString();
+      } else {
+        requireResolvable(connect);
       }
       Optional<SecretsCredential> credential = credential();
       try (CuratorFramework client =
               ZooKeeperClients.connect(connect, credential, Duration.ofSeconds(connectTimeout));
-          TopologyStore store = TopologyStore.open(client, root, credential)) {
+          TopologyStore store = TopologyStore.openLazily(client, root, credential)) {
         return runCommands(store);
       }
     } catch (StoreException e) {
-      err.println("error: " + e.getMessage());
+      err.println(SafeText.escape("error: " + e.getMessage()));
       return UNAVAILABLE;
     } catch (org.nsvpn.chainrules.InvalidValueException e) {
-      err.println("error: " + e.getMessage());
+      err.println(SafeText.escape("error: " + e.getMessage()));
       return USAGE;
     } finally {
       if (embedded != null) {
         embedded.close();
       }
     }
+  }
+
+  /**
+   * Fails at once, in one line, when no host of the connect string resolves: ZooKeeper's client
+   * would retry until the timeout and then report only that it could not connect.
+   */
+  private static void requireResolvable(String connect) {
+    int slash = connect.indexOf('/');
+    String hosts = slash < 0 ? connect : connect.substring(0, slash);
+    List<String> unresolved = new ArrayList<>();
+    String[] entries = hosts.split(",");
+    for (String entry : entries) {
+      String host = host(entry.strip());
+      try {
+        InetAddress.getAllByName(host);
+      } catch (UnknownHostException | SecurityException e) {
+        unresolved.add(host);
+      }
+    }
+    if (unresolved.size() == entries.length) {
+      throw new StoreException(
+          "cannot reach ZooKeeper at "
+              + connect
+              + ": "
+              + (unresolved.size() == 1 ? "host " : "hosts ")
+              + String.join(", ", unresolved.stream().map(Text::quote).toList())
+              + " cannot be resolved");
+    }
+  }
+
+  /** The host of {@code host:port}, {@code [v6]:port} or a bare host. */
+  private static String host(String entry) {
+    if (entry.startsWith("[") && entry.indexOf(']') > 0) {
+      return entry.substring(1, entry.indexOf(']'));
+    }
+    int colon = entry.indexOf(':');
+    return colon >= 0 && colon == entry.lastIndexOf(':') ? entry.substring(0, colon) : entry;
   }
 
   private Optional<SecretsCredential> credential() {
@@ -183,63 +255,65 @@ public final class NsvpnCli implements Callable<Integer> {
   }
 
   private int runCommands(TopologyStore store) {
+    LineRunner runner = new LineRunner(out, err);
     if (!commands.isEmpty()) {
-      Interpreter interpreter = new Interpreter(store, secretSource(true));
-      for (String command : commands) {
-        if (!runOne(interpreter, command, "")) {
-          return REFUSED;
-        }
-      }
-      return OK;
+      return run(
+          store,
+          runner,
+          secretSource(true),
+          LineRunner.commands(commands),
+          "",
+          commands.size() > 1);
     }
     if (script != null) {
       boolean fromStdin = script.toString().equals("-");
-      Interpreter interpreter = new Interpreter(store, secretSource(!fromStdin));
-      try (BufferedReader reader =
-          fromStdin
-              ? new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-              : Files.newBufferedReader(script, StandardCharsets.UTF_8)) {
-        return runScript(interpreter, reader, fromStdin ? "stdin" : script.toString());
+      String name = fromStdin ? "stdin" : script.toString();
+      try (InputStream input = fromStdin ? in : Files.newInputStream(script)) {
+        return run(
+            store,
+            runner,
+            secretSource(!fromStdin),
+            LineRunner.script(new ScriptReader(input), name),
+            name,
+            true);
       } catch (IOException e) {
-        err.println("error: cannot read " + script + ": " + e.getMessage());
+        err.println(
+            SafeText.escape("error: cannot read " + script + ": " + e.getClass().getSimpleName()));
         return USAGE;
       }
     }
     if (System.console() != null && in == System.in && secretOverride.isEmpty()) {
       return Shell.run(store, out, err);
     }
-    Interpreter interpreter = new Interpreter(store, secretSource(false));
-    return runScript(
-        interpreter,
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)),
-        "stdin");
+    return run(
+        store,
+        runner,
+        secretSource(false),
+        LineRunner.script(new ScriptReader(in), "stdin"),
+        "stdin",
+        true);
   }
 
-  private int runScript(Interpreter interpreter, BufferedReader reader, String name) {
+  /**
+   * Runs {@code lines} atomically or step by step; {@code countApplied}: a step-by-step refusal
+   * says how many lines were applied before it (not for a single {@code -e}).
+   */
+  private int run(
+      TopologyStore store,
+      LineRunner runner,
+      SecretSource secrets,
+      LineRunner.Lines lines,
+      String name,
+      boolean countApplied) {
     try {
-      String line;
-      int number = 0;
-      while ((line = reader.readLine()) != null) {
-        number++;
-        if (!runOne(interpreter, line, name + ":" + number + ": ")) {
-          return REFUSED;
-        }
+      if (atomic) {
+        return runner.atomically(Interpreter.batched(store, secrets), lines, name);
       }
-      return OK;
+      return runner.stepByStep(new Interpreter(store, secrets), lines, countApplied);
     } catch (IOException e) {
-      err.println("error: cannot read " + name + ": " + e.getMessage());
+      err.println(
+          SafeText.escape("error: cannot read " + name + ": " + e.getClass().getSimpleName()));
       return USAGE;
-    }
-  }
-
-  /** Runs one line; prints its output or its error. False when it was refused. */
-  private boolean runOne(Interpreter interpreter, String line, String where) {
-    try {
-      interpreter.execute(line).forEach(out::println);
-      return true;
-    } catch (CliException e) {
-      err.println(where + "error: " + e.getMessage());
-      return false;
     }
   }
 

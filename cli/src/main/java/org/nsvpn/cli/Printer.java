@@ -19,6 +19,7 @@ import org.nsvpn.chainrules.model.Router;
 import org.nsvpn.chainrules.model.RouterPort;
 import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.net.InterfaceAddress;
+import org.nsvpn.chainrules.net.IpSubnet;
 import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.rules.Condition;
 import org.nsvpn.chainrules.rules.FragmentPolicy;
@@ -31,8 +32,9 @@ import org.nsvpn.topology.StoreSnapshot;
 
 /**
  * The midonet-cli output form, {@code <type> <alias> <field> <value> ...}, with references printed
- * as aliases, except gateway groups and their member hosts, which are printed by name. Secrets are
- * never printed: a connection shows {@code psk ****}.
+ * as aliases, except gateway groups and their member hosts, which are printed by name, and a host
+ * prefix of a rule or route printed as its bare address, as midonet-cli does. Secrets are never
+ * printed: a connection shows {@code psk ****}.
  */
 final class Printer {
   private final StoreSnapshot snapshot;
@@ -116,8 +118,8 @@ final class Printer {
     String label = ref(r.id());
     out.add("route " + label.substring(label.lastIndexOf(':') + 1));
     out.add("type " + r.type().text());
-    out.add("src " + r.source());
-    out.add("dst " + r.destination());
+    out.add("src " + subnet(r.source()));
+    out.add("dst " + subnet(r.destination()));
     r.nextHopGateway().ifPresent(gw -> out.add("gw " + gw));
     r.nextHopPort().ifPresent(port -> out.add("port " + ref(port)));
     out.add("weight " + r.weight());
@@ -179,8 +181,19 @@ final class Printer {
 
   private static void match(List<String> out, String field, Match<?> m) {
     if (m instanceof Match.Is<?> is) {
-      out.add((is.inverted() ? "!" : "") + field + " " + is.value());
+      Object value = is.value() instanceof IpSubnet subnet ? subnet(subnet) : is.value();
+      out.add((is.inverted() ? "!" : "") + field + " " + value);
     }
+  }
+
+  /**
+   * A rule's or route's subnet as midonet-cli prints it: a host prefix (/32, /128) as its bare
+   * address, which {@link Values#subnet} reads back as the same prefix.
+   */
+  static String subnet(IpSubnet subnet) {
+    return subnet.prefixLength() == subnet.family().bits()
+        ? subnet.address().toString()
+        : subnet.toString();
   }
 
   private void ports(List<String> out, String field, Match<Set<PortId>> m) {

@@ -9,18 +9,56 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
- * Reads a PSK as {@code psk prompt}, {@code psk stdin} or {@code psk file:PATH} asks. Any other
- * value is refused without being echoed, since it is most likely the key itself.
+ * Reads a PSK as {@code psk prompt}, {@code psk stdin} or {@code psk file:PATH} asks. Anything else
+ * that looks like a key on a command line is refused before the line is parsed, so that no error
+ * message can quote it: a word {@code psk=...} or {@code psk:...}, or a value after the word {@code
+ * psk} that is not one of the sources.
  */
 final class Psk {
   static final int MAX_BYTES = 1024;
   private static final String HOW =
       "use 'psk prompt' (asks without echo), 'psk stdin' or 'psk file:PATH'";
 
+  /** The refusal of a key on the command line; it never quotes what was typed. */
+  static final String NEVER_ON_THE_COMMAND_LINE =
+      "psk: a PSK is never taken from the command line (it would stay in history and process"
+          + " listings); "
+          + HOW;
+
   private Psk() {}
+
+  /**
+   * @throws CliException when {@code words} hold something that looks like a key (see the class
+   *     comment); the message does not quote it
+   */
+  static void refuseKeys(List<String> words) {
+    if (holdsKey(words)) {
+      throw new CliException(NEVER_ON_THE_COMMAND_LINE);
+    }
+  }
+
+  /** Whether {@code words} hold something that looks like a key (see the class comment). */
+  static boolean holdsKey(List<String> words) {
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i).toLowerCase(Locale.ROOT);
+      if (word.startsWith("psk=") || word.startsWith("psk:")) {
+        return true;
+      }
+      if (word.equals("psk") && i + 1 < words.size() && !isSource(words.get(i + 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isSource(String word) {
+    return word.equals("prompt") || word.equals("stdin") || word.startsWith("file:");
+  }
 
   static byte[] read(String source, SecretSource secrets) {
     byte[] value;
@@ -53,10 +91,7 @@ final class Psk {
     } else if (source.startsWith("file:") && source.length() > 5) {
       value = fromFile(Path.of(source.substring(5)));
     } else {
-      throw new CliException(
-          "psk: a PSK is never taken from the command line (it would stay in history and process"
-              + " listings); "
-              + HOW);
+      throw new CliException(NEVER_ON_THE_COMMAND_LINE);
     }
     if (value.length == 0) {
       throw new CliException("psk: is empty");

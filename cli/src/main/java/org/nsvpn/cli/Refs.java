@@ -16,12 +16,10 @@ import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.id.RuleId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.Bridge;
-import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Router;
-import org.nsvpn.chainrules.model.VpnService;
-import org.nsvpn.chainrules.rules.Chain;
+import org.nsvpn.topology.NameScopes;
 import org.nsvpn.topology.ObjectKind;
 import org.nsvpn.topology.StoreSnapshot;
 import org.nsvpn.topology.Versioned;
@@ -84,22 +82,55 @@ final class Refs {
   }
 
   private static String name(Identified o) {
-    if (o instanceof Router r) {
-      return r.name();
-    } else if (o instanceof Bridge b) {
-      return b.name();
-    } else if (o instanceof Chain c) {
-      return c.name();
-    } else if (o instanceof Host h) {
-      return h.name();
-    } else if (o instanceof VpnService s) {
-      return s.name();
-    } else if (o instanceof IpsecSiteConnection c) {
-      return c.name();
-    } else if (o instanceof GatewayGroup g) {
-      return g.name();
+    return ObjectKind.ofObject(o).nameOf(o).orElse("");
+  }
+
+  /**
+   * Refuses the name {@code object} is about to get when a reference by that name could not mean
+   * it: the name is the alias of another object that references find first ({@code router1} for a
+   * router while another router, named otherwise, is {@code router1}; for routers and bridges, the
+   * alias of either), it looks like an id, or, for hosts, another host has it (the store leaves
+   * host names to the CLI, see {@link NameScopes}; it refuses duplicates in the other scopes
+   * itself).
+   */
+  void requireUsableName(Identified object) {
+    ObjectKind<?, ?> kind = ObjectKind.ofObject(object);
+    String name = kind.nameOf(object).orElseThrow();
+    if (UUID_TEXT.matcher(name).matches()) {
+      throw Values.invalid("name", name, "looks like an id; references would take it for one");
     }
-    return "";
+    List<ObjectKind<?, ?>> kinds =
+        object instanceof Router || object instanceof Bridge
+            ? List.of(ObjectKind.ROUTER, ObjectKind.BRIDGE)
+            : List.of(kind);
+    for (ObjectKind<?, ?> k : kinds) {
+      Optional<EntityId> aliased =
+          snapshot
+              .byAlias(k, scopeOf(object), name)
+              .filter(id -> !id.equals(object.id()))
+              .filter(id -> !snapshot.get(id).map(v -> name(v.value())).orElse("").equals(name));
+      if (aliased.isPresent()) {
+        throw Values.invalid(
+            "name",
+            name,
+            "is the alias of "
+                + k.name()
+                + " "
+                + snapshot.label(aliased.get())
+                + ", which a reference by this name would mean");
+      }
+    }
+    if (object instanceof Host) {
+      List<Identified> holders = NameScopes.holders(snapshot.topology(), object);
+      if (!holders.isEmpty()) {
+        throw new CliException(
+            NameScopes.conflict(object, holders.get(0), snapshot.label(holders.get(0).id())));
+      }
+    }
+  }
+
+  private static Optional<EntityId> scopeOf(Identified object) {
+    return object instanceof IpsecSiteConnection c ? Optional.of(c.vpnService()) : Optional.empty();
   }
 
   RouterId router(String field, String text) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Set;
 import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.id.RuleId;
-import org.nsvpn.chainrules.net.IpSubnet;
 import org.nsvpn.chainrules.net.MacAddress;
 import org.nsvpn.chainrules.rules.Condition;
 import org.nsvpn.chainrules.rules.FragmentPolicy;
@@ -14,14 +13,14 @@ import org.nsvpn.chainrules.rules.L2TransformRule;
 import org.nsvpn.chainrules.rules.LiteralAction;
 import org.nsvpn.chainrules.rules.LiteralRule;
 import org.nsvpn.chainrules.rules.Match;
-import org.nsvpn.chainrules.rules.PortRange;
 import org.nsvpn.chainrules.rules.RedirectAction;
 import org.nsvpn.chainrules.rules.Rule;
 
 /**
  * Builds a rule from {@code rule add} fields: {@code type} (accept, drop, reject, return, continue,
- * jump, l2-transform), the match fields (each invertible with {@code !}), and the type's action
- * fields ({@code jump-to}; {@code action redirect target-port P [ingress] [fail-open]}).
+ * jump, l2-transform), the match fields (each invertible with {@code !}; subnets may be bare
+ * addresses for /32 or /128, port ranges {@code N:M} or {@code N-M}), and the type's action fields
+ * ({@code jump-to}; {@code action redirect target-port P [ingress] [fail-open]}).
  */
 final class RuleParser {
   static final List<String> FIELDS =
@@ -122,13 +121,11 @@ final class RuleParser {
         .ifPresent(v -> b.ethSrc(match(v, Args.parse("src-mac", v.text(), MacAddress::parse))));
     a.get("dst-mac")
         .ifPresent(v -> b.ethDst(match(v, Args.parse("dst-mac", v.text(), MacAddress::parse))));
-    a.get("src").ifPresent(v -> b.nwSrc(match(v, Args.parse("src", v.text(), IpSubnet::parse))));
-    a.get("dst").ifPresent(v -> b.nwDst(match(v, Args.parse("dst", v.text(), IpSubnet::parse))));
+    a.get("src").ifPresent(v -> b.nwSrc(match(v, Values.subnet("src", v.text()))));
+    a.get("dst").ifPresent(v -> b.nwDst(match(v, Values.subnet("dst", v.text()))));
     a.get("proto").ifPresent(v -> b.nwProto(match(v, Values.protocol("proto", v.text()))));
-    a.get("src-port")
-        .ifPresent(v -> b.tpSrc(match(v, Args.parse("src-port", v.text(), PortRange::parse))));
-    a.get("dst-port")
-        .ifPresent(v -> b.tpDst(match(v, Args.parse("dst-port", v.text(), PortRange::parse))));
+    a.get("src-port").ifPresent(v -> b.tpSrc(match(v, Values.portRange("src-port", v.text()))));
+    a.get("dst-port").ifPresent(v -> b.tpDst(match(v, Values.portRange("dst-port", v.text()))));
     a.text("fragment-policy")
         .ifPresent(t -> b.fragmentPolicy(FragmentPolicy.parse("fragment-policy", t)));
     a.text("invert").ifPresent(t -> b.inverted(Values.bool("invert", t)));

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -12,13 +14,15 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.history.DefaultHistory;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.nsvpn.chainrules.SafeText;
 import org.nsvpn.topology.StoreException;
 import org.nsvpn.topology.TopologyStore;
 
 /**
  * The interactive shell: JLine line editing, history (kept in {@code ~/.nsvpn_cli_history}, which
- * never holds a PSK because PSKs are never typed on a command line) and tab completion of verbs,
- * object types, aliases and field names. PSK prompts use a separate reader without echo or history.
+ * never holds a PSK: a line that looks like it holds one is refused and not kept) and tab
+ * completion of verbs, object types, aliases and field names. PSK prompts use a separate reader
+ * without echo or history.
  */
 final class Shell {
   private Shell() {}
@@ -48,6 +52,7 @@ final class Shell {
           LineReaderBuilder.builder()
               .terminal(terminal)
               .appName("nsvpn-cli")
+              .history(new KeylessHistory())
               .completer(new CliCompleter(store::snapshot))
               .variable(
                   LineReader.HISTORY_FILE,
@@ -66,17 +71,28 @@ final class Shell {
           return NsvpnCli.OK;
         }
         try {
-          interpreter.execute(line).forEach(terminal.writer()::println);
-        } catch (CliException e) {
-          terminal.writer().println("error: " + e.getMessage());
-        } catch (StoreException e) {
-          terminal.writer().println("error: " + e.getMessage());
+          interpreter.execute(line).forEach(l -> terminal.writer().println(SafeText.escape(l)));
+        } catch (CliException | StoreException e) {
+          terminal.writer().println(SafeText.escape("error: " + e.getMessage()));
         }
         terminal.flush();
       }
     } catch (IOException e) {
-      err.println("error: cannot open the terminal: " + e.getMessage());
+      err.println(SafeText.escape("error: cannot open the terminal: " + e.getMessage()));
       return NsvpnCli.UNAVAILABLE;
+    }
+  }
+
+  /**
+   * The history file's history, without the lines that hold what looks like a PSK ({@link
+   * Psk#holdsKey}): they are refused, and must not stay on disk either.
+   */
+  private static final class KeylessHistory extends DefaultHistory {
+    @Override
+    public void add(Instant time, String line) {
+      if (!Psk.holdsKey(List.of(line.strip().split("[ \\t]+")))) {
+        super.add(time, line);
+      }
     }
   }
 }

@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.nsvpn.chainrules.InvalidValueException;
+import org.nsvpn.chainrules.net.IpAddress;
+import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.chainrules.rules.PortRange;
 
 /** Parsers for the CLI's value syntax; every error names the field and quotes the value. */
 final class Values {
@@ -15,6 +19,7 @@ final class Values {
           132);
   private static final Map<String, Integer> ETHERTYPES =
       Map.of("ipv4", 0x0800, "arp", 0x0806, "ipv6", 0x86dd);
+  private static final Pattern RANGE_WITH_DASH = Pattern.compile("[0-9]{1,5}-[0-9]{1,5}");
 
   private Values() {}
 
@@ -101,6 +106,30 @@ final class Values {
       return integer(field, text, 0, 65535);
     }
     throw invalid(field, text, "must be 0..65535, 0x0000..0xffff or ipv4, arp, ipv6");
+  }
+
+  /**
+   * An L4 port range: {@code N}, {@code N:M}, or {@code N-M} as midonet-cli writes it. Errors quote
+   * the text as typed.
+   */
+  static PortRange portRange(String field, String text) {
+    String canonical = RANGE_WITH_DASH.matcher(text).matches() ? text.replace('-', ':') : text;
+    try {
+      return PortRange.parse(canonical);
+    } catch (InvalidValueException e) {
+      throw invalid(field, text, e.reason());
+    }
+  }
+
+  /**
+   * A subnet of a rule or route: {@code ADDRESS/LENGTH}, or a bare address for its host prefix
+   * (/32, /128), as midonet-cli reads it and {@link Printer} prints it.
+   */
+  static IpSubnet subnet(String field, String text) {
+    if (text.indexOf('/') < 0) {
+      return IpSubnet.host(Args.parse(field, text, IpAddress::parse));
+    }
+    return Args.parse(field, text, IpSubnet::parse);
   }
 
   /** A comma-separated list, each item parsed; empty items refused. */

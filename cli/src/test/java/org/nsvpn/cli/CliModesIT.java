@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,15 +44,10 @@ import org.nsvpn.topology.status.VpnServiceStatus;
 class CliModesIT {
   @TempDir Path tmp;
   private CliFixture cli;
-  private Path auth;
 
   @BeforeEach
   void start() throws Exception {
     cli = new CliFixture();
-    auth = tmp.resolve("secrets.auth");
-    Files.writeString(
-        auth, CliFixture.CREDENTIAL.user() + ":" + CliFixture.CREDENTIAL.password() + "\n");
-    Files.setPosixFilePermissions(auth, PosixFilePermissions.fromString("rw-------"));
   }
 
   @AfterEach
@@ -59,38 +55,22 @@ class CliModesIT {
     cli.close();
   }
 
-  record Run(int code, List<String> out, List<String> err) {}
-
-  private Run run(InputStream stdin, Optional<SecretSource> secrets, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> all =
-        new ArrayList<>(
-            List.of("--zk", cli.server.getConnectString(), "--secrets-auth", auth.toString()));
-    all.addAll(List.of(args));
-    int code =
-        NsvpnCli.run(
-            all.toArray(String[]::new),
-            stdin,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            secrets);
-    return new Run(code, lines(out), lines(err));
+  private CliFixture.Run run(InputStream stdin, Optional<SecretSource> secrets, String... args) {
+    return cli.run(stdin, secrets, args);
   }
 
-  private Run run(String... args) {
-    return run(InputStream.nullInputStream(), Optional.empty(), args);
+  private CliFixture.Run run(String... args) {
+    return cli.run(args);
   }
 
-  private static List<String> lines(ByteArrayOutputStream bytes) {
-    String text = bytes.toString(StandardCharsets.UTF_8);
-    return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+  private static InputStream text(String text) {
+    return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
   void oneShotCommandsShareAliasesAcrossInvocations() {
     assertThat(run("-e", "router add name edge").out()).containsExactly("router0");
-    Run second =
+    CliFixture.Run second =
         run(
             "-e",
             "router router0 add port address 192.0.2.1 net 192.0.2.0/24 mac 02:00:00:00:00:01",
@@ -98,7 +78,7 @@ class CliModesIT {
             "router list");
     assertThat(second.code()).isZero();
     assertThat(second.out()).containsExactly("router0:port0", "router router0 name edge state up");
-    Run refused = run("-e", "router router0 set state maybe");
+    CliFixture.Run refused = run("-e", "router router0 set state maybe");
     assertThat(refused.code()).isEqualTo(NsvpnCli.REFUSED);
     assertThat(refused.out()).isEmpty();
     assertThat(refused.err())
@@ -111,15 +91,18 @@ class CliModesIT {
     Files.writeString(
         script,
         "# comment\n\nrouter add name edge\nrouter router0 add route dst 10.0.0.0/8\nrouter add name never\n");
-    Run r = run("-f", script.toString());
+    CliFixture.Run r = run("-f", script.toString());
     assertThat(r.code()).isEqualTo(NsvpnCli.REFUSED);
     assertThat(r.out()).containsExactly("router0");
     assertThat(r.err())
         .containsExactly(
-            script + ":4: error: port: invalid value 'none': a normal route needs a next-hop port");
+            script
+                + ":4: error: port: invalid value 'none': a normal route needs a next-hop port"
+                + " [stopped: 1 earlier line applied, none from here on; --atomic applies all or"
+                + " nothing]");
     assertThat(cli.store.refresh().list(ObjectKind.ROUTER)).hasSize(1);
 
-    Run stdin =
+    CliFixture.Run stdin =
         run(
             new ByteArrayInputStream("router list\n".getBytes(StandardCharsets.UTF_8)),
             Optional.empty(),
@@ -127,6 +110,150 @@ class CliModesIT {
             "-");
     assertThat(stdin.code()).isZero();
     assertThat(stdin.out()).containsExactly("router router0 name edge state up");
+  }
+
+  @Test
+  void anAtomicScriptIsOneTransactionAndPrintsOnlyOnceWritten() throws Exception {
+    long before = cli.store.refresh().txn();
+    Path script = tmp.resolve("site.cli");
+    Files.writeString(
+        script,
+        String.join(
+            "\n",
+            "# A site in one transaction.",
+            "router add name edge",
+            "router edge add port address 203.0.113.1 net 203.0.113.0/24 mac 02:00:00:00:00:01",
+            "router edge add port address 10.1.0.1 net 10.1.0.0/24 mac 02:00:00:00:00:02",
+            "router router0 add route dst 0.0.0.0/0 gw 203.0.113.254 port port0",
+            "vpn-service add name vpn0 router edge external-ip 203.0.113.1",
+            "vpn-service vpn0 add ipsec-site-connection name site-b peer-address 198.51.100.2"
+                + " local-cidrs 10.1.0.0/24 peer-cidrs 10.2.0.0/24 psk stdin",
+            "router edge set state down",
+            "router list",
+            ""));
+    CliFixture.Run r =
+        run(text("atomic-psk\n"), Optional.empty(), "-f", script.toString(), "--atomic");
+    assertThat(r.code()).as(r.err().toString()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .containsExactly(
+            "router0",
+            "router0:port0",
+            "router0:port1",
+            "router0:route0",
+            "vpn0",
+            "vpn0:conn0",
+            "router router0 name edge state down");
+    var after = cli.store.refresh();
+    assertThat(after.txn()).as("one ZooKeeper transaction").isEqualTo(before + 1);
+    var connection = after.list(ObjectKind.CONNECTION).get(0).value();
+    assertThat(new String(cli.store.readSecret(connection.psk()), StandardCharsets.UTF_8))
+        .isEqualTo("atomic-psk");
+    assertThat(after.list(ObjectKind.ROUTER).get(0).version())
+        .as("created and changed in the one transaction")
+        .isZero();
+  }
+
+  @Test
+  void aStepByStepScriptSaysHowManyLinesItAppliedBeforeTheRefusedOne() throws Exception {
+    Path script = tmp.resolve("partial.cli");
+    Files.writeString(
+        script,
+        "router add name a1\n\n# two lines applied, then a refusal\nrouter add name a2\n"
+            + "router add name a1\nrouter add name never\n");
+    CliFixture.Run r = run("-f", script.toString());
+    assertThat(r.code()).isEqualTo(NsvpnCli.REFUSED);
+    assertThat(r.out()).containsExactly("router0", "router1");
+    assertThat(r.err())
+        .containsExactly(
+            script
+                + ":5: error: name: 'a1' is already the name of router router0 (router and bridge"
+                + " names are unique) [stopped: 2 earlier lines applied, none from here on;"
+                + " --atomic applies all or nothing]");
+    assertThat(cli.store.refresh().list(ObjectKind.ROUTER)).hasSize(2);
+
+    CliFixture.Run commands = run("-e", "chain add name c1", "-e", "chain add name c1");
+    assertThat(commands.err())
+        .containsExactly(
+            "error: name: 'c1' is already the name of chain chain0 (chain names are unique)"
+                + " [stopped: 1 earlier line applied, none from here on; --atomic applies all or"
+                + " nothing]");
+  }
+
+  @Test
+  void aServerThatNeverAnswersFailsWithinTheConnectTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0)) {
+      List<Socket> accepted = new ArrayList<>();
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(silent.accept());
+                  }
+                } catch (IOException closed) {
+                  // The test is over.
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      long start = System.nanoTime();
+      CliFixture.Run r =
+          run(
+              "--zk",
+              "127.0.0.1:" + silent.getLocalPort(),
+              "--connect-timeout",
+              "2",
+              "-e",
+              "router list");
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(r.code()).isEqualTo(NsvpnCli.UNAVAILABLE);
+      assertThat(r.err())
+          .containsExactly(
+              "error: cannot reach ZooKeeper at 127.0.0.1:"
+                  + silent.getLocalPort()
+                  + " within 2 s (is the server running? see scripts/nsvpn-zk)");
+      assertThat(millis).as("the timeout is honoured").isBetween(2000L, 3500L);
+    }
+  }
+
+  @Test
+  void deleteCascadeTakesTheServiceItsConnectionsAndTheirPsks() throws Exception {
+    run(
+        "-e", "router add name edge",
+        "-e",
+            "router router0 add port address 203.0.113.1 net 203.0.113.0/24 mac 02:00:00:00:00:01",
+        "-e", "vpn-service add name vpn0 router router0 external-ip 203.0.113.1");
+    run(
+        text("k3y\n"),
+        Optional.empty(),
+        "-e",
+        "vpn-service vpn0 add ipsec-site-connection name site-b peer-address 198.51.100.2"
+            + " local-cidrs 10.1.0.0/24 peer-cidrs 10.2.0.0/24 psk stdin");
+    var connection = cli.store.refresh().list(ObjectKind.CONNECTION).get(0).value();
+    assertThat(run("-e", "router router0 delete").code()).isEqualTo(NsvpnCli.REFUSED);
+    assertThat(cli.store.secretExists(connection.psk())).isTrue();
+
+    CliFixture.Run cascaded = run("-e", "router router0 delete cascade");
+    assertThat(cascaded.code()).as(cascaded.err().toString()).isZero();
+    var after = cli.store.refresh();
+    assertThat(after.list(ObjectKind.ROUTER)).isEmpty();
+    assertThat(after.list(ObjectKind.VPN_SERVICE)).isEmpty();
+    assertThat(after.list(ObjectKind.CONNECTION)).isEmpty();
+    assertThat(cli.store.secretExists(connection.psk())).isFalse();
+  }
+
+  @Test
+  void usageErrorsQuoteWhatWasTypedEscaped() {
+    CliFixture.Run option = run("--colour\u202e", "-e", "router list");
+    assertThat(option.code()).isEqualTo(NsvpnCli.USAGE);
+    assertThat(option.err())
+        .containsExactly("error: Unknown option: '--colour\\u202e'", "try: nsvpn-cli --help");
+    CliFixture.Run value = run("--connect-timeout", "x\u009b", "-e", "router list");
+    assertThat(value.err())
+        .containsExactly(
+            "error: Invalid value for option '--connect-timeout': 'x\\x9b' is not an int",
+            "try: nsvpn-cli --help");
   }
 
   @Test
@@ -146,7 +273,7 @@ class CliModesIT {
               "--connect-timeout",
               "2",
               "--secrets-auth",
-              auth.toString(),
+              cli.auth.toString(),
               "-e",
               "router list"
             },
@@ -172,7 +299,7 @@ class CliModesIT {
     Path loose = tmp.resolve("loose.psk");
     Files.writeString(loose, "file-psk-value\n");
     Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
-    Run refused = run("-e", add + "file:" + loose);
+    CliFixture.Run refused = run("-e", add + "file:" + loose);
     assertThat(refused.code()).isEqualTo(NsvpnCli.REFUSED);
     assertThat(refused.err().get(0)).contains("is readable by others; chmod 600 it");
 
@@ -191,7 +318,7 @@ class CliModesIT {
                 StandardCharsets.UTF_8))
         .isEqualTo("file-psk-value");
 
-    Run fromStdin =
+    CliFixture.Run fromStdin =
         run(
             new ByteArrayInputStream("stdin-psk-value\n".getBytes(StandardCharsets.UTF_8)),
             Optional.empty(),
@@ -203,7 +330,7 @@ class CliModesIT {
     assertThat(new String(cli.store.readSecret(conn.value().psk()), StandardCharsets.UTF_8))
         .isEqualTo("stdin-psk-value");
 
-    Run shown =
+    CliFixture.Run shown =
         run(
             "-e",
             "ipsec-site-connection list",
@@ -215,7 +342,7 @@ class CliModesIT {
     assertThat(cli.dump().values()).noneMatch(v -> v.contains("psk-value"));
     assertThat(cli.dump()).containsValue("(no auth)");
 
-    Run deleted = run("-e", "vpn-service vpn0 delete");
+    CliFixture.Run deleted = run("-e", "vpn-service vpn0 delete");
     assertThat(deleted.code()).isZero();
     assertThat(cli.store.secretExists(conn.value().psk()))
         .as("the connection's PSK goes with it")
@@ -303,7 +430,7 @@ class CliModesIT {
         .status()
         .publish(host, ConnectionStatus.up(connection.id(), List.of(ike), t0.plusSeconds(60)));
 
-    Run stale = run("-e", "vpn-service vpn0 show status");
+    CliFixture.Run stale = run("-e", "vpn-service vpn0 show status");
     assertThat(stale.out())
         .containsExactly(
             "vpn-service vpn0 name vpn0 router router0 external-ip 203.0.113.1 state up",
@@ -327,7 +454,7 @@ class CliModesIT {
     cli.store
         .status()
         .registerLiveness(new HostLiveness(host, "host-a", ProcessHandle.current().pid(), t0));
-    Run live = run("-e", "vpn-service vpn0 show status", "-e", "host list");
+    CliFixture.Run live = run("-e", "vpn-service vpn0 show status", "-e", "host list");
     assertThat(live.out())
         .contains(
             "  status active on host host0 (alive)",
@@ -353,7 +480,7 @@ class CliModesIT {
             + " gateway-group gw-east";
     String unknown = "  status unknown: no agent has reported on this service";
 
-    Run unplaced = run("-e", "vpn-service vpn0 show status");
+    CliFixture.Run unplaced = run("-e", "vpn-service vpn0 show status");
     assertThat(unplaced.code()).isZero();
     assertThat(unplaced.out())
         .containsExactly(
@@ -376,7 +503,7 @@ class CliModesIT {
                     leader))
         .as("assignment written")
         .isTrue();
-    Run moved = run("-e", "vpn-service vpn0 show status");
+    CliFixture.Run moved = run("-e", "vpn-service vpn0 show status");
     assertThat(moved.out())
         .containsExactly(
             header,
@@ -389,7 +516,7 @@ class CliModesIT {
             .status()
             .registerLiveness(new HostLiveness(hostB, "host-b", ProcessHandle.current().pid(), t0));
     try {
-      Run drained =
+      CliFixture.Run drained =
           run(
               "-e",
               "host host-b set maintenance true",
@@ -422,7 +549,7 @@ class CliModesIT {
                         t0.plusSeconds(60)),
                     leader))
         .isTrue();
-    Run placed = run("-e", "vpn-service vpn0 show status");
+    CliFixture.Run placed = run("-e", "vpn-service vpn0 show status");
     assertThat(placed.out())
         .containsExactly(
             header,
@@ -430,7 +557,7 @@ class CliModesIT {
             "  placement reason placed",
             unknown);
 
-    Run ungrouped =
+    CliFixture.Run ungrouped =
         run("-e", "vpn-service vpn0 clear gateway-group", "-e", "vpn-service vpn0 show status");
     assertThat(ungrouped.out())
         .as("no placement lines without a group, even before the scheduler removes the record")
@@ -480,7 +607,7 @@ class CliModesIT {
             return Optional.empty();
           }
         };
-    Run r =
+    CliFixture.Run r =
         run(
             InputStream.nullInputStream(),
             Optional.of(terminal),
@@ -489,7 +616,7 @@ class CliModesIT {
     assertThat(prompts).containsExactly("PSK: ", "PSK again: ");
     assertThat(r.err()).containsExactly("error: psk: the two entries differ");
     assertThat(cli.store.refresh().list(ObjectKind.CONNECTION)).isEmpty();
-    Run noTerminal =
+    CliFixture.Run noTerminal =
         run(
             "-e",
             "vpn-service vpn0 add ipsec-site-connection name c peer-address 198.51.100.2 local-cidrs 10.1.0.0/24 peer-cidrs 10.2.0.0/24");

@@ -42,7 +42,15 @@ class GoldenSessionIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"seed002", "seed002-verbatim", "rules", "bridges", "gateway-groups"})
+  @ValueSource(
+      strings = {
+        "seed002",
+        "seed002-verbatim",
+        "rules",
+        "bridges",
+        "gateway-groups",
+        "midonet-habits"
+      })
   void transcriptMatches(String name) throws Exception {
     List<String> actual = cli.transcript(resource(name + ".cli"));
     if (Boolean.getBoolean("golden.update")) {

@@ -131,6 +131,28 @@ class ScriptsIT {
   }
 
   @Test
+  void libraryOutputNeverReachesTheTerminal() throws Exception {
+    Result unresolvable =
+        cli("--zk", "nosuch.invalid:2181", "--connect-timeout", "2", "-e", "router list");
+    assertThat(unresolvable.code()).isEqualTo(3);
+    assertThat(unresolvable.out()).isEmpty();
+    assertThat(unresolvable.err())
+        .as("one line, no ZooKeeper stack traces")
+        .isEqualTo(
+            "error: cannot reach ZooKeeper at nosuch.invalid:2181: host 'nosuch.invalid' cannot be"
+                + " resolved\n");
+
+    // The embedded server purges old snapshots (keeping three) when it starts, and ZooKeeper
+    // reports every file it removes on standard output.
+    Path data = tmp.resolve("purged");
+    for (int i = 0; i < 6; i++) {
+      Result r = cli("--embedded", data.toString(), "-e", "chain add name c" + i);
+      assertThat(r.err()).as("run %d's stderr", i).isEmpty();
+      assertThat(r.out()).as("run %d's stdout", i).isEqualTo("chain" + i + "\n");
+    }
+  }
+
+  @Test
   void embeddedModeNeedsNoServer() throws Exception {
     Path data = tmp.resolve("embedded");
     assertThat(cli("--embedded", data.toString(), "-e", "chain add name c").out())

@@ -21,6 +21,7 @@ import org.nsvpn.chainrules.model.Router;
 import org.nsvpn.chainrules.model.RouterPort;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.TopologyChange;
+import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.rules.Chain;
 import org.nsvpn.chainrules.rules.L2TransformRule;
@@ -36,7 +37,9 @@ import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
  *       with the service cascade). Its filter chains stay: chains are shared policy.
  *   <li><b>bridge</b>: its ports, each with the port cascade.
  *   <li><b>port</b>: routes whose next hop it is; l2-transform rules (in any chain) that redirect
- *       to it; the link from its peer (the peer becomes exterior). Rules naming it in
+ *       to it; the link from its peer (the peer becomes exterior); the VPN services whose external
+ *       IP no other port of the router holds (each with the service cascade), since the store
+ *       refuses a service without its uplink ({@link StoreRules}). Rules naming it in
  *       in-ports/out-ports are kept (they simply never match it again).
  *   <li><b>vpn-service</b>: its IPsec site connections, and what its redirect plan installed: the
  *       namespace port (with the port cascade) and the local-redirect chain the plan created, once
@@ -115,6 +118,15 @@ public final class Cascade {
       }
     }
     Optional<Port> p = topology.port(port);
+    if (p.isPresent() && p.get() instanceof RouterPort rp) {
+      for (VpnService service : topology.vpnServices(rp.router())) {
+        List<RouterPort> uplinks = StoreRules.uplinks(topology, service);
+        if (uplinks.stream().anyMatch(uplink -> uplink.id().equals(port))
+            && uplinks.stream().allMatch(uplink -> deleted.contains(uplink.id()))) {
+          delete(service.id());
+        }
+      }
+    }
     if (p.isPresent() && p.get().peer().isPresent()) {
       PortId peerId = p.get().peer().get();
       current(peerId, Port.class)

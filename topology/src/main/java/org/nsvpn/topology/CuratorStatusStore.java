@@ -85,6 +85,9 @@ final class CuratorStatusStore implements StatusStore {
         }
       }
       return out;
+    } catch (KeeperException.NoNodeException e) {
+      // A store whose layout is not created yet (opened lazily): nobody has registered.
+      return out;
     } catch (Exception e) {
       throw failure("cannot list live hosts", e);
     }
@@ -202,6 +205,9 @@ final class CuratorStatusStore implements StatusStore {
           log.warn("ignoring undecodable assignment {}: {}", path, e.getMessage());
         }
       }
+      return out;
+    } catch (KeeperException.NoNodeException e) {
+      // A store whose layout is not created yet (opened lazily): nothing is assigned.
       return out;
     } catch (Exception e) {
       throw failure("cannot list gateway assignments", e);

@@ -50,6 +50,13 @@ final class CuratorTopologyStore implements TopologyStore {
   private static final Logger log = LoggerFactory.getLogger(CuratorTopologyStore.class);
   static final int JOURNAL_KEEP = 1000;
   private static final int MAX_ATTEMPTS = 100;
+
+  /**
+   * The most a transaction may write (node paths and data), safely below ZooKeeper's default {@code
+   * jute.maxbuffer} of 1 MiB per request, which also carries the ops' framing.
+   */
+  static final int MAX_TRANSACTION_BYTES = 900 * 1024;
+
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
@@ -62,6 +69,12 @@ final class CuratorTopologyStore implements TopologyStore {
   private final StatusStore status;
   private volatile StoreSnapshot snapshot = StoreSnapshot.EMPTY;
 
+  /**
+   * False while a lazily opened store's root holds no layout: it reads as empty, and the first
+   * commit that writes something creates the layout.
+   */
+  private volatile boolean layoutReady;
+
   private CuratorTopologyStore(
       CuratorFramework client, StorePaths paths, Optional<SecretsCredential> credential) {
     this.client = client;
@@ -70,12 +83,22 @@ final class CuratorTopologyStore implements TopologyStore {
     this.status = new CuratorStatusStore(client, paths);
   }
 
+  /**
+   * Opens the store; {@code lazily}, creates nothing before the first commit that writes (see
+   * {@link TopologyStore#openLazily}).
+   */
   static CuratorTopologyStore open(
-      CuratorFramework client, String root, Optional<SecretsCredential> credential) {
+      CuratorFramework client,
+      String root,
+      Optional<SecretsCredential> credential,
+      boolean lazily) {
     CuratorTopologyStore store = new CuratorTopologyStore(client, new StorePaths(root), credential);
-    store.initLayout();
-    synchronized (store.writeLock) {
-      store.snapshot = store.loadAll();
+    if (!lazily || store.layoutExists()) {
+      store.initLayout();
+      store.layoutReady = true;
+      synchronized (store.writeLock) {
+        store.snapshot = store.loadAll();
+      }
     }
     log.debug("opened topology store {} at transaction {}", root, store.snapshot.txn());
     return store;
@@ -126,6 +149,25 @@ final class CuratorTopologyStore implements TopologyStore {
       throw e;
     } catch (Exception e) {
       throw zkFailure("cannot open the store at " + paths.root, e);
+    }
+  }
+
+  private boolean layoutExists() {
+    try {
+      return client.checkExists().forPath(paths.schemaVersion) != null;
+    } catch (Exception e) {
+      throw zkFailure("cannot open the store at " + paths.root, e);
+    }
+  }
+
+  /** Creates the layout of a lazily opened store if it has none yet, and loads what is there. */
+  private void ensureLayout() {
+    synchronized (writeLock) {
+      if (!layoutReady) {
+        initLayout();
+        layoutReady = true;
+        snapshot = loadAll();
+      }
     }
   }
 
@@ -188,6 +230,14 @@ final class CuratorTopologyStore implements TopologyStore {
   }
 
   private StoreSnapshot advance(StoreSnapshot from) {
+    if (!layoutReady) {
+      if (!layoutExists()) {
+        return from;
+      }
+      initLayout();
+      layoutReady = true;
+      return loadAll();
+    }
     try {
       if (sequence() == from.txn()) {
         return from;
@@ -270,13 +320,31 @@ final class CuratorTopologyStore implements TopologyStore {
 
   @Override
   public StoreSnapshot commit(StoreTransaction transaction) {
+    return commitSteps(List.of(transaction), Optional.empty());
+  }
+
+  @Override
+  public StoreBatch batch() {
+    return new Batch(refresh());
+  }
+
+  /**
+   * Commits what {@code steps}, each checked against what the ones before it leave, make of the
+   * store, as one ZooKeeper transaction. {@code preview}, when given, is what the steps made of the
+   * snapshot they were first checked against: used as it is while the store has not moved, and
+   * compared with the result when it has.
+   */
+  private StoreSnapshot commitSteps(List<StoreTransaction> steps, Optional<Applied> preview) {
     requireOpen();
     synchronized (writeLock) {
       for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         StoreSnapshot base = snapshot;
-        Prepared prepared;
+        Applied applied;
         try {
-          prepared = prepare(base, transaction);
+          applied =
+              preview.isPresent() && preview.get().base() == base
+                  ? preview.get()
+                  : applyAll(base, steps);
         } catch (VersionConflictException | IntegrityException refused) {
           StoreSnapshot fresh = advance(base);
           if (fresh.txn() == base.txn()) {
@@ -285,6 +353,17 @@ final class CuratorTopologyStore implements TopologyStore {
           snapshot = fresh;
           continue;
         }
+        if (preview.isPresent() && applied != preview.get()) {
+          requireSameLabels(preview.get(), applied);
+        }
+        if (applied.isEmpty()) {
+          return base;
+        }
+        if (!layoutReady) {
+          ensureLayout();
+          continue;
+        }
+        Prepared prepared = prepareWrite(applied);
         if (prepared == null) {
           return base;
         }
@@ -342,18 +421,52 @@ final class CuratorTopologyStore implements TopologyStore {
     return -1;
   }
 
+  /**
+   * Transactions checked one after another from {@code base}: what they leave ({@code result},
+   * whose versions and transaction number count one per step), the objects they wrote or deleted,
+   * and their secret writes in order.
+   */
+  private record Applied(
+      StoreSnapshot base,
+      StoreSnapshot result,
+      Set<EntityId> touched,
+      Map<SecretRef, Optional<byte[]>> secrets,
+      int steps) {
+
+    static Applied start(StoreSnapshot base) {
+      return new Applied(base, base, Set.of(), Map.of(), 0);
+    }
+
+    boolean isEmpty() {
+      return touched.isEmpty() && secrets.isEmpty();
+    }
+  }
+
   /** The ops of one attempt and the snapshot they produce. */
   private record Prepared(
       List<CuratorOp> ops, StoreSnapshot result, List<String> deletedStatusPaths) {}
 
-  /** Validates {@code tx} against {@code base}; null when there is nothing to write. */
-  private Prepared prepare(StoreSnapshot base, StoreTransaction tx) {
+  private Applied applyAll(StoreSnapshot base, List<StoreTransaction> steps) {
+    Applied applied = Applied.start(base);
+    for (StoreTransaction tx : steps) {
+      applied = applyStep(applied, tx);
+    }
+    return applied;
+  }
+
+  /**
+   * Checks {@code tx} against what {@code so} leaves: expected versions, referrers of deleted
+   * objects, secrets, the topology's consistency and the {@link StoreRules}; returns the state
+   * after it. Writes nothing.
+   */
+  private Applied applyStep(Applied so, StoreTransaction tx) {
+    StoreSnapshot base = so.result();
     checkExpectations(base, tx);
     TopologyChange change = tx.change();
     List<EntityId> deletions =
         change.deletions().stream().filter(id -> base.entry(id).isPresent()).toList();
     List<String> problems = new ArrayList<>(referrersOfDeleted(base, change, deletions));
-    problems.addAll(secretProblems(base, tx));
+    problems.addAll(secretProblems(base, tx, so.secrets()));
     if (!problems.isEmpty()) {
       throw new IntegrityException(problems);
     }
@@ -393,13 +506,41 @@ final class CuratorTopologyStore implements TopologyStore {
       written.add(entry);
     }
     if (deletions.isEmpty() && written.isEmpty() && tx.secrets().isEmpty()) {
-      return null;
+      return so;
     }
+    List<Entry> removed = deletions.stream().map(id -> base.entry(id).orElseThrow()).toList();
+    StoreSnapshot result =
+        StoreSnapshot.next(base, base.txn() + 1, next, entries, removed, written);
+    Set<EntityId> touchedNow = new LinkedHashSet<>(deletions);
+    written.forEach(e -> touchedNow.add(e.value().id()));
+    List<String> broken = StoreRules.introduced(base, result, touchedNow);
+    if (!broken.isEmpty()) {
+      throw new IntegrityException(broken);
+    }
+    Set<EntityId> touched = new LinkedHashSet<>(so.touched());
+    touched.addAll(touchedNow);
+    Map<SecretRef, Optional<byte[]>> secrets = new LinkedHashMap<>(so.secrets());
+    secrets.putAll(tx.secrets());
+    return new Applied(so.base(), result, touched, secrets, so.steps() + 1);
+  }
 
+  /**
+   * The ZooKeeper ops that take the store from {@code applied.base()} to {@code applied.result()}
+   * in one transaction, and the snapshot they produce (with the node versions ZooKeeper will give:
+   * one more than the base's for every node written, however many steps wrote it); null when
+   * nothing would change.
+   */
+  private Prepared prepareWrite(Applied applied) {
+    StoreSnapshot base = applied.base();
+    StoreSnapshot target = applied.result();
+    boolean exact = applied.steps() == 1;
+    Map<EntityId, Entry> entries = exact ? null : new HashMap<>(target.entries());
     long txn = base.txn() + 1;
     List<CuratorOp> ops = new ArrayList<>();
     List<String> journal = new ArrayList<>();
     List<String> statusPaths = new ArrayList<>();
+    List<Entry> removed = new ArrayList<>();
+    List<Entry> written = new ArrayList<>();
     try {
       ops.add(
           client
@@ -407,36 +548,50 @@ final class CuratorTopologyStore implements TopologyStore {
               .setData()
               .withVersion((int) base.txn())
               .forPath(paths.topology, txnData(txn)));
-      for (EntityId id : deletions) {
-        ops.add(
-            client
-                .transactionOp()
-                .delete()
-                .withVersion(base.entry(id).orElseThrow().version())
-                .forPath(paths.object(id)));
-        journal.add(paths.relative(id));
-        if (id instanceof VpnServiceId) {
-          statusPaths.add(paths.serviceStatus + "/" + id);
-          statusPaths.add(paths.gatewayAssignments + "/" + id);
-        } else if (id instanceof IpsecSiteConnectionId) {
-          statusPaths.add(paths.connectionStatus + "/" + id);
-        }
-      }
-      for (Entry entry : written) {
-        EntityId id = entry.value().id();
-        if (entry.version() == 0) {
-          ops.add(client.transactionOp().create().forPath(paths.object(id), entry.encode()));
-        } else {
+      for (EntityId id : applied.touched()) {
+        Optional<Entry> before = base.entry(id);
+        Optional<Entry> after = target.entry(id);
+        if (after.isEmpty()) {
+          if (before.isEmpty()) {
+            continue;
+          }
           ops.add(
               client
                   .transactionOp()
-                  .setData()
-                  .withVersion(entry.version() - 1)
-                  .forPath(paths.object(id), entry.encode()));
+                  .delete()
+                  .withVersion(before.get().version())
+                  .forPath(paths.object(id)));
+          removed.add(before.get());
+          if (id instanceof VpnServiceId) {
+            statusPaths.add(paths.serviceStatus + "/" + id);
+            statusPaths.add(paths.gatewayAssignments + "/" + id);
+          } else if (id instanceof IpsecSiteConnectionId) {
+            statusPaths.add(paths.connectionStatus + "/" + id);
+          }
+        } else if (before.isPresent()
+            && before.get().withVersion(0).equals(after.get().withVersion(0))) {
+          if (!exact) {
+            entries.put(id, before.get());
+          }
+          continue;
+        } else {
+          Entry entry = after.get().withVersion(before.map(e -> e.version() + 1).orElse(0));
+          if (!exact) {
+            entries.put(id, entry);
+          }
+          written.add(entry);
+          ops.add(
+              before.isEmpty()
+                  ? client.transactionOp().create().forPath(paths.object(id), entry.encode())
+                  : client
+                      .transactionOp()
+                      .setData()
+                      .withVersion(before.get().version())
+                      .forPath(paths.object(id), entry.encode()));
         }
         journal.add(paths.relative(id));
       }
-      for (Map.Entry<SecretRef, Optional<byte[]>> s : tx.secrets().entrySet()) {
+      for (Map.Entry<SecretRef, Optional<byte[]>> s : applied.secrets().entrySet()) {
         String path = paths.secret(s.getKey());
         Stat stat = client.checkExists().forPath(path);
         if (s.getValue().isPresent()) {
@@ -456,21 +611,115 @@ final class CuratorTopologyStore implements TopologyStore {
           ops.add(client.transactionOp().delete().withVersion(stat.getVersion()).forPath(path));
         }
       }
+      if (ops.size() == 1) {
+        return null;
+      }
       ObjectNode entry = JsonNodeFactory.instance.objectNode();
       entry.put("txn", txn);
       journal.forEach(entry.putArray("paths")::add);
-      ops.add(
-          1,
-          client
-              .transactionOp()
-              .create()
-              .forPath(paths.journalEntry(txn), JsonCodec.toBytes(entry)));
+      byte[] journalEntry = JsonCodec.toBytes(entry);
+      ops.add(1, client.transactionOp().create().forPath(paths.journalEntry(txn), journalEntry));
+      requireFits(written, applied.secrets(), journalEntry.length);
+    } catch (TransactionTooLargeException e) {
+      throw e;
     } catch (Exception e) {
       throw zkFailure("cannot prepare the transaction", e);
     }
-    List<Entry> removed = deletions.stream().map(id -> base.entry(id).orElseThrow()).toList();
-    return new Prepared(
-        ops, StoreSnapshot.next(base, txn, next, entries, removed, written), statusPaths);
+    StoreSnapshot result =
+        exact
+            ? target
+            : StoreSnapshot.next(base, txn, target.topology(), entries, removed, written);
+    return new Prepared(ops, result, statusPaths);
+  }
+
+  /**
+   * Refuses a transaction that would not fit in one ZooKeeper request (see {@link
+   * TransactionTooLargeException}) before it is sent.
+   */
+  private void requireFits(
+      List<Entry> written, Map<SecretRef, Optional<byte[]>> secrets, int journalBytes) {
+    long bytes = journalBytes;
+    for (Entry e : written) {
+      bytes += paths.object(e.value().id()).length() + e.encode().length;
+    }
+    for (Map.Entry<SecretRef, Optional<byte[]>> s : secrets.entrySet()) {
+      bytes += paths.secret(s.getKey()).length() + s.getValue().map(v -> v.length).orElse(0);
+    }
+    if (bytes > MAX_TRANSACTION_BYTES) {
+      throw new TransactionTooLargeException(
+          "the transaction would write "
+              + (bytes + 1023) / 1024
+              + " KiB ("
+              + written.size()
+              + " objects), more than the "
+              + MAX_TRANSACTION_BYTES / 1024
+              + " KiB one ZooKeeper request carries; nothing was written: split it");
+    }
+  }
+
+  /**
+   * Refuses a batch whose objects would get other aliases than the ones it was checked with (and
+   * has printed): the store changed in between.
+   */
+  private static void requireSameLabels(Applied preview, Applied actual) {
+    for (EntityId id : preview.touched()) {
+      if (preview.base().entry(id).isPresent()) {
+        continue;
+      }
+      Optional<Entry> was = preview.result().entry(id);
+      Optional<Entry> now = actual.result().entry(id);
+      if (was.isPresent()
+          && (now.isEmpty()
+              || !preview.result().label(id).equals(actual.result().label(id))
+              || !was.get().ruleAliases().equals(now.get().ruleAliases()))) {
+        throw new VersionConflictException(
+            "the store changed while the commands were being checked: "
+                + ObjectKind.of(id).name()
+                + " "
+                + preview.result().label(id)
+                + " would now be "
+                + (now.isEmpty() ? "refused" : actual.result().label(id))
+                + "; nothing was written, run them again");
+      }
+    }
+  }
+
+  /** A batch over this store; see {@link StoreBatch}. */
+  private final class Batch implements StoreBatch {
+    private final List<StoreTransaction> steps = new ArrayList<>();
+    private Applied applied;
+    private boolean committed;
+
+    Batch(StoreSnapshot base) {
+      this.applied = Applied.start(base);
+    }
+
+    @Override
+    public StoreSnapshot snapshot() {
+      return applied.result();
+    }
+
+    @Override
+    public StoreSnapshot add(StoreTransaction transaction) {
+      requireOpen();
+      requireUncommitted();
+      applied = applyStep(applied, transaction);
+      steps.add(transaction);
+      return applied.result();
+    }
+
+    @Override
+    public StoreSnapshot commit() {
+      requireUncommitted();
+      committed = true;
+      return commitSteps(List.copyOf(steps), Optional.of(applied));
+    }
+
+    private void requireUncommitted() {
+      if (committed) {
+        throw new IllegalStateException("this batch has been committed");
+      }
+    }
   }
 
   private void afterCommit(Prepared prepared) {
@@ -548,7 +797,8 @@ final class CuratorTopologyStore implements TopologyStore {
     return problems;
   }
 
-  private List<String> secretProblems(StoreSnapshot base, StoreTransaction tx) {
+  private List<String> secretProblems(
+      StoreSnapshot base, StoreTransaction tx, Map<SecretRef, Optional<byte[]>> pending) {
     List<String> problems = new ArrayList<>();
     Set<SecretRef> deletedSecrets = new LinkedHashSet<>();
     tx.secrets()
@@ -567,7 +817,9 @@ final class CuratorTopologyStore implements TopologyStore {
         boolean changedRef =
             base.topology().connection(c.id()).map(old -> !old.psk().equals(c.psk())).orElse(true);
         boolean written = tx.secrets().getOrDefault(c.psk(), Optional.empty()).isPresent();
-        if (changedRef && !written && !secretExists(c.psk())) {
+        boolean exists =
+            pending.containsKey(c.psk()) ? pending.get(c.psk()).isPresent() : secretExists(c.psk());
+        if (changedRef && !written && !exists) {
           problems.add(
               "psk: ipsec-site-connection "
                   + c.name()
@@ -670,6 +922,8 @@ final class CuratorTopologyStore implements TopologyStore {
     try {
       // Listing the parent needs no permission on the secret itself (exists() would).
       return client.getChildren().forPath(paths.secrets).contains(ref.name());
+    } catch (KeeperException.NoNodeException e) {
+      return false;
     } catch (Exception e) {
       throw zkFailure("cannot check secret '" + ref + "'", e);
     }
@@ -686,6 +940,7 @@ final class CuratorTopologyStore implements TopologyStore {
   public <T extends Identified> TopologyWatch watch(
       ObjectKind<?, T> kind, TopologyListener<T> listener) {
     requireOpen();
+    ensureLayout();
     KindWatch<T> watch = new KindWatch<>(client, paths, kind, listener, watches::remove);
     watches.add(watch);
     watch.start();
@@ -695,6 +950,7 @@ final class CuratorTopologyStore implements TopologyStore {
   @Override
   public TopologyWatch watchRouter(RouterId router, TopologyListener<Identified> listener) {
     requireOpen();
+    ensureLayout();
     RouterViewWatch watch = new RouterViewWatch(client, paths, router, listener, watches::remove);
     watches.add(watch);
     watch.start();

@@ -40,21 +40,57 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
 
   public static final ObjectKind<RouterId, Router> ROUTER =
       new ObjectKind<>(
-          "router", "routers", "router", RouterId.class, Router.class, RouterId::parse, o -> null);
+          "router",
+          "routers",
+          "router",
+          RouterId.class,
+          Router.class,
+          RouterId::parse,
+          o -> null,
+          Router::name);
   public static final ObjectKind<BridgeId, Bridge> BRIDGE =
       new ObjectKind<>(
-          "bridge", "bridges", "bridge", BridgeId.class, Bridge.class, BridgeId::parse, o -> null);
+          "bridge",
+          "bridges",
+          "bridge",
+          BridgeId.class,
+          Bridge.class,
+          BridgeId::parse,
+          o -> null,
+          Bridge::name);
   public static final ObjectKind<PortId, Port> PORT =
       new ObjectKind<>(
-          "port", "ports", "port", PortId.class, Port.class, PortId::parse, Port::device);
+          "port",
+          "ports",
+          "port",
+          PortId.class,
+          Port.class,
+          PortId::parse,
+          Port::device,
+          o -> null);
   public static final ObjectKind<ChainId, Chain> CHAIN =
       new ObjectKind<>(
-          "chain", "chains", "chain", ChainId.class, Chain.class, ChainId::parse, o -> null);
+          "chain",
+          "chains",
+          "chain",
+          ChainId.class,
+          Chain.class,
+          ChainId::parse,
+          o -> null,
+          Chain::name);
   public static final ObjectKind<RouteId, Route> ROUTE =
       new ObjectKind<>(
-          "route", "routes", "route", RouteId.class, Route.class, RouteId::parse, Route::router);
+          "route",
+          "routes",
+          "route",
+          RouteId.class,
+          Route.class,
+          RouteId::parse,
+          Route::router,
+          o -> null);
   public static final ObjectKind<HostId, Host> HOST =
-      new ObjectKind<>("host", "hosts", "host", HostId.class, Host.class, HostId::parse, o -> null);
+      new ObjectKind<>(
+          "host", "hosts", "host", HostId.class, Host.class, HostId::parse, o -> null, Host::name);
   public static final ObjectKind<GatewayGroupId, GatewayGroup> GATEWAY_GROUP =
       new ObjectKind<>(
           "gateway-group",
@@ -63,7 +99,8 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
           GatewayGroupId.class,
           GatewayGroup.class,
           GatewayGroupId::parse,
-          o -> null);
+          o -> null,
+          GatewayGroup::name);
   public static final ObjectKind<VpnServiceId, VpnService> VPN_SERVICE =
       new ObjectKind<>(
           "vpn-service",
@@ -72,7 +109,8 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
           VpnServiceId.class,
           VpnService.class,
           VpnServiceId::parse,
-          o -> null);
+          o -> null,
+          VpnService::name);
   public static final ObjectKind<IpsecSiteConnectionId, IpsecSiteConnection> CONNECTION =
       new ObjectKind<>(
           "ipsec-site-connection",
@@ -81,7 +119,8 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
           IpsecSiteConnectionId.class,
           IpsecSiteConnection.class,
           IpsecSiteConnectionId::parse,
-          IpsecSiteConnection::vpnService);
+          IpsecSiteConnection::vpnService,
+          IpsecSiteConnection::name);
 
   /** Every kind, in the order a snapshot is loaded (referenced kinds first). */
   public static final List<ObjectKind<?, ?>> ALL =
@@ -94,6 +133,7 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
   private final Class<T> type;
   private final Function<String, I> idParser;
   private final Function<T, EntityId> aliasScope;
+  private final Function<T, String> objectName;
 
   private ObjectKind(
       String name,
@@ -102,7 +142,8 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
       Class<I> idType,
       Class<T> type,
       Function<String, I> idParser,
-      Function<T, EntityId> aliasScope) {
+      Function<T, EntityId> aliasScope,
+      Function<T, String> objectName) {
     this.name = name;
     this.directory = directory;
     this.aliasPrefix = aliasPrefix;
@@ -110,6 +151,7 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
     this.type = type;
     this.idParser = idParser;
     this.aliasScope = aliasScope;
+    this.objectName = objectName;
   }
 
   /** The kind's name in the CLI and in stored JSON, e.g. {@code vpn-service}. */
@@ -143,6 +185,14 @@ public final class ObjectKind<I extends EntityId, T extends Identified> {
   /** The object within which this object's alias is unique, or empty for global aliases. */
   public Optional<EntityId> aliasScope(T object) {
     return Optional.ofNullable(aliasScope.apply(object));
+  }
+
+  /**
+   * The operator-chosen name of {@code object}, an object of this kind; empty for the kinds that
+   * have none (ports, routes).
+   */
+  public Optional<String> nameOf(Identified object) {
+    return cast(object).map(objectName);
   }
 
   /** Casts {@code object} to this kind's type, if it is of this kind. */

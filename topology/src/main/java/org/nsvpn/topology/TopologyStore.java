@@ -12,12 +12,15 @@ import org.nsvpn.chainrules.model.TopologyChange;
  * The topology in ZooKeeper: every chain-rules object as a JSON node under one root (layout in
  * docs/architecture.md), written only through validated, atomic transactions.
  *
- * <p><b>Consistency.</b> Every transaction is checked with {@link
- * org.nsvpn.chainrules.model.Topology#apply} against the store's content and committed as one
- * ZooKeeper multi-op that also bumps the transaction sequence node. The multi is conditional on the
- * sequence version the check saw, so concurrent writers are serialised: a writer that lost the race
- * catches up (reading only what changed, from a journal of the last 1000 transactions) and checks
- * again. The store therefore always holds a consistent topology, and no write is ever half done.
+ * <p><b>Consistency.</b> Every transaction is checked against the store's content, with {@link
+ * org.nsvpn.chainrules.model.Topology#apply} and with the rules every writer must respect because
+ * the agent could not realise their breach (one VPN service per router, its external IP on a port
+ * of its router, a reachable peer address, a route's gateway on its port's subnet, unique names;
+ * see {@link NameScopes} for the names), and committed as one ZooKeeper multi-op that also bumps
+ * the transaction sequence node. The multi is conditional on the sequence version the check saw, so
+ * concurrent writers are serialised: a writer that lost the race catches up (reading only what
+ * changed, from a journal of the last 1000 transactions) and checks again. The store therefore
+ * always holds a consistent topology, and no write is ever half done.
  *
  * <p><b>Versions.</b> Each object node's ZooKeeper version is returned in {@link Versioned}; {@link
  * StoreTransaction.Builder#update} and {@link StoreTransaction.Builder#delete(EntityId, int)} make
@@ -47,7 +50,22 @@ public interface TopologyStore extends AutoCloseable {
    */
   static TopologyStore open(
       CuratorFramework client, String root, Optional<SecretsCredential> credential) {
-    return CuratorTopologyStore.open(client, root, credential);
+    return CuratorTopologyStore.open(client, root, credential, false);
+  }
+
+  /**
+   * Opens the store like {@link #open}, but creates nothing until a commit writes something: a
+   * session that only reads, or whose every write is refused, leaves ZooKeeper as it found it. An
+   * absent store reads as empty. nsvpn-cli opens the store this way, so that a mistyped {@code
+   * --root} and a refused command do not leave a store's skeleton behind. Watches need the layout
+   * and create it.
+   *
+   * @throws SchemaVersionException when an existing store's schema is newer than this code
+   * @throws StoreException when ZooKeeper cannot be reached or the stored data cannot be decoded
+   */
+  static TopologyStore openLazily(
+      CuratorFramework client, String root, Optional<SecretsCredential> credential) {
+    return CuratorTopologyStore.open(client, root, credential, true);
   }
 
   /** The content as of the last transaction this store has seen; no I/O. */
@@ -62,10 +80,19 @@ public interface TopologyStore extends AutoCloseable {
    *
    * @return the snapshot that includes this transaction
    * @throws VersionConflictException when an expected version does not match
-   * @throws IntegrityException when the result would be inconsistent; names the referrers
+   * @throws IntegrityException when the result would be inconsistent or break one of the store's
+   *     rules; names the referrers or the conflicting objects
+   * @throws TransactionTooLargeException when the writes would not fit in one ZooKeeper request
    * @throws StoreException when ZooKeeper fails
    */
   StoreSnapshot commit(StoreTransaction transaction);
+
+  /**
+   * Starts a batch on the current content (caught up with other writers first): transactions added
+   * to it are checked like {@link #commit}, each against what the earlier ones leave, and {@link
+   * StoreBatch#commit} writes all of them in one ZooKeeper transaction, or nothing.
+   */
+  StoreBatch batch();
 
   /** Commits {@code change} unconditionally (validated like any transaction). */
   default StoreSnapshot commit(TopologyChange change) {

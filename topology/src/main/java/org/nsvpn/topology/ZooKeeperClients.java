@@ -19,7 +19,8 @@ public final class ZooKeeperClients {
    * Starts a client for {@code connectString} and waits until it is connected.
    *
    * @param credential authenticates the client for secrets, if given
-   * @throws StoreException when no server answers within {@code connectTimeout}
+   * @throws StoreException when no server answers within {@code connectTimeout}; thrown when that
+   *     time is up, not later
    */
   public static CuratorFramework connect(
       String connectString, Optional<SecretsCredential> credential, Duration connectTimeout) {
@@ -50,7 +51,7 @@ public final class ZooKeeperClients {
     client.start();
     try {
       if (!client.blockUntilConnected((int) connectTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        client.close();
+        closeInBackground(client);
         throw new StoreException(
             "cannot reach ZooKeeper at "
                 + connectString
@@ -64,5 +65,16 @@ public final class ZooKeeperClients {
       throw new StoreException("interrupted while connecting to ZooKeeper", e);
     }
     return client;
+  }
+
+  /**
+   * Closes a client that never connected without waiting for it: its close waits for ZooKeeper's
+   * own connection attempt to time out (seconds more against a server that accepts connections and
+   * never answers), which would break the caller's {@code connectTimeout}.
+   */
+  private static void closeInBackground(CuratorFramework client) {
+    Thread closer = new Thread(client::close, "nsvpn-zookeeper-close");
+    closer.setDaemon(true);
+    closer.start();
   }
 }

@@ -106,6 +106,33 @@ class CascadeTest {
   }
 
   @Test
+  void uplinkTakesTheServiceWhoseExternalIpOnlyItHolds() {
+    Topology t = withVpn();
+    TopologyChange change = Cascade.deletion(t, Fixtures.UPLINK);
+    Topology after = t.apply(change);
+    assertThat(after.vpnServices()).as("its external IP is on no port any more").isEmpty();
+    assertThat(after.connections()).isEmpty();
+    assertThat(after.port(VpnRedirectPlan.namespacePortId(Fixtures.SERVICE))).isEmpty();
+    assertThat(after.routes())
+        .as("route 1 goes via the uplink, the plan's via the namespace port")
+        .isEmpty();
+
+    RouterPort second =
+        RouterPort.of(
+            PortId.random(),
+            Fixtures.ROUTER,
+            MacAddress.parse("02:00:00:00:00:0c"),
+            InterfaceAddress.parse("201.201.201.1/32"));
+    Topology twoUplinks = t.apply(new TopologyChange(List.of(second), List.of()));
+    assertThat(twoUplinks.apply(Cascade.deletion(twoUplinks, Fixtures.UPLINK)).vpnServices())
+        .as("another port still holds the external IP")
+        .hasSize(1);
+    assertThat(Cascade.deletion(t, Fixtures.TENANT).deletions())
+        .as("a port that does not hold the external IP")
+        .containsExactly(Fixtures.TENANT);
+  }
+
+  @Test
   void absentObjectGivesEmptyChange() {
     assertThat(Cascade.deletion(Topology.EMPTY, Fixtures.ROUTER).isEmpty()).isTrue();
   }

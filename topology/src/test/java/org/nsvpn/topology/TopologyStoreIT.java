@@ -65,6 +65,47 @@ class TopologyStoreIT {
   }
 
   @Test
+  void aLazilyOpenedStoreCreatesNothingUntilACommitWrites() throws Exception {
+    String fresh = "/nsvpn-fresh";
+    try (TopologyStore lazy =
+        TopologyStore.openLazily(client, fresh, Optional.of(StoreFixture.CREDENTIAL))) {
+      assertThat(lazy.refresh().size()).isZero();
+      assertThat(lazy.status().liveHosts()).isEmpty();
+      assertThat(lazy.status().assignments()).isEmpty();
+      assertThat(lazy.secretExists(new SecretRef("psk-any"))).isFalse();
+      assertThatThrownBy(() -> lazy.create(Fixtures.uplink()))
+          .as("a port of a router that does not exist")
+          .isInstanceOf(IntegrityException.class);
+      assertThat(lazy.commit(StoreTransaction.builder().build()).txn()).isZero();
+      assertThat(client.checkExists().forPath(fresh)).as("nothing written").isNull();
+
+      StoreSnapshot created = lazy.create(Fixtures.router());
+      assertThat(created.txn()).isEqualTo(1);
+      assertThat(created.label(Fixtures.ROUTER)).isEqualTo("router0");
+      assertThat(client.checkExists().forPath(fresh + "/schema-version")).isNotNull();
+    }
+    try (TopologyStore again =
+        TopologyStore.openLazily(client, fresh, Optional.of(StoreFixture.CREDENTIAL))) {
+      assertThat(again.snapshot().get(ObjectKind.ROUTER, Fixtures.ROUTER)).isPresent();
+    }
+  }
+
+  @Test
+  void aLazilyOpenedStoreSeesALayoutOthersCreate() throws Exception {
+    String fresh = "/nsvpn-later";
+    try (TopologyStore lazy =
+        TopologyStore.openLazily(client, fresh, Optional.of(StoreFixture.CREDENTIAL))) {
+      assertThat(lazy.refresh().size()).isZero();
+      try (TopologyStore eager =
+          TopologyStore.open(client, fresh, Optional.of(StoreFixture.CREDENTIAL))) {
+        eager.create(Fixtures.router());
+      }
+      assertThat(lazy.refresh().get(ObjectKind.ROUTER, Fixtures.ROUTER)).isPresent();
+      assertThat(lazy.create(Fixtures.uplink()).label(Fixtures.UPLINK)).isEqualTo("router0:port0");
+    }
+  }
+
+  @Test
   void layoutHasSchemaVersionAndEnvelopes() throws Exception {
     baseTopology();
     assertThat(
