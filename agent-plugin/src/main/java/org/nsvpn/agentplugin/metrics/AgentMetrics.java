@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
 import org.nsvpn.agentplugin.datapath.Datapath;
 import org.nsvpn.agentplugin.datapath.DatapathStats;
 
@@ -26,36 +27,20 @@ public final class AgentMetrics {
 
   /** The datapath's counters: per port, drops by reason, the overlay, the fence. */
   public static void datapath(PrometheusRegistry registry, Datapath datapath) {
-    CounterWithCallback.builder()
-        .name("nsvpn_datapath_port_frames")
-        .help("frames received from (rx) and sent to (tx) a bound port's interface")
-        .labelNames("port", "direction")
-        .callback(
-            cb ->
-                datapath
-                    .stats()
-                    .ports()
-                    .forEach(
-                        (port, c) -> {
-                          cb.call(c.rxFrames(), port.toString(), "rx");
-                          cb.call(c.txFrames(), port.toString(), "tx");
-                        }))
-        .register(registry);
-    CounterWithCallback.builder()
-        .name("nsvpn_datapath_port_bytes")
-        .help("bytes received from (rx) and sent to (tx) a bound port's interface")
-        .labelNames("port", "direction")
-        .callback(
-            cb ->
-                datapath
-                    .stats()
-                    .ports()
-                    .forEach(
-                        (port, c) -> {
-                          cb.call(c.rxBytes(), port.toString(), "rx");
-                          cb.call(c.txBytes(), port.toString(), "tx");
-                        }))
-        .register(registry);
+    portCounter(
+        registry,
+        datapath,
+        "nsvpn_datapath_port_frames",
+        "frames received from (rx) and sent to (tx) a bound port's interface",
+        DatapathStats.PortCounters::rxFrames,
+        DatapathStats.PortCounters::txFrames);
+    portCounter(
+        registry,
+        datapath,
+        "nsvpn_datapath_port_bytes",
+        "bytes received from (rx) and sent to (tx) a bound port's interface",
+        DatapathStats.PortCounters::rxBytes,
+        DatapathStats.PortCounters::txBytes);
     CounterWithCallback.builder()
         .name("nsvpn_datapath_drops")
         .help("frames the virtual network dropped, by reason")
@@ -94,6 +79,30 @@ public final class AgentMetrics {
         .name("nsvpn_datapath_simulated_frames")
         .help("frames received on this host's interfaces and simulated here")
         .callback(cb -> cb.call(datapath.stats().simulated()))
+        .register(registry);
+  }
+
+  private static void portCounter(
+      PrometheusRegistry registry,
+      Datapath datapath,
+      String name,
+      String help,
+      ToLongFunction<DatapathStats.PortCounters> rx,
+      ToLongFunction<DatapathStats.PortCounters> tx) {
+    CounterWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames("port", "direction")
+        .callback(
+            cb ->
+                datapath
+                    .stats()
+                    .ports()
+                    .forEach(
+                        (port, c) -> {
+                          cb.call(rx.applyAsLong(c), port.toString(), "rx");
+                          cb.call(tx.applyAsLong(c), port.toString(), "tx");
+                        }))
         .register(registry);
   }
 }

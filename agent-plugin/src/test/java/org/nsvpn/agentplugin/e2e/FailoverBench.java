@@ -69,16 +69,15 @@ class FailoverBench {
         long up = awaitUp(f, next, a.since());
         long reply = awaitReply(ping, up);
         lines.add(
-            String.join(
-                "\t",
+            row(
                 "host-death",
-                Integer.toString(run),
-                Long.toString(ping.longestGapMillis(kill - 3L * PING_MS, reply)),
-                Long.toString(detected - kill),
-                Long.toString(a.since().toEpochMilli() - detected),
-                Long.toString(active - a.since().toEpochMilli()),
-                Long.toString(up - active),
-                Long.toString(reply - up)));
+                run,
+                ping.longestGapMillis(kill - 3L * PING_MS, reply),
+                detected - kill,
+                a.since().toEpochMilli() - detected,
+                active - a.since().toEpochMilli(),
+                up - active,
+                reply - up));
         System.out.println("bench-failover: " + lines.get(lines.size() - 1));
         dead.restartAgent();
         f.awaitOnlyOn(f.bed.serviceA, next);
@@ -96,16 +95,15 @@ class FailoverBench {
         long up = awaitUp(f, next, a.since());
         long reply = awaitReply(ping, up);
         lines.add(
-            String.join(
-                "\t",
+            row(
                 "drain",
-                Integer.toString(run),
-                Long.toString(ping.longestGapMillis(commit - 3L * PING_MS, reply)),
-                "0",
-                Long.toString(a.since().toEpochMilli() - commit),
-                Long.toString(active - a.since().toEpochMilli()),
-                Long.toString(up - active),
-                Long.toString(reply - up)));
+                run,
+                ping.longestGapMillis(commit - 3L * PING_MS, reply),
+                0,
+                a.since().toEpochMilli() - commit,
+                active - a.since().toEpochMilli(),
+                up - active,
+                reply - up));
         System.out.println("bench-failover: " + lines.get(lines.size() - 1));
         f.setMaintenance(drained, false);
         f.awaitOnlyOn(f.bed.serviceA, next);
@@ -117,6 +115,15 @@ class FailoverBench {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** One tab-separated result line. */
+  private static String row(String kind, int run, long... millis) {
+    StringBuilder out = new StringBuilder(kind).append('\t').append(run);
+    for (long m : millis) {
+      out.append('\t').append(m);
+    }
+    return out.toString();
   }
 
   /** True when the last reply is less than three intervals old (the path works now). */

@@ -225,21 +225,7 @@ class VpnEndToEndIT {
             });
     long afterRestart = E2eOracles.ovsdbCounter(state, "vpnA.a-to-b", "sa_data_bytes_out");
     assertThat(
-            Ip.exec(
-                    "ip",
-                    "netns",
-                    "exec",
-                    bed.vmA,
-                    "ping",
-                    "-c",
-                    "10",
-                    "-i",
-                    "0.05",
-                    "-s",
-                    "1000",
-                    "-W",
-                    "1",
-                    "10.2.0.10")
+            Ip.ping(bed.vmA, "10.2.0.10", "-c", "10", "-i", "0.05", "-s", "1000", "-W", "1")
                 .stdout())
         .contains("10 received");
     await("OVSDB counters after ovsdb-server came back")
