@@ -6,15 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.KeeperException;
 import org.nsvpn.agentplugin.DaemonThreads;
 import org.nsvpn.agentplugin.datapath.Datapath;
 import org.nsvpn.agentplugin.spi.GatewayPlacement;
@@ -30,12 +32,23 @@ import org.slf4j.LoggerFactory;
  * This agent's view of the gateway assignments, and its session fence (see {@link
  * GatewayPlacement}).
  *
- * <p>Timing of the fence, with session timeout T: the ZooKeeper client declares the connection lost
- * (Curator's SUSPENDED) after 2T/3 without hearing from its server, while the servers expire the
- * session no earlier than T after they last heard from the client. The fence closes on SUSPENDED,
- * on Curator's event thread, so it is closed at least T/3 before any other agent can be given this
- * host's services. It reopens on RECONNECTED only for services whose assignment, read afresh, still
- * names this host; the others stay fenced until the plugin has torn them down.
+ * <p>Timing of the fence, with session timeout T. The servers expire the session no earlier than T
+ * after they last heard from this agent; only then can another agent be given its services. Two
+ * detectors close the fence before that:
+ *
+ * <ul>
+ *   <li>Curator's SUSPENDED (or LOST), on Curator's event thread: the ZooKeeper client declares the
+ *       connection lost after 2T/3 without hearing from its server.
+ *   <li>A watchdog of our own: every T/8 the agent sends a request and notes when the last answered
+ *       one was sent; when none sent in the last T/2 was answered, the fence closes (by 5T/8 at the
+ *       latest). The client's own detector is not enough: it counts anything received, and a server
+ *       that cannot hear the agent (a one-way partition) still sends it watch events, so the
+ *       connection looks alive until the server closes it as the session expires. The partition
+ *       test of FailoverIT found exactly that.
+ * </ul>
+ *
+ * It reopens (on RECONNECTED, or on the watchdog's next answer) only for services whose assignment,
+ * read afresh, still names this host; the others stay fenced until the plugin has torn them down.
  *
  * <p>Assignments are read on one thread whenever the watch reports a change, and delivered to
  * listeners on that thread.
@@ -47,8 +60,12 @@ public final class ClusterPlacement implements GatewayPlacement, AutoCloseable {
   private final StatusStore status;
   private final HostId self;
   private final Optional<Datapath> datapath;
-  private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(DaemonThreads.named("nsvpn-placement"));
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nsvpn-placement"));
+
+  /** System.nanoTime() at which the last request that ZooKeeper answered was sent. */
+  private final AtomicLong lastAnswered = new AtomicLong(System.nanoTime());
+
   private final List<Consumer<Map<VpnServiceId, HostId>>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean readQueued = new AtomicBoolean();
   private final ConnectionStateListener sessionListener = this::sessionChanged;
@@ -75,6 +92,57 @@ public final class ClusterPlacement implements GatewayPlacement, AutoCloseable {
     assignments = read();
     client.getConnectionStateListenable().addListener(sessionListener);
     watch = status.watchPlacement(this::readSoon);
+    long period = Math.max(50, sessionTimeoutMillis() / 8);
+    thread.scheduleWithFixedDelay(this::probe, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  private long sessionTimeoutMillis() {
+    try {
+      int negotiated = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
+      if (negotiated > 0) {
+        return negotiated;
+      }
+    } catch (Exception e) {
+      log.debug("no negotiated session timeout yet: {}", e.toString());
+    }
+    return client.getZookeeperClient().getConnectionTimeoutMs();
+  }
+
+  /** The watchdog (see the class comment): one request per period, the fence when none answers. */
+  private void probe() {
+    long now = System.nanoTime();
+    long silentMillis = TimeUnit.NANOSECONDS.toMillis(now - lastAnswered.get());
+    if (silentMillis > sessionTimeoutMillis() / 2) {
+      closeFence("unanswered for " + silentMillis + " ms");
+    }
+    if (!client.getZookeeperClient().isConnected()) {
+      return;
+    }
+    try {
+      client
+          .checkExists()
+          .inBackground(
+              (c, event) -> {
+                if (event.getResultCode() == KeeperException.Code.OK.intValue()
+                    || event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                  answered(now);
+                }
+              })
+          .forPath(status.schedulerElectionPath());
+    } catch (Exception e) {
+      log.debug("watchdog request not sent: {}", e.toString());
+    }
+  }
+
+  private void answered(long sentAt) {
+    lastAnswered.accumulateAndGet(sentAt, Math::max);
+    if (fencedByWatchdog()) {
+      execute(this::reopenFence);
+    }
+  }
+
+  private synchronized boolean fencedByWatchdog() {
+    return fenced && client.getZookeeperClient().isConnected();
   }
 
   @Override
@@ -109,18 +177,18 @@ public final class ClusterPlacement implements GatewayPlacement, AutoCloseable {
 
   private void sessionChanged(CuratorFramework c, ConnectionState state) {
     switch (state) {
-      case SUSPENDED, LOST -> closeFence(state);
+      case SUSPENDED, LOST -> closeFence("ZooKeeper session " + state);
       case RECONNECTED -> execute(this::reopenFence);
       default -> {}
     }
   }
 
-  private synchronized void closeFence(ConnectionState state) {
+  private synchronized void closeFence(String why) {
     if (!fenced) {
       log.warn(
-          "ZooKeeper session {}: fencing the VPN namespaces of scheduled services {} until the"
-              + " assignments are confirmed",
-          state,
+          "{}: fencing the VPN namespaces of scheduled services {} until the assignments are"
+              + " confirmed",
+          why,
           guarded.keySet());
     }
     fenced = true;
@@ -138,7 +206,10 @@ public final class ClusterPlacement implements GatewayPlacement, AutoCloseable {
       return;
     }
     synchronized (this) {
-      if (client.getZookeeperClient().isConnected()) {
+      if (fenced
+          && client.getZookeeperClient().isConnected()
+          && TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastAnswered.get())
+              <= sessionTimeoutMillis() / 2) {
         fenced = false;
         for (Map.Entry<VpnServiceId, PortId> g : guarded.entrySet()) {
           if (self.equals(fresh.get(g.getKey()))) {
