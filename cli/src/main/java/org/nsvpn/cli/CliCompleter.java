@@ -21,13 +21,7 @@ import org.nsvpn.topology.Versioned;
  * ({@code gateway-group G delete member} offers the group's members).
  */
 final class CliCompleter implements Completer {
-  private static final Map<String, List<String>> CHILDREN =
-      Map.of(
-          "router", List.of("port", "route"),
-          "bridge", List.of("port"),
-          "chain", List.of("rule"),
-          "host", List.of("binding"),
-          "vpn-service", List.of("ipsec-site-connection"));
+  private static final Map<String, List<String>> CHILDREN = WordOrder.CHILDREN;
   private static final Map<String, List<String>> FIELDS =
       Map.ofEntries(
           Map.entry("router", Interpreter.Command.ROUTER_FIELDS),

@@ -25,7 +25,9 @@ import java.util.Set;
  */
 final class WordOrder {
   private static final Set<String> VERB_FIRST = Set.of("list", "show", "delete");
-  private static final Map<String, List<String>> CHILDREN =
+
+  /** The types nested under each type ({@code router R port P}); the completer offers them too. */
+  static final Map<String, List<String>> CHILDREN =
       Map.of(
           "router", List.of("port", "route"),
           "bridge", List.of("port"),
