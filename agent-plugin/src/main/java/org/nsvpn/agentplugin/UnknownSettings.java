@@ -30,12 +30,6 @@ final class UnknownSettings {
     if (!operator.hasPath(ROOT)) {
       return;
     }
-    List<String> known = new ArrayList<>();
-    if (reference.hasPath(ROOT)) {
-      for (Map.Entry<String, ConfigValue> e : reference.getConfig(ROOT).entrySet()) {
-        known.add(ROOT + "." + e.getKey());
-      }
-    }
     List<Map.Entry<String, ConfigValue>> unknown = new ArrayList<>();
     for (Map.Entry<String, ConfigValue> e : operator.getConfig(ROOT).entrySet()) {
       String path = ROOT + "." + e.getKey();
@@ -51,6 +45,12 @@ final class UnknownSettings {
             (Map.Entry<String, ConfigValue> e) ->
                 Optional.ofNullable(e.getValue().origin()).map(o -> o.lineNumber()).orElse(0)));
     Map.Entry<String, ConfigValue> first = unknown.get(0);
+    List<String> known = new ArrayList<>();
+    if (reference.hasPath(ROOT)) {
+      for (Map.Entry<String, ConfigValue> e : reference.getConfig(ROOT).entrySet()) {
+        known.add(ROOT + "." + e.getKey());
+      }
+    }
     ConfigOrigin origin = first.getValue().origin();
     String where =
         origin == null

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.nsvpn.agentplugin.spi.GatewayPlacement;
 import org.nsvpn.agentplugin.spi.PortBinder;
 import org.nsvpn.chainrules.id.VpnServiceId;
@@ -163,16 +164,7 @@ final class RouterVpnRunner {
   void teardown(
       VpnServiceId serviceId, Optional<VpnRedirectPlan> plan, Optional<CharonInstance> charon)
       throws Exception {
-    String namespace = VpnNames.namespace(serviceId);
-    if (charon.isPresent()) {
-      await(charon.get().stop());
-    } else if (namespaces.exists(namespace)) {
-      await(await(strongSwan.startOrAdopt(namespace)).stop());
-    }
-    namespaceManager.remove(namespace);
-    strongSwan.purge(namespace);
-    owned.unmark(serviceId);
-    placement.release(serviceId);
+    String namespace = removeLocally(serviceId, charon, CharonInstance::stop);
     if (plan.isPresent()) {
       TopologyChange removal = plan.get().removalChange(store.refresh().topology());
       if (!removal.isEmpty()) {
@@ -189,18 +181,32 @@ final class RouterVpnRunner {
    * Idempotent.
    */
   void relinquish(VpnServiceId serviceId, Optional<CharonInstance> charon) throws Exception {
+    String namespace = removeLocally(serviceId, charon, CharonInstance::abandon);
+    ports.unbind(VpnRedirectPlan.namespacePortId(serviceId));
+    log.info("vpn-service {}: relinquished (namespace {})", serviceId, namespace);
+  }
+
+  /**
+   * What every way of taking a service down does on this host: charon ended by {@code end} (the
+   * running one, or one adopted from a namespace left behind), the namespace and charon's directory
+   * removed, the ownership mark and the fence's guard dropped. Returns the namespace.
+   */
+  private String removeLocally(
+      VpnServiceId serviceId,
+      Optional<CharonInstance> charon,
+      Function<CharonInstance, Future<Void>> end)
+      throws Exception {
     String namespace = VpnNames.namespace(serviceId);
     if (charon.isPresent()) {
-      await(charon.get().abandon());
+      await(end.apply(charon.get()));
     } else if (namespaces.exists(namespace)) {
-      await(await(strongSwan.startOrAdopt(namespace)).abandon());
+      await(end.apply(await(strongSwan.startOrAdopt(namespace))));
     }
     namespaceManager.remove(namespace);
     strongSwan.purge(namespace);
     owned.unmark(serviceId);
-    ports.unbind(VpnRedirectPlan.namespacePortId(serviceId));
     placement.release(serviceId);
-    log.info("vpn-service {}: relinquished (namespace {})", serviceId, namespace);
+    return namespace;
   }
 
   private <T> T await(Future<T> future) throws Exception {

@@ -136,12 +136,12 @@ public final class ClusterPlacement implements GatewayPlacement, AutoCloseable {
 
   private void answered(long sentAt) {
     lastAnswered.accumulateAndGet(sentAt, Math::max);
-    if (fencedByWatchdog()) {
+    if (fencedWhileConnected()) {
       execute(this::reopenFence);
     }
   }
 
-  private synchronized boolean fencedByWatchdog() {
+  private synchronized boolean fencedWhileConnected() {
     return fenced && client.getZookeeperClient().isConnected();
   }
 

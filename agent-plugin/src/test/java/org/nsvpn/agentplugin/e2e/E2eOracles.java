@@ -162,14 +162,16 @@ final class E2eOracles {
 
   /** The key {@link #metrics} uses for a sample: {@code name{"k": "v", ...}}, labels sorted. */
   static String sample(String name, Map<String, String> labels) {
-    try {
-      return name
-          + JSON.writeValueAsString(new java.util.TreeMap<>(labels))
-              .replace("\":\"", "\": \"")
-              .replace("\",\"", "\", \"");
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    StringBuilder key = new StringBuilder(name).append('{');
+    new java.util.TreeMap<>(labels)
+        .forEach(
+            (k, v) -> {
+              if (key.charAt(key.length() - 1) != '{') {
+                key.append(", ");
+              }
+              key.append('"').append(k).append("\": \"").append(v).append('"');
+            });
+    return key.append('}').toString();
   }
 
   static String run(String... command) {
