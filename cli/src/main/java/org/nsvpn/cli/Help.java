@@ -21,7 +21,7 @@ final class Help {
         "        host H delete binding interface IF,",
         "        gateway-group G add member HOST, gateway-group G delete member HOST,",
         "        vpn-service V ipsec-site-connection ..., vpn-service V add ipsec-site-connection ...,",
-        "        vpn-service V show status",
+        "        vpn-service V show status, ipsec-site-connection list status (every tunnel),",
         "references: alias (router0, router0:port1, vpn0:conn0, gwgroup0), unique name, or UUID",
         "router: name state infilter outfilter local-redirect-chain",
         "port: mac address net addresses state peer (clear: peer binding)",

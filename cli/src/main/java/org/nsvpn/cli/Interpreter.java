@@ -1,5 +1,6 @@
 package org.nsvpn.cli;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -84,24 +85,43 @@ public final class Interpreter {
   private final TopologyStore store;
   private final SecretSource secrets;
   private final Optional<StoreBatch> batch;
+  private final OutputFormat format;
+  private final Clock clock;
 
-  /** An interpreter that commits each line as a transaction of its own. */
+  /** An interpreter that commits each line as a transaction of its own and prints text. */
   public Interpreter(TopologyStore store, SecretSource secrets) {
-    this(store, secrets, Optional.empty());
+    this(store, secrets, Optional.empty(), OutputFormat.text, Clock.systemUTC());
   }
 
-  private Interpreter(TopologyStore store, SecretSource secrets, Optional<StoreBatch> batch) {
+  /**
+   * An interpreter that commits each line as a transaction of its own.
+   *
+   * @param clock what status views measure relative times against
+   */
+  Interpreter(TopologyStore store, SecretSource secrets, OutputFormat format, Clock clock) {
+    this(store, secrets, Optional.empty(), format, clock);
+  }
+
+  private Interpreter(
+      TopologyStore store,
+      SecretSource secrets,
+      Optional<StoreBatch> batch,
+      OutputFormat format,
+      Clock clock) {
     this.store = store;
     this.secrets = secrets;
     this.batch = batch;
+    this.format = format;
+    this.clock = clock;
   }
 
   /**
    * An interpreter whose lines all go into one {@link StoreBatch}: each is checked against what the
    * lines before it leave, and nothing is written before {@link #commitBatch()}.
    */
-  static Interpreter batched(TopologyStore store, SecretSource secrets) {
-    return new Interpreter(store, secrets, Optional.of(store.batch()));
+  static Interpreter batched(
+      TopologyStore store, SecretSource secrets, OutputFormat format, Clock clock) {
+    return new Interpreter(store, secrets, Optional.of(store.batch()), format, clock);
   }
 
   /**
@@ -120,7 +140,8 @@ public final class Interpreter {
   }
 
   /**
-   * Runs one line and returns what it prints. Blank lines and {@code #} comments do nothing.
+   * Runs one line and returns what it prints, in this interpreter's format. Blank lines and {@code
+   * #} comments do nothing.
    *
    * @throws CliException when the line is refused; nothing has been written then
    * @throws StoreException when ZooKeeper fails
@@ -139,7 +160,7 @@ public final class Interpreter {
     List<String> words = WordOrder.canonical(typed);
     try {
       StoreSnapshot snapshot = batch.isPresent() ? batch.get().snapshot() : store.refresh();
-      return new Command(snapshot, words).run();
+      return format.render(new Command(snapshot, words).run());
     } catch (InvalidValueException e) {
       throw new CliException(e.getMessage(), e);
     } catch (IntegrityException | VersionConflictException | TransactionTooLargeException e) {
@@ -209,7 +230,7 @@ public final class Interpreter {
 
     // ---- dispatch -------------------------------------------------------------------------
 
-    List<String> run() {
+    Output run() {
       String type = next("an object type");
       return switch (type) {
         case "router" -> router();
@@ -220,7 +241,7 @@ public final class Interpreter {
         case "gateway-group" -> gatewayGroup();
         case "vpn-service" -> vpnService();
         case "ipsec-site-connection" -> topLevelConnection();
-        case "help" -> Help.lines();
+        case "help" -> new Output.Lines(Help.lines());
         default ->
             throw new CliException(
                 "unknown object type "
@@ -234,6 +255,10 @@ public final class Interpreter {
     private Printer printer() {
       Set<EntityId> alive = new HashSet<>(store.status().liveHosts().keySet());
       return new Printer(s, alive);
+    }
+
+    private StatusView statusView() {
+      return new StatusView(s, store.status(), printer(), clock.instant());
     }
 
     private StoreSnapshot commit(StoreTransaction tx) {
@@ -267,25 +292,30 @@ public final class Interpreter {
       return out;
     }
 
-    /** The value of one field for {@code show FIELD}. */
-    private List<String> showField(String line, String field) {
-      String[] parts = line.split(" ");
-      for (int i = 2; i + 1 < parts.length; i += 2) {
-        if (parts[i].equals(field) || parts[i].equals("!" + field)) {
-          return List.of(parts[i + 1]);
-        }
-      }
-      throw new CliException(
-          "show: " + Text.quote(field) + " is not set, or not a field of this object");
-    }
-
-    private List<String> show(String line) {
+    /** {@code show}, or {@code show FIELD} for the value of one field. */
+    private Output show(PrintedObject object) {
       if (more()) {
         String field = next("a field");
         noMoreWords();
-        return showField(line, SYNONYMS.getOrDefault(field, field));
+        return new Output.Field(
+            object
+                .field(SYNONYMS.getOrDefault(field, field))
+                .orElseThrow(
+                    () ->
+                        new CliException(
+                            "show: "
+                                + Text.quote(field)
+                                + " is not set, or not a field of this object")));
       }
-      return List.of(line);
+      return new Output.Shown(object);
+    }
+
+    private Output listing(java.util.stream.Stream<PrintedObject> objects) {
+      return new Output.Listing(objects.toList(), false);
+    }
+
+    private Output created(StoreSnapshot after, EntityId id) {
+      return new Output.Created(after.label(id), id);
     }
 
     // ---- routers --------------------------------------------------------------------------
@@ -295,14 +325,14 @@ public final class Interpreter {
     static final List<String> ROUTER_CLEARABLE =
         List.of("infilter", "outfilter", "local-redirect-chain");
 
-    private List<String> router() {
+    private Output router() {
       if (isVerb(peek())) {
         String verb = verb("router");
         switch (verb) {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.ROUTER).stream().map(v -> p.router(v.value())).toList();
+            return listing(s.list(ObjectKind.ROUTER).stream().map(v -> p.router(v.value())));
           }
           case "add" -> {
             Args a = args("router", ROUTER_FIELDS, Set.of());
@@ -315,7 +345,7 @@ public final class Interpreter {
                     a.text("outfilter").map(t -> refs.chain("outfilter", t)),
                     a.text("local-redirect-chain").map(t -> refs.chain("local-redirect-chain", t)));
             refs.requireUsableName(r);
-            return List.of(commit(StoreTransaction.builder().create(r).build()).label(r.id()));
+            return created(commit(StoreTransaction.builder().create(r).build()), r.id());
           }
           default ->
               throw new CliException(
@@ -377,7 +407,7 @@ public final class Interpreter {
                         refs.chain("local-redirect-chain", a.required("local-redirect-chain"))));
           }
           commit(StoreTransaction.builder().update(r, v.version()).build());
-          return List.of();
+          return Output.NONE;
         }
         case "clear" -> {
           Router r = v.value();
@@ -390,7 +420,7 @@ public final class Interpreter {
                 };
           }
           commit(StoreTransaction.builder().update(r, v.version()).build());
-          return List.of();
+          return Output.NONE;
         }
         case "delete" -> {
           return delete(id);
@@ -404,14 +434,14 @@ public final class Interpreter {
     static final List<String> BRIDGE_FIELDS = List.of("name", "state", "infilter", "outfilter");
     static final List<String> BRIDGE_CLEARABLE = List.of("infilter", "outfilter");
 
-    private List<String> bridge() {
+    private Output bridge() {
       if (isVerb(peek())) {
         String verb = verb("bridge");
         switch (verb) {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.BRIDGE).stream().map(v -> p.bridge(v.value())).toList();
+            return listing(s.list(ObjectKind.BRIDGE).stream().map(v -> p.bridge(v.value())));
           }
           case "add" -> {
             Args a = args("bridge", BRIDGE_FIELDS, Set.of());
@@ -423,7 +453,7 @@ public final class Interpreter {
                     a.text("infilter").map(t -> refs.chain("infilter", t)),
                     a.text("outfilter").map(t -> refs.chain("outfilter", t)));
             refs.requireUsableName(b);
-            return List.of(commit(StoreTransaction.builder().create(b).build()).label(b.id()));
+            return created(commit(StoreTransaction.builder().create(b).build()), b.id());
           }
           default ->
               throw new CliException(
@@ -471,7 +501,7 @@ public final class Interpreter {
             b = b.withOutboundFilter(Optional.of(refs.chain("outfilter", a.required("outfilter"))));
           }
           commit(StoreTransaction.builder().update(b, v.version()).build());
-          return List.of();
+          return Output.NONE;
         }
         case "clear" -> {
           Bridge b = v.value();
@@ -482,7 +512,7 @@ public final class Interpreter {
                     : b.withOutboundFilter(Optional.empty());
           }
           commit(StoreTransaction.builder().update(b, v.version()).build());
-          return List.of();
+          return Output.NONE;
         }
         case "delete" -> {
           return delete(id);
@@ -498,14 +528,14 @@ public final class Interpreter {
     static final List<String> BRIDGE_PORT_FIELDS = List.of("state", "peer");
     static final List<String> PORT_CLEARABLE = List.of("peer", "binding");
 
-    private List<String> ports(DeviceId device) {
+    private Output ports(DeviceId device) {
       if (isVerb(peek())) {
         String verb = verb("port");
         switch (verb) {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.PORT, device).stream().map(v -> p.port(v.value())).toList();
+            return listing(s.list(ObjectKind.PORT, device).stream().map(v -> p.port(v.value())));
           }
           case "add" -> {
             return addPort(device);
@@ -517,7 +547,7 @@ public final class Interpreter {
       return port(refs.port("port", device, next("a port")));
     }
 
-    private List<String> topLevelPort() {
+    private Output topLevelPort() {
       if (isVerb(peek())) {
         String verb = verb("port");
         if (!verb.equals("list")) {
@@ -525,14 +555,13 @@ public final class Interpreter {
         }
         noMoreWords();
         Printer p = printer();
-        return s.list(ObjectKind.PORT).stream()
-            .map(v -> p.ref(v.value().id()) + " " + p.port(v.value()))
-            .toList();
+        return new Output.Listing(
+            s.list(ObjectKind.PORT).stream().map(v -> p.port(v.value())).toList(), true);
       }
       return port(refs.port("port", next("a port, e.g. router0:port1")));
     }
 
-    private List<String> port(PortId id) {
+    private Output port(PortId id) {
       Versioned<Port> v = s.get(ObjectKind.PORT, id).orElseThrow();
       String verb = verb("port " + s.label(id));
       boolean routerPort = v.value() instanceof RouterPort;
@@ -568,7 +597,7 @@ public final class Interpreter {
           }
           tx.update(p, v.version());
           commit(tx.build());
-          return List.of();
+          return Output.NONE;
         }
         case "clear" -> {
           List<String> fields = clearFields("port", PORT_CLEARABLE);
@@ -586,7 +615,7 @@ public final class Interpreter {
           }
           tx.update(p, v.version());
           commit(tx.build());
-          return List.of();
+          return Output.NONE;
         }
         case "delete" -> {
           return delete(id);
@@ -653,7 +682,7 @@ public final class Interpreter {
       return Optional.empty();
     }
 
-    private List<String> addPort(DeviceId device) {
+    private Output addPort(DeviceId device) {
       PortId id = PortId.random();
       StoreTransaction.Builder tx = StoreTransaction.builder();
       Port port;
@@ -685,7 +714,7 @@ public final class Interpreter {
         port = peerOnCreate(tx, id, port, a);
       }
       tx.create(port);
-      return List.of(commit(tx.build()).label(id));
+      return created(commit(tx.build()), id);
     }
 
     private Port peerOnCreate(StoreTransaction.Builder tx, PortId id, Port port, Args a) {
@@ -701,14 +730,14 @@ public final class Interpreter {
 
     static final List<String> ROUTE_FIELDS = List.of("type", "src", "dst", "gw", "port", "weight");
 
-    private List<String> routes(RouterId router) {
+    private Output routes(RouterId router) {
       if (isVerb(peek())) {
         String verb = verb("route");
         switch (verb) {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.ROUTE, router).stream().map(v -> p.route(v.value())).toList();
+            return listing(s.list(ObjectKind.ROUTE, router).stream().map(v -> p.route(v.value())));
           }
           case "add" -> {
             return addRoute(router);
@@ -730,7 +759,7 @@ public final class Interpreter {
       };
     }
 
-    private List<String> addRoute(RouterId router) {
+    private Output addRoute(RouterId router) {
       Args a = args("route", ROUTE_FIELDS, Set.of());
       IpSubnet dst = Values.subnet("dst", a.required("dst"));
       IpSubnet src = a.text("src").map(t -> Values.subnet("src", t)).orElse(Route.anySource(dst));
@@ -747,7 +776,7 @@ public final class Interpreter {
               a.text("weight")
                   .map(t -> Values.integer("weight", t, 0, 65535))
                   .orElse(Route.DEFAULT_WEIGHT));
-      return List.of(commit(StoreTransaction.builder().create(route).build()).label(route.id()));
+      return created(commit(StoreTransaction.builder().create(route).build()), route.id());
     }
 
     /**
@@ -763,20 +792,20 @@ public final class Interpreter {
 
     // ---- chains and rules ---------------------------------------------------------------------
 
-    private List<String> chain() {
+    private Output chain() {
       if (isVerb(peek())) {
         String verb = verb("chain");
         switch (verb) {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.CHAIN).stream().map(v -> p.chain(v.value())).toList();
+            return listing(s.list(ObjectKind.CHAIN).stream().map(v -> p.chain(v.value())));
           }
           case "add" -> {
             Args a = args("chain", List.of("name"), Set.of());
             Chain c = Chain.empty(ChainId.random(), a.required("name"));
             refs.requireUsableName(c);
-            return List.of(commit(StoreTransaction.builder().create(c).build()).label(c.id()));
+            return created(commit(StoreTransaction.builder().create(c).build()), c.id());
           }
           default ->
               throw new CliException(
@@ -806,7 +835,7 @@ public final class Interpreter {
           Chain c = new Chain(id, a.required("name"), v.value().rules());
           refs.requireUsableName(c);
           commit(StoreTransaction.builder().update(c, v.version()).build());
-          return List.of();
+          return Output.NONE;
         }
         case "delete" -> {
           return delete(id);
@@ -815,7 +844,7 @@ public final class Interpreter {
       }
     }
 
-    private List<String> rules(Versioned<Chain> chain) {
+    private Output rules(Versioned<Chain> chain) {
       ChainId id = chain.value().id();
       if (isVerb(peek())) {
         String verb = verb("rule");
@@ -823,12 +852,12 @@ public final class Interpreter {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            List<String> out = new ArrayList<>();
+            List<PrintedObject> out = new ArrayList<>();
             List<Rule> rules = chain.value().rules();
             for (int i = 0; i < rules.size(); i++) {
               out.add(p.rule(id, i + 1, rules.get(i)));
             }
-            return out;
+            return new Output.Listing(out, false);
           }
           case "add" -> {
             return addRule(chain);
@@ -852,7 +881,7 @@ public final class Interpreter {
               StoreTransaction.builder()
                   .update(chain.value().withoutRule(rule), chain.version())
                   .build());
-          yield List.of();
+          yield Output.NONE;
         }
         default ->
             throw new CliException(
@@ -860,7 +889,7 @@ public final class Interpreter {
       };
     }
 
-    private List<String> addRule(Versioned<Chain> chain) {
+    private Output addRule(Versioned<Chain> chain) {
       Args a = args("rule", RuleParser.FIELDS, RuleParser.INVERTIBLE);
       Rule rule = new RuleParser(refs).parse(a);
       int size = chain.value().rules().size();
@@ -868,7 +897,7 @@ public final class Interpreter {
       Chain updated = chain.value().withRule(position - 1, rule);
       StoreSnapshot after =
           commit(StoreTransaction.builder().update(updated, chain.version()).build());
-      return List.of(after.ruleLabel(updated.id(), rule.id()));
+      return new Output.Created(after.ruleLabel(updated.id(), rule.id()), rule.id());
     }
 
     // ---- hosts and bindings ---------------------------------------------------------------------
@@ -876,14 +905,14 @@ public final class Interpreter {
     static final List<String> HOST_FIELDS = List.of("name", "id");
     static final List<String> HOST_SET_FIELDS = List.of("name", "maintenance");
 
-    private List<String> host() {
+    private Output host() {
       if (isVerb(peek())) {
         String verb = verb("host");
         switch (verb) {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.HOST).stream().map(v -> p.host(v.value())).toList();
+            return listing(s.list(ObjectKind.HOST).stream().map(v -> p.host(v.value())));
           }
           case "add" -> {
             Args a = args("host", HOST_FIELDS, Set.of());
@@ -891,7 +920,7 @@ public final class Interpreter {
                 a.text("id").map(t -> Args.parse("id", t, HostId::parse)).orElseGet(HostId::random);
             Host h = new Host(id, a.required("name"));
             refs.requireUsableName(h);
-            return List.of(commit(StoreTransaction.builder().create(h).build()).label(id));
+            return created(commit(StoreTransaction.builder().create(h).build()), id);
           }
           default ->
               throw new CliException("host: '" + verb + "' needs a host, e.g. host host0 " + verb);
@@ -908,11 +937,11 @@ public final class Interpreter {
         }
         noMoreWords();
         Printer p = printer();
-        return s.list(ObjectKind.PORT).stream()
-            .map(Versioned::value)
-            .filter(port -> port.binding().map(b -> b.host().equals(id)).orElse(false))
-            .map(p::binding)
-            .toList();
+        return listing(
+            s.list(ObjectKind.PORT).stream()
+                .map(Versioned::value)
+                .filter(port -> port.binding().map(b -> b.host().equals(id)).orElse(false))
+                .map(p::binding));
       }
       String verb = verb("host " + s.label(id));
       switch (verb) {
@@ -934,7 +963,7 @@ public final class Interpreter {
             h = h.withMaintenance(Values.bool("maintenance", a.required("maintenance")));
           }
           commit(StoreTransaction.builder().update(h, v.version()).build());
-          return List.of();
+          return Output.NONE;
         }
         case "add" -> {
           expectChild("binding");
@@ -959,7 +988,7 @@ public final class Interpreter {
               StoreTransaction.builder()
                   .update(withBinding(port.value(), Optional.of(binding)), port.version())
                   .build());
-          return List.of();
+          return Output.NONE;
         }
         case "delete" -> {
           if (!more() || peek().equals("cascade")) {
@@ -978,7 +1007,7 @@ public final class Interpreter {
               StoreTransaction.builder()
                   .update(withBinding(port.value(), Optional.empty()), port.version())
                   .build());
-          return List.of();
+          return Output.NONE;
         }
         default -> throw new CliException("host: cannot '" + verb + "' a host");
       }
@@ -996,23 +1025,22 @@ public final class Interpreter {
     static final List<String> GROUP_FIELDS = List.of("name");
     static final List<String> MEMBER_FIELDS = List.of("member");
 
-    private List<String> gatewayGroup() {
+    private Output gatewayGroup() {
       if (isVerb(peek())) {
         String verb = verb("gateway-group");
         switch (verb) {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.GATEWAY_GROUP).stream()
-                .map(v -> p.gatewayGroup(v.value()))
-                .toList();
+            return listing(
+                s.list(ObjectKind.GATEWAY_GROUP).stream().map(v -> p.gatewayGroup(v.value())));
           }
           case "add" -> {
             Args a = args("gateway-group", GROUP_FIELDS, Set.of());
             GatewayGroup g =
                 new GatewayGroup(GatewayGroupId.random(), a.required("name"), Set.of());
             refs.requireUsableName(g);
-            return List.of(commit(StoreTransaction.builder().create(g).build()).label(g.id()));
+            return created(commit(StoreTransaction.builder().create(g).build()), g.id());
           }
           default ->
               throw new CliException(
@@ -1034,7 +1062,7 @@ public final class Interpreter {
           GatewayGroup g = new GatewayGroup(id, a.required("name"), v.value().members());
           refs.requireUsableName(g);
           commit(StoreTransaction.builder().update(g, v.version()).build());
-          return List.of();
+          return Output.NONE;
         }
         case "add" -> {
           String text = args("gateway-group", MEMBER_FIELDS, Set.of()).required("member");
@@ -1048,7 +1076,7 @@ public final class Interpreter {
               StoreTransaction.builder()
                   .update(v.value().withMembers(members), v.version())
                   .build());
-          return List.of();
+          return Output.NONE;
         }
         case "delete" -> {
           if (!more() || peek().equals("cascade")) {
@@ -1064,7 +1092,7 @@ public final class Interpreter {
               StoreTransaction.builder()
                   .update(v.value().withMembers(members), v.version())
                   .build());
-          return List.of();
+          return Output.NONE;
         }
         default -> throw new CliException("gateway-group: cannot '" + verb + "' a gateway-group");
       }
@@ -1080,16 +1108,15 @@ public final class Interpreter {
     static final List<String> SERVICE_CLEARABLE = List.of("gateway-group");
     static final List<String> CONNECTION_CLEARABLE = List.of("local-id", "pfs");
 
-    private List<String> vpnService() {
+    private Output vpnService() {
       if (isVerb(peek())) {
         String verb = verb("vpn-service");
         switch (verb) {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.VPN_SERVICE).stream()
-                .map(v -> p.vpnService(v.value()))
-                .toList();
+            return listing(
+                s.list(ObjectKind.VPN_SERVICE).stream().map(v -> p.vpnService(v.value())));
           }
           case "add" -> {
             Args a = args("vpn-service", SERVICE_FIELDS, Set.of());
@@ -1102,8 +1129,8 @@ public final class Interpreter {
                     a.text("state").map(t -> Values.state("state", t)).orElse(true),
                     a.text("gateway-group").map(t -> refs.gatewayGroup("gateway-group", t)));
             refs.requireUsableName(service);
-            return List.of(
-                commit(StoreTransaction.builder().create(service).build()).label(service.id()));
+            return created(
+                commit(StoreTransaction.builder().create(service).build()), service.id());
           }
           default ->
               throw new CliException(
@@ -1122,7 +1149,7 @@ public final class Interpreter {
           if (peek().equals("status")) {
             at++;
             noMoreWords();
-            return new StatusView(s, store.status(), printer()).render(v.value());
+            return statusView().render(v.value());
           }
           return show(printer().vpnService(v.value()));
         }
@@ -1147,7 +1174,7 @@ public final class Interpreter {
                       .orElse(old.gatewayGroup()));
           refs.requireUsableName(updated);
           commit(StoreTransaction.builder().update(updated, v.version()).build());
-          return List.of();
+          return Output.NONE;
         }
         case "clear" -> {
           VpnService updated = v.value();
@@ -1157,7 +1184,7 @@ public final class Interpreter {
             }
           }
           commit(StoreTransaction.builder().update(updated, v.version()).build());
-          return List.of();
+          return Output.NONE;
         }
         case "delete" -> {
           return delete(id);
@@ -1166,16 +1193,15 @@ public final class Interpreter {
       }
     }
 
-    private List<String> connections(VpnServiceId service) {
+    private Output connections(VpnServiceId service) {
       if (isVerb(peek())) {
         String verb = verb("ipsec-site-connection");
         switch (verb) {
           case "list" -> {
             noMoreWords();
             Printer p = printer();
-            return s.list(ObjectKind.CONNECTION, service).stream()
-                .map(v -> p.connection(v.value()))
-                .toList();
+            return listing(
+                s.list(ObjectKind.CONNECTION, service).stream().map(v -> p.connection(v.value())));
           }
           case "add" -> {
             return addConnection(service);
@@ -1191,22 +1217,27 @@ public final class Interpreter {
       return connection(refs.connection("ipsec-site-connection", service, next("a connection")));
     }
 
-    private List<String> topLevelConnection() {
+    private Output topLevelConnection() {
       if (isVerb(peek())) {
         String verb = verb("ipsec-site-connection");
         if (!verb.equals("list")) {
           throw new CliException(
               "ipsec-site-connection: add connections to a service: vpn-service SERVICE add ipsec-site-connection ...");
         }
+        if (peek().equals("status")) {
+          at++;
+          noMoreWords();
+          return statusView().overview();
+        }
         noMoreWords();
         Printer p = printer();
-        return s.list(ObjectKind.CONNECTION).stream().map(v -> p.connection(v.value())).toList();
+        return listing(s.list(ObjectKind.CONNECTION).stream().map(v -> p.connection(v.value())));
       }
       return connection(
           refs.connection("ipsec-site-connection", next("a connection, e.g. vpn0:conn0")));
     }
 
-    private List<String> connection(IpsecSiteConnectionId id) {
+    private Output connection(IpsecSiteConnectionId id) {
       Versioned<IpsecSiteConnection> v = s.get(ObjectKind.CONNECTION, id).orElseThrow();
       String verb = verb("ipsec-site-connection " + s.label(id));
       switch (verb) {
@@ -1231,7 +1262,7 @@ public final class Interpreter {
           }
           tx.update(updated, v.version());
           commit(tx.build());
-          return List.of();
+          return Output.NONE;
         }
         case "clear" -> {
           IpsecSiteConnection.Builder b = v.value().toBuilder();
@@ -1243,7 +1274,7 @@ public final class Interpreter {
             }
           }
           commit(StoreTransaction.builder().update(b.build(), v.version()).build());
-          return List.of();
+          return Output.NONE;
         }
         case "delete" -> {
           return delete(id);
@@ -1253,7 +1284,7 @@ public final class Interpreter {
       }
     }
 
-    private List<String> addConnection(VpnServiceId service) {
+    private Output addConnection(VpnServiceId service) {
       Args a = args("ipsec-site-connection", ConnectionParser.FIELDS, Set.of());
       IpsecSiteConnectionId id = IpsecSiteConnectionId.random();
       IpsecSiteConnection.Builder b =
@@ -1273,7 +1304,7 @@ public final class Interpreter {
                     .create(connection)
                     .putSecret(connection.psk(), psk)
                     .build());
-        return List.of(after.label(id));
+        return created(after, id);
       } finally {
         Arrays.fill(psk, (byte) 0);
       }
@@ -1282,14 +1313,14 @@ public final class Interpreter {
     // ---- deletion -----------------------------------------------------------------------------
 
     /** {@code ... delete [cascade]}: see {@link Deletion}. */
-    private List<String> delete(EntityId id) {
+    private Output delete(EntityId id) {
       boolean cascade = peek().equals("cascade");
       if (cascade) {
         at++;
       }
       noMoreWords();
       commit(Deletion.of(s, id, cascade));
-      return List.of();
+      return Output.NONE;
     }
   }
 

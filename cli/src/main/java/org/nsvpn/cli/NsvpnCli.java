@@ -4,24 +4,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.curator.framework.CuratorFramework;
 import org.nsvpn.chainrules.SafeText;
-import org.nsvpn.topology.SecretsCredential;
 import org.nsvpn.topology.StoreException;
 import org.nsvpn.topology.TopologyStore;
-import org.nsvpn.topology.ZooKeeperClients;
 import org.nsvpn.topology.server.EmbeddedZooKeeper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -75,11 +72,13 @@ public final class NsvpnCli implements Callable<Integer> {
   boolean atomic;
 
   @Option(
-      names = "--zk",
-      paramLabel = "HOST:PORT[,...]",
-      defaultValue = "${env:NSVPN_ZK:-127.0.0.1:2181}",
-      description = "ZooKeeper connect string (default: $NSVPN_ZK or ${DEFAULT-VALUE}).")
-  String connectString;
+      names = {"-o", "--output"},
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description =
+          "text (midonet-cli lines) or json (one JSON document per command; see"
+              + " docs/cli-json.md). Default: ${DEFAULT-VALUE}.")
+  OutputFormat format;
 
   @Option(
       names = "--embedded",
@@ -88,43 +87,25 @@ public final class NsvpnCli implements Callable<Integer> {
           "Run an embedded ZooKeeper server on data directory DIR for this invocation instead of connecting to --zk.")
   Path embeddedDir;
 
-  @Option(
-      names = "--root",
-      defaultValue = TopologyStore.DEFAULT_ROOT,
-      description = "Store root path (default ${DEFAULT-VALUE}).")
-  String root;
-
-  @Option(
-      names = "--home",
-      paramLabel = "DIR",
-      defaultValue = "${env:NSVPN_HOME:-/var/lib/nsvpn}",
-      description =
-          "nsvpn state directory holding secrets.auth (default: $NSVPN_HOME or ${DEFAULT-VALUE}).")
-  Path home;
-
-  @Option(
-      names = "--secrets-auth",
-      paramLabel = "FILE",
-      description =
-          "Credential file (user:password, mode 0600) for reading and writing PSKs; created if absent (default: HOME/secrets.auth).")
-  Path secretsAuth;
-
-  @Option(
-      names = "--connect-timeout",
-      defaultValue = "10",
-      description = "Seconds to wait for ZooKeeper (default ${DEFAULT-VALUE}).")
-  int connectTimeout;
+  @Mixin StoreOptions storeOptions;
 
   private final InputStream in;
   private final PrintStream out;
   private final PrintStream err;
   private final Optional<SecretSource> secretOverride;
+  private final Clock clock;
 
-  NsvpnCli(InputStream in, PrintStream out, PrintStream err, Optional<SecretSource> secrets) {
+  NsvpnCli(
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      Optional<SecretSource> secrets,
+      Clock clock) {
     this.in = in;
     this.out = out;
     this.err = err;
     this.secretOverride = secrets;
+    this.clock = clock;
   }
 
   /**
@@ -144,17 +125,22 @@ public final class NsvpnCli implements Callable<Integer> {
       System.setOut(sink);
       System.setErr(sink);
     }
-    System.exit(run(args, System.in, out, err, Optional.empty()));
+    System.exit(run(args, System.in, out, err, Optional.empty(), Clock.systemUTC()));
   }
 
-  /** Runs the CLI with these streams; returns the exit code. Tests call this directly. */
+  /**
+   * Runs the CLI with these streams; returns the exit code. Tests call this directly.
+   *
+   * @param clock what status views measure relative times ("5 min ago") against
+   */
   static int run(
       String[] args,
       InputStream in,
       PrintStream out,
       PrintStream err,
-      Optional<SecretSource> secrets) {
-    CommandLine cl = new CommandLine(new NsvpnCli(in, out, err, secrets));
+      Optional<SecretSource> secrets,
+      Clock clock) {
+    CommandLine cl = new CommandLine(new NsvpnCli(in, out, err, secrets, clock));
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
     cl.setExitCodeExceptionMapper(e -> UNAVAILABLE);
@@ -179,18 +165,13 @@ public final class NsvpnCli implements Callable<Integer> {
     }
     EmbeddedZooKeeper embedded = null;
     try {
-      String connect = connectString;
+      Optional<String> connect = Optional.empty();
       if (embeddedDir != null) {
         embedded = EmbeddedZooKeeper.start(embeddedDir, "127.0.0.1", 0, Duration.ofSeconds(30));
-        connect = embedded.connectString();
-      } else {
-        requireResolvable(connect);
+        connect = Optional.of(embedded.connectString());
       }
-      Optional<SecretsCredential> credential = credential();
-      try (CuratorFramework client =
-              ZooKeeperClients.connect(connect, credential, Duration.ofSeconds(connectTimeout));
-          TopologyStore store = TopologyStore.openLazily(client, root, credential)) {
-        return runCommands(store);
+      try (StoreOptions.Opened opened = storeOptions.open(connect)) {
+        return runCommands(opened.store());
       }
     } catch (StoreException e) {
       err.println(SafeText.escape("error: " + e.getMessage()));
@@ -202,55 +183,6 @@ public final class NsvpnCli implements Callable<Integer> {
       if (embedded != null) {
         embedded.close();
       }
-    }
-  }
-
-  /**
-   * Fails at once, in one line, when no host of the connect string resolves: ZooKeeper's client
-   * would retry until the timeout and then report only that it could not connect.
-   */
-  private static void requireResolvable(String connect) {
-    int slash = connect.indexOf('/');
-    String hosts = slash < 0 ? connect : connect.substring(0, slash);
-    List<String> unresolved = new ArrayList<>();
-    String[] entries = hosts.split(",");
-    for (String entry : entries) {
-      String host = host(entry.strip());
-      try {
-        InetAddress.getAllByName(host);
-      } catch (UnknownHostException | SecurityException e) {
-        unresolved.add(host);
-      }
-    }
-    if (unresolved.size() == entries.length) {
-      throw new StoreException(
-          "cannot reach ZooKeeper at "
-              + connect
-              + ": "
-              + (unresolved.size() == 1 ? "host " : "hosts ")
-              + String.join(", ", unresolved.stream().map(Text::quote).toList())
-              + " cannot be resolved");
-    }
-  }
-
-  /** The host of {@code host:port}, {@code [v6]:port} or a bare host. */
-  private static String host(String entry) {
-    if (entry.startsWith("[") && entry.indexOf(']') > 0) {
-      return entry.substring(1, entry.indexOf(']'));
-    }
-    int colon = entry.indexOf(':');
-    return colon >= 0 && colon == entry.lastIndexOf(':') ? entry.substring(0, colon) : entry;
-  }
-
-  private Optional<SecretsCredential> credential() {
-    Path file = secretsAuth != null ? secretsAuth : home.resolve("secrets.auth");
-    try {
-      return Optional.of(SecretsCredential.loadOrCreate(file));
-    } catch (StoreException e) {
-      if (secretsAuth != null) {
-        throw e;
-      }
-      return Optional.empty();
     }
   }
 
@@ -283,7 +215,7 @@ public final class NsvpnCli implements Callable<Integer> {
       }
     }
     if (System.console() != null && in == System.in && secretOverride.isEmpty()) {
-      return Shell.run(store, out, err);
+      return Shell.run(store, format, clock, out, err);
     }
     return run(
         store,
@@ -307,9 +239,9 @@ public final class NsvpnCli implements Callable<Integer> {
       boolean countApplied) {
     try {
       if (atomic) {
-        return runner.atomically(Interpreter.batched(store, secrets), lines, name);
+        return runner.atomically(Interpreter.batched(store, secrets, format, clock), lines, name);
       }
-      return runner.stepByStep(new Interpreter(store, secrets), lines, countApplied);
+      return runner.stepByStep(new Interpreter(store, secrets, format, clock), lines, countApplied);
     } catch (IOException e) {
       err.println(
           SafeText.escape("error: cannot read " + name + ": " + e.getClass().getSimpleName()));

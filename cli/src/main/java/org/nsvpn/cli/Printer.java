@@ -1,7 +1,9 @@
 package org.nsvpn.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -13,6 +15,7 @@ import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.model.Bridge;
 import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.Host;
+import org.nsvpn.chainrules.model.HostBinding;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Router;
@@ -63,104 +66,112 @@ final class Printer {
     return up ? "up" : "down";
   }
 
-  private void optional(List<String> out, String field, Optional<? extends EntityId> id) {
-    id.ifPresent(v -> out.add(field + " " + ref(v)));
+  private PrintedObject.Builder object(String type, EntityId id) {
+    String label = ref(id);
+    return PrintedObject.builder(type, label, label, id);
   }
 
-  String router(Router r) {
-    List<String> out = new ArrayList<>();
-    out.add("router " + ref(r.id()));
-    out.add("name " + r.name());
-    out.add("state " + state(r.adminStateUp()));
-    optional(out, "infilter", r.inboundFilter());
-    optional(out, "outfilter", r.outboundFilter());
-    optional(out, "local-redirect-chain", r.localRedirectChain());
-    return String.join(" ", out);
+  /** A scoped object ({@code router0:port1}): the text form names it by its alias alone. */
+  private PrintedObject.Builder scoped(String type, EntityId id) {
+    String label = ref(id);
+    return PrintedObject.builder(type, label.substring(label.lastIndexOf(':') + 1), label, id);
   }
 
-  String bridge(Bridge b) {
-    List<String> out = new ArrayList<>();
-    out.add("bridge " + ref(b.id()));
-    out.add("name " + b.name());
-    out.add("state " + state(b.adminStateUp()));
-    optional(out, "infilter", b.inboundFilter());
-    optional(out, "outfilter", b.outboundFilter());
-    return String.join(" ", out);
+  private Optional<String> refs(Optional<? extends EntityId> id) {
+    return id.map(this::ref);
+  }
+
+  PrintedObject router(Router r) {
+    return object("router", r.id())
+        .put("name", r.name())
+        .put("state", state(r.adminStateUp()))
+        .put("infilter", refs(r.inboundFilter()))
+        .put("outfilter", refs(r.outboundFilter()))
+        .put("local-redirect-chain", refs(r.localRedirectChain()))
+        .build();
+  }
+
+  PrintedObject bridge(Bridge b) {
+    return object("bridge", b.id())
+        .put("name", b.name())
+        .put("state", state(b.adminStateUp()))
+        .put("infilter", refs(b.inboundFilter()))
+        .put("outfilter", refs(b.outboundFilter()))
+        .build();
   }
 
   /** {@code port port0 device router0 state up plugged no mac ... address A net N}. */
-  String port(Port p) {
-    List<String> out = new ArrayList<>();
-    String label = ref(p.id());
-    out.add("port " + label.substring(label.lastIndexOf(':') + 1));
-    out.add("device " + ref(p.device()));
-    out.add("state " + state(p.adminStateUp()));
-    out.add("plugged " + (p.binding().isPresent() ? "yes" : "no"));
+  PrintedObject port(Port p) {
+    PrintedObject.Builder out =
+        scoped("port", p.id())
+            .put("device", ref(p.device()))
+            .put("state", state(p.adminStateUp()))
+            .put("plugged", p.binding().isPresent() ? "yes" : "no");
     if (p instanceof RouterPort rp) {
-      out.add("mac " + rp.mac());
+      out.put("mac", rp.mac().toString());
+      List<Map<String, Object>> addresses = new ArrayList<>();
       for (InterfaceAddress a : rp.addresses()) {
-        out.add("address " + a.address() + " net " + a.subnet());
+        Map<String, Object> group = new LinkedHashMap<>();
+        group.put("address", a.address().toString());
+        group.put("net", a.subnet().toString());
+        addresses.add(group);
       }
+      out.put("addresses", new PrintedObject.Groups(addresses));
     }
-    optional(out, "peer", p.peer());
-    snapshot.tunnelKey(p.id()).ifPresent(k -> out.add("tunnel-key " + k));
-    p.binding()
-        .ifPresent(
-            b -> {
-              out.add("host " + ref(b.host()));
-              out.add("interface " + b.interfaceName());
-            });
-    return String.join(" ", out);
+    out.put("peer", refs(p.peer()));
+    out.put("tunnel-key", snapshot.tunnelKey(p.id()).map(k -> k.value()));
+    p.binding().ifPresent(b -> out.put("host", ref(b.host())).put("interface", b.interfaceName()));
+    return out.build();
   }
 
-  String route(Route r) {
-    List<String> out = new ArrayList<>();
-    String label = ref(r.id());
-    out.add("route " + label.substring(label.lastIndexOf(':') + 1));
-    out.add("type " + r.type().text());
-    out.add("src " + subnet(r.source()));
-    out.add("dst " + subnet(r.destination()));
-    r.nextHopGateway().ifPresent(gw -> out.add("gw " + gw));
-    r.nextHopPort().ifPresent(port -> out.add("port " + ref(port)));
-    out.add("weight " + r.weight());
-    return String.join(" ", out);
+  PrintedObject route(Route r) {
+    return scoped("route", r.id())
+        .put("type", r.type().text())
+        .put("src", subnet(r.source()))
+        .put("dst", subnet(r.destination()))
+        .put("gw", r.nextHopGateway().map(Object::toString))
+        .put("port", refs(r.nextHopPort()))
+        .put("weight", r.weight())
+        .build();
   }
 
-  String chain(org.nsvpn.chainrules.rules.Chain c) {
-    return "chain " + ref(c.id()) + " name " + c.name();
+  PrintedObject chain(org.nsvpn.chainrules.rules.Chain c) {
+    return object("chain", c.id()).put("name", c.name()).build();
   }
 
-  String rule(ChainId chain, int position, Rule rule) {
-    List<String> out = new ArrayList<>();
-    out.add("rule " + snapshot.ruleAlias(chain, rule.id()).orElse(rule.id().toString()));
-    out.add("pos " + position);
+  PrintedObject rule(ChainId chain, int position, Rule rule) {
+    PrintedObject.Builder out =
+        PrintedObject.builder(
+                "rule",
+                snapshot.ruleAlias(chain, rule.id()).orElse(rule.id().toString()),
+                snapshot.ruleLabel(chain, rule.id()),
+                rule.id())
+            .put("pos", position);
     if (rule instanceof LiteralRule lr) {
-      out.add("type " + lr.action().text());
+      out.put("type", lr.action().text());
     } else if (rule instanceof JumpRule jr) {
-      out.add("type jump");
-      out.add("jump-to " + ref(jr.target()));
+      out.put("type", "jump").put("jump-to", ref(jr.target()));
     } else {
-      out.add("type l2-transform");
+      out.put("type", "l2-transform");
     }
     condition(out, rule.condition());
     if (rule instanceof L2TransformRule l2) {
-      out.add("action redirect");
-      out.add("target-port " + ref(l2.redirect().targetPort()));
+      out.put("action", "redirect").put("target-port", ref(l2.redirect().targetPort()));
       if (l2.redirect().ingress()) {
-        out.add("ingress true");
+        out.put("ingress", true);
       }
       if (l2.redirect().failOpen()) {
-        out.add("fail-open true");
+        out.put("fail-open", true);
       }
     }
-    return String.join(" ", out);
+    return out.build();
   }
 
-  private void condition(List<String> out, Condition c) {
+  private void condition(PrintedObject.Builder out, Condition c) {
     ports(out, "in-ports", c.inPorts());
     ports(out, "out-ports", c.outPorts());
     if (c.etherType() instanceof Match.Is<Integer> e) {
-      out.add((e.inverted() ? "!" : "") + "ethertype " + String.format("0x%04x", e.value()));
+      put(out, "ethertype", e.inverted(), String.format("0x%04x", e.value()));
     }
     match(out, "src-mac", c.ethSrc());
     match(out, "dst-mac", c.ethDst());
@@ -172,17 +183,21 @@ final class Printer {
     boolean impliedHeader =
         c.fragmentPolicy() == FragmentPolicy.HEADER && (c.tpSrc().isSet() || c.tpDst().isSet());
     if (c.fragmentPolicy() != FragmentPolicy.ANY && !impliedHeader) {
-      out.add("fragment-policy " + c.fragmentPolicy().text());
+      out.put("fragment-policy", c.fragmentPolicy().text());
     }
     if (c.inverted()) {
-      out.add("invert true");
+      out.put("invert", true);
     }
   }
 
-  private static void match(List<String> out, String field, Match<?> m) {
+  private static void put(PrintedObject.Builder out, String field, boolean inverted, Object value) {
+    out.put(field, inverted ? new PrintedObject.Not(value) : value);
+  }
+
+  private static void match(PrintedObject.Builder out, String field, Match<?> m) {
     if (m instanceof Match.Is<?> is) {
       Object value = is.value() instanceof IpSubnet subnet ? subnet(subnet) : is.value();
-      out.add((is.inverted() ? "!" : "") + field + " " + value);
+      put(out, field, is.inverted(), value instanceof Integer ? value : value.toString());
     }
   }
 
@@ -196,94 +211,86 @@ final class Printer {
         : subnet.toString();
   }
 
-  private void ports(List<String> out, String field, Match<Set<PortId>> m) {
+  private void ports(PrintedObject.Builder out, String field, Match<Set<PortId>> m) {
     if (m instanceof Match.Is<Set<PortId>> is) {
-      out.add(
-          (is.inverted() ? "!" : "")
-              + field
-              + " "
-              + is.value().stream().map(this::ref).sorted().collect(Collectors.joining(",")));
+      put(out, field, is.inverted(), is.value().stream().map(this::ref).sorted().toList());
     }
   }
 
-  String host(Host h) {
-    return "host "
-        + ref(h.id())
-        + " name "
-        + h.name()
-        + " alive "
-        + alive.contains(h.id())
-        + h.tunnelAddress().map(a -> " tunnel-address " + a).orElse("")
-        + (h.maintenance() ? " maintenance true" : "");
+  PrintedObject host(Host h) {
+    PrintedObject.Builder out =
+        object("host", h.id())
+            .put("name", h.name())
+            .put("alive", alive.contains(h.id()))
+            .put("tunnel-address", h.tunnelAddress().map(Object::toString));
+    if (h.maintenance()) {
+      out.put("maintenance", true);
+    }
+    return out.build();
   }
 
   /** {@code gateway-group gwgroup0 name NAME members HOST,HOST}: members by name, sorted. */
-  String gatewayGroup(GatewayGroup g) {
-    List<String> out = new ArrayList<>();
-    out.add("gateway-group " + ref(g.id()));
-    out.add("name " + g.name());
+  PrintedObject gatewayGroup(GatewayGroup g) {
+    PrintedObject.Builder out = object("gateway-group", g.id()).put("name", g.name());
     if (!g.members().isEmpty()) {
-      out.add(
-          "members "
-              + g.members().stream().map(this::hostName).sorted().collect(Collectors.joining(",")));
+      out.put("members", g.members().stream().map(this::hostName).sorted().toList());
     }
-    return String.join(" ", out);
+    return out.build();
   }
 
-  String binding(Port p) {
-    return "host "
-        + ref(p.binding().orElseThrow().host())
-        + " interface "
-        + p.binding().get().interfaceName()
-        + " port "
-        + ref(p.id());
+  /** {@code host HOST interface IF port PORT}. */
+  PrintedObject binding(Port p) {
+    HostBinding b = p.binding().orElseThrow();
+    return object("host", b.host())
+        .put("interface", b.interfaceName())
+        .put("port", ref(p.id()))
+        .build();
   }
 
-  String vpnService(VpnService s) {
-    return "vpn-service "
-        + ref(s.id())
-        + " name "
-        + s.name()
-        + " router "
-        + ref(s.router())
-        + " external-ip "
-        + s.externalIp()
-        + " state "
-        + state(s.adminStateUp())
-        + s.gatewayGroup().map(g -> " gateway-group " + groupName(g)).orElse("");
+  PrintedObject vpnService(VpnService s) {
+    return object("vpn-service", s.id())
+        .put("name", s.name())
+        .put("router", ref(s.router()))
+        .put("external-ip", s.externalIp().toString())
+        .put("state", state(s.adminStateUp()))
+        .put("gateway-group", s.gatewayGroup().map(this::groupName))
+        .build();
   }
 
-  String connection(IpsecSiteConnection c) {
-    List<String> out = new ArrayList<>();
-    out.add("ipsec-site-connection " + ref(c.id()));
-    out.add("name " + c.name());
-    out.add("peer-address " + c.peerAddress());
-    out.add("peer-id " + c.peerId());
-    c.localId().ifPresent(id -> out.add("local-id " + id));
-    out.add("local-cidrs " + join(c.localCidrs()));
-    out.add("peer-cidrs " + join(c.peerCidrs()));
-    out.add("psk ****");
-    out.add("ike-version " + c.ikePolicy().version().text());
-    out.add("ike-encryption " + c.ikePolicy().encryption().text());
-    out.add("ike-integrity " + c.ikePolicy().integrity().text());
-    out.add("ike-dh-group " + c.ikePolicy().dhGroup().text());
-    out.add("ike-lifetime " + c.ikePolicy().lifetime().getSeconds());
-    out.add("phase1-mode " + c.ikePolicy().phase1Mode().text());
-    out.add("ike-reauth " + c.ikePolicy().reauthenticate());
-    out.add("transform " + c.ipsecPolicy().transform().text());
-    out.add("encapsulation-mode " + c.ipsecPolicy().mode().text());
-    out.add("esp-encryption " + c.ipsecPolicy().encryption().text());
-    out.add("esp-integrity " + c.ipsecPolicy().integrity().text());
-    out.add("pfs " + c.ipsecPolicy().pfs().map(g -> g.text()).orElse("none"));
-    out.add("ipsec-lifetime " + c.ipsecPolicy().lifetime().getSeconds());
-    out.add("dpd-action " + c.dpd().action().text());
-    out.add("dpd-interval " + c.dpd().interval().getSeconds());
-    out.add("dpd-timeout " + c.dpd().timeout().getSeconds());
-    out.add("initiator " + c.initiator().text());
-    out.add("mtu " + c.mtu());
-    out.add("force-udp-encapsulation " + c.forceUdpEncapsulation());
-    out.add("state " + state(c.adminStateUp()));
-    return String.join(" ", out);
+  PrintedObject connection(IpsecSiteConnection c) {
+    return object("ipsec-site-connection", c.id())
+        .put("name", c.name())
+        .put("peer-address", c.peerAddress().toString())
+        .put("peer-id", c.peerId())
+        .put("local-id", c.localId())
+        .put("local-cidrs", strings(c.localCidrs()))
+        .put("peer-cidrs", strings(c.peerCidrs()))
+        .put("psk", "****")
+        .put("ike-version", c.ikePolicy().version().text())
+        .put("ike-encryption", c.ikePolicy().encryption().text())
+        .put("ike-integrity", c.ikePolicy().integrity().text())
+        .put("ike-dh-group", c.ikePolicy().dhGroup().text())
+        .put("ike-lifetime", c.ikePolicy().lifetime().getSeconds())
+        .put("phase1-mode", c.ikePolicy().phase1Mode().text())
+        .put("ike-reauth", c.ikePolicy().reauthenticate())
+        .put("transform", c.ipsecPolicy().transform().text())
+        .put("encapsulation-mode", c.ipsecPolicy().mode().text())
+        .put("esp-encryption", c.ipsecPolicy().encryption().text())
+        .put("esp-integrity", c.ipsecPolicy().integrity().text())
+        .put("pfs", c.ipsecPolicy().pfs().map(g -> g.text()).orElse("none"))
+        .put("ipsec-lifetime", c.ipsecPolicy().lifetime().getSeconds())
+        .put("dpd-action", c.dpd().action().text())
+        .put("dpd-interval", c.dpd().interval().getSeconds())
+        .put("dpd-timeout", c.dpd().timeout().getSeconds())
+        .put("initiator", c.initiator().text())
+        .put("mtu", c.mtu())
+        .put("force-udp-encapsulation", c.forceUdpEncapsulation())
+        .put("state", state(c.adminStateUp()))
+        .build();
+  }
+
+  private static List<String> strings(List<?> values) {
+    return values.stream().map(Object::toString).toList();
   }
 
   static String join(List<?> values) {

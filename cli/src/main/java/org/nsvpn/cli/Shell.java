@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,8 @@ import org.nsvpn.topology.TopologyStore;
 final class Shell {
   private Shell() {}
 
-  static int run(TopologyStore store, PrintStream out, PrintStream err) {
+  static int run(
+      TopologyStore store, OutputFormat format, Clock clock, PrintStream out, PrintStream err) {
     try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
       LineReader secretReader =
           LineReaderBuilder.builder().terminal(terminal).history(new DefaultHistory()).build();
@@ -47,7 +49,7 @@ final class Shell {
               return Optional.empty();
             }
           };
-      Interpreter interpreter = new Interpreter(store, secrets);
+      Interpreter interpreter = new Interpreter(store, secrets, format, clock);
       LineReader reader =
           LineReaderBuilder.builder()
               .terminal(terminal)

@@ -1,12 +1,17 @@
 package org.nsvpn.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.nsvpn.chainrules.SafeText;
 import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.VpnService;
@@ -15,9 +20,11 @@ import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.chainrules.status.IkeSaStatus;
 import org.nsvpn.chainrules.status.Reason;
 import org.nsvpn.chainrules.status.SaCounters;
+import org.nsvpn.chainrules.vpn.VpnNames;
 import org.nsvpn.topology.ObjectKind;
 import org.nsvpn.topology.StatusStore;
 import org.nsvpn.topology.StoreSnapshot;
+import org.nsvpn.topology.json.StatusJson;
 import org.nsvpn.topology.status.ConnectionReport;
 import org.nsvpn.topology.status.GatewayAssignment;
 import org.nsvpn.topology.status.VpnServiceStatus;
@@ -26,25 +33,193 @@ import org.nsvpn.topology.status.VpnServiceStatus;
  * {@code vpn-service X show status}: a troubleshooting view in the spirit of {@code ovs-appctl
  * tunnels/show}. Per connection: the configured parameters (PSK masked), the state and its reason,
  * and each IKE SA with its child SAs, SPIs, proposals and counters, as the agent last reported
- * them. A record whose reporting host is not alive is marked stale. Text that came from a peer or
- * the IKE daemon (reasons, identities) is escaped. A service with a gateway group also shows where
- * the scheduler placed it: the host (by name, with its liveness), since when, why, and the host it
- * moved from.
+ * them, with times both absolute and relative to now. A record whose reporting host is not alive is
+ * marked stale. Text that came from a peer or the IKE daemon (reasons, identities) is escaped. A
+ * service with a gateway group also shows where the scheduler placed it: the host (by name, with
+ * its liveness), since when, why, and the host it moved from. The host-side names (namespace, veth
+ * ends, VICI socket) let an operator find the service with {@code ip}, {@code tcpdump} and {@code
+ * nsvpn-swanctl}.
+ *
+ * <p>{@code ipsec-site-connection list status} is the overview: one line per connection of every
+ * service ({@link #overview}).
+ *
+ * <p>The JSON form holds the stored status records as the agents wrote them (schema in
+ * docs/cli-json.md), with each connection's total counters and the reporting host's liveness.
  */
 final class StatusView {
   private final StoreSnapshot snapshot;
   private final StatusStore status;
   private final Printer printer;
+  private final Instant now;
 
-  StatusView(StoreSnapshot snapshot, StatusStore status, Printer printer) {
+  StatusView(StoreSnapshot snapshot, StatusStore status, Printer printer, Instant now) {
     this.snapshot = snapshot;
     this.status = status;
     this.printer = printer;
+    this.now = now;
   }
 
-  List<String> render(VpnService service) {
+  Output render(VpnService service) {
+    return new Output.View(text(service), json(service));
+  }
+
+  private ObjectNode json(VpnService service) {
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    out.set("vpn-service", printer.vpnService(service).json());
+    out.set("host-side", hostSide(service.id()));
+    service
+        .gatewayGroup()
+        .ifPresent(
+            g -> {
+              ObjectNode p = out.putObject("placement");
+              p.put("gateway-group", printer.groupName(g));
+              status
+                  .assignment(service.id())
+                  .ifPresent(
+                      a -> {
+                        p.setAll(StatusJson.encode(a));
+                        p.put("host-name", printer.hostName(a.host()));
+                        p.put("host-alive", status.liveHosts().containsKey(a.host()));
+                      });
+            });
+    Optional<VpnServiceStatus> s = status.serviceStatus(service.id());
+    if (s.isPresent()) {
+      ObjectNode st = StatusJson.encode(s.get());
+      st.put("host-alive", status.isAlive(s.get().host()));
+      out.set("status", st);
+    } else {
+      out.putNull("status");
+    }
+    ArrayNode connections = out.putArray("ipsec-site-connections");
+    for (var v : snapshot.list(ObjectKind.CONNECTION, service.id())) {
+      connections.add(connectionJson(v.value()));
+    }
+    return out;
+  }
+
+  private ObjectNode connectionJson(IpsecSiteConnection c) {
+    ObjectNode node = printer.connection(c).json();
+    Optional<ConnectionReport> st = status.connectionStatus(c.id());
+    if (st.isEmpty()) {
+      node.putNull("status");
+      return node;
+    }
+    ObjectNode report = StatusJson.encode(st.get().host(), st.get().status());
+    report.put("host-alive", status.isAlive(st.get().host()));
+    report.put("charon-name", VpnNames.charonConnection(c.id()));
+    report.set("counters", StatusJson.encode(st.get().status().counters()));
+    node.set("status", report);
+    return node;
+  }
+
+  /**
+   * One line per connection of every service, sorted by label, under a header: its state, the host
+   * that reported it (marked stale when that host is not alive), the peer, when its newest IKE SA
+   * was established, bytes both ways and when the last packet came in, and the reason code of a
+   * connection that is not up.
+   */
+  Output overview() {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(
+        new String[] {
+          "CONNECTION",
+          "STATE",
+          "HOST",
+          "PEER",
+          "ESTABLISHED",
+          "BYTES-IN",
+          "BYTES-OUT",
+          "LAST-IN",
+          "REASON"
+        });
+    ArrayNode json = JsonNodeFactory.instance.arrayNode();
+    List<IpsecSiteConnection> connections =
+        snapshot.list(ObjectKind.CONNECTION).stream()
+            .map(v -> v.value())
+            .sorted(Comparator.comparing(c -> printer.ref(c.id())))
+            .toList();
+    for (IpsecSiteConnection c : connections) {
+      Optional<ConnectionReport> report = status.connectionStatus(c.id());
+      Optional<ConnectionStatus> st = report.map(ConnectionReport::status);
+      Optional<Instant> established =
+          st.flatMap(
+              x ->
+                  x.ikeSas().stream()
+                      .map(IkeSaStatus::establishedAt)
+                      .flatMap(Optional::stream)
+                      .max(Comparator.naturalOrder()));
+      SaCounters counters = st.map(ConnectionStatus::counters).orElse(SaCounters.ZERO);
+      String host =
+          report
+              .map(r -> printer.ref(r.host()) + (status.isAlive(r.host()) ? "" : " (stale)"))
+              .orElse("-");
+      rows.add(
+          new String[] {
+            printer.ref(c.id()),
+            st.map(x -> x.state().text()).orElse("unknown"),
+            host,
+            c.peerAddress().toString(),
+            established.map(t -> RelativeTime.of(t, now)).orElse("-"),
+            Long.toString(counters.bytesIn()),
+            Long.toString(counters.bytesOut()),
+            counters.lastInbound().map(t -> RelativeTime.of(t, now)).orElse("never"),
+            st.flatMap(ConnectionStatus::reason)
+                .map(r -> SafeText.escape(r.code().text()))
+                .orElse("")
+          });
+      ObjectNode node = json.addObject();
+      node.put("label", printer.ref(c.id()));
+      node.put("id", c.id().toString());
+      node.put("vpn-service", printer.ref(c.vpnService()));
+      node.put("peer-address", c.peerAddress().toString());
+      node.put("state", st.map(x -> x.state().text()).orElse("unknown"));
+      if (report.isPresent()) {
+        node.put("host", printer.ref(report.get().host()));
+        node.put("host-alive", status.isAlive(report.get().host()));
+      } else {
+        node.putNull("host");
+      }
+      node.put("established-at", established.map(Instant::toString).orElse(null));
+      node.set("counters", StatusJson.encode(counters));
+      node.put(
+          "reason-code",
+          st.flatMap(ConnectionStatus::reason).map(r -> r.code().text()).orElse(null));
+      node.put("reason", st.flatMap(ConnectionStatus::reason).map(r -> r.text()).orElse(null));
+    }
+    return new Output.View(table(rows), json);
+  }
+
+  /** Rows as left-aligned columns two spaces apart. */
+  private static List<String> table(List<String[]> rows) {
+    int[] widths = new int[rows.get(0).length];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
     List<String> out = new ArrayList<>();
-    out.add(printer.vpnService(service));
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < row.length; i++) {
+        line.append(i + 1 == row.length ? row[i] : String.format("%-" + widths[i] + "s  ", row[i]));
+      }
+      out.add(line.toString().stripTrailing());
+    }
+    return out;
+  }
+
+  /** The names the service's datapath has on its host, all derived from the service id. */
+  private static ObjectNode hostSide(VpnServiceId id) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("namespace", VpnNames.namespace(id));
+    node.put("host-interface", VpnNames.hostInterface(id));
+    node.put("namespace-interface", VpnNames.namespaceInterface(id));
+    return node;
+  }
+
+  private List<String> text(VpnService service) {
+    List<String> out = new ArrayList<>();
+    out.add(printer.vpnService(service).text());
     service.gatewayGroup().ifPresent(g -> placement(out, service, g));
     Optional<VpnServiceStatus> s = status.serviceStatus(service.id());
     if (s.isEmpty()) {
@@ -61,10 +236,26 @@ final class StatusView {
       st.reason().ifPresent(r -> line.append(" reason: ").append(SafeText.escape(r)));
       out.add(line.toString());
       List<String> details = new ArrayList<>();
-      st.namespace().ifPresent(n -> details.add("namespace " + n));
       st.charonPid().ifPresent(p -> details.add("charon-pid " + p));
-      details.add("updated " + st.updatedAt());
+      details.add("updated " + RelativeTime.both(st.updatedAt(), now));
       out.add("  " + String.join(" ", details));
+      st.viciSocket()
+          .ifPresent(
+              v ->
+                  out.add(
+                      "  vici-socket "
+                          + v
+                          + " (on that host: nsvpn-swanctl "
+                          + printer.ref(service.id())
+                          + " --list-sas)"));
+      out.add(
+          "  host-side namespace "
+              + VpnNames.namespace(service.id())
+              + " veth "
+              + VpnNames.hostInterface(service.id())
+              + " (datapath) <-> "
+              + VpnNames.namespaceInterface(service.id())
+              + " (in the namespace)");
     }
     for (var v : snapshot.list(ObjectKind.CONNECTION, service.id())) {
       connection(out, v.value());
@@ -97,7 +288,7 @@ final class StatusView {
             + " ("
             + hostState(a.host())
             + ") since "
-            + a.since());
+            + RelativeTime.both(a.since(), now));
     out.add(
         "  placement reason "
             + a.reason().text()
@@ -181,7 +372,15 @@ final class StatusView {
             + printer.ref(st.get().host())
             + (status.isAlive(st.get().host()) ? "" : " (not alive: stale)")
             + " at "
-            + s.observedAt());
+            + RelativeTime.both(s.observedAt(), now));
+    out.add(
+        "  charon-name "
+            + VpnNames.charonConnection(c.id())
+            + " (nsvpn-swanctl "
+            + printer.ref(c.vpnService())
+            + " --list-sas --ike "
+            + VpnNames.charonConnection(c.id())
+            + ")");
     out.add("  traffic " + counters(s.counters()));
     if (s.ikeSas().isEmpty()) {
       out.add("  no security associations");
@@ -212,9 +411,9 @@ final class StatusView {
               + " spi-r "
               + String.format("%016x", ike.responderSpi())
               + ike.proposal().map(p -> " proposal " + p).orElse("")
-              + ike.establishedAt().map(t -> " established " + t).orElse("")
-              + ike.rekeyAt().map(t -> " rekey " + t).orElse("")
-              + ike.reauthAt().map(t -> " reauth " + t).orElse(""));
+              + ike.establishedAt().map(t -> " established " + when(t)).orElse("")
+              + ike.rekeyAt().map(t -> " rekey " + when(t)).orElse("")
+              + ike.reauthAt().map(t -> " reauth " + when(t)).orElse(""));
       for (ChildSaStatus child : ike.childSas()) {
         out.add(
             "    child-sa "
@@ -259,7 +458,7 @@ final class StatusView {
             .orElse("");
   }
 
-  private static String counters(SaCounters n) {
+  private String counters(SaCounters n) {
     return "in "
         + n.bytesIn()
         + " bytes "
@@ -274,7 +473,11 @@ final class StatusView {
         + when(n.lastOutbound());
   }
 
-  private static String when(Optional<Instant> t) {
-    return t.map(Instant::toString).orElse("never");
+  private String when(Optional<Instant> t) {
+    return t.map(this::when).orElse("never");
+  }
+
+  private String when(Instant t) {
+    return RelativeTime.both(t, now);
   }
 }

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,10 @@ final class CliFixture implements AutoCloseable {
   static final SecretsCredential CREDENTIAL =
       new SecretsCredential("nsvpn", "cli-test-password-42");
   static final String PSK = "s3cret-psk-for-tests";
+
+  /** The CLI's clock in tests: status views print times relative to it. */
+  static final Clock NOW =
+      Clock.fixed(Instant.parse("2026-11-23T10:02:00Z"), java.time.ZoneOffset.UTC);
 
   final TestingServer server;
   final CuratorFramework client;
@@ -94,7 +100,8 @@ final class CliFixture implements AutoCloseable {
             stdin,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
-            secrets);
+            secrets,
+            NOW);
     return new Run(code, lines(out), lines(err));
   }
 

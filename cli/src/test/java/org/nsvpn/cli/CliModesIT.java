@@ -2,6 +2,8 @@ package org.nsvpn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -280,7 +282,8 @@ class CliModesIT {
             InputStream.nullInputStream(),
             new PrintStream(new ByteArrayOutputStream()),
             new PrintStream(err, true, StandardCharsets.UTF_8),
-            Optional.empty());
+            Optional.empty(),
+            CliFixture.NOW);
     assertThat(code).isEqualTo(NsvpnCli.UNAVAILABLE);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .startsWith("error: cannot reach ZooKeeper at 127.0.0.1:" + port);
@@ -350,7 +353,7 @@ class CliModesIT {
   }
 
   @Test
-  void statusViewShowsWhatTheAgentReported() {
+  void statusViewShowsWhatTheAgentReported() throws Exception {
     run(
         "-e", "router add name edge",
         "-e",
@@ -377,6 +380,7 @@ class CliModesIT {
                 Optional.empty(),
                 Optional.of("vpn-" + service.id().hex()),
                 Optional.of(4242L),
+                Optional.of("/run/nsvpn/charon/vpn-" + service.id().hex() + "/charon.vici"),
                 t0));
     ChildSaStatus child =
         new ChildSaStatus(
@@ -435,21 +439,35 @@ class CliModesIT {
         .containsExactly(
             "vpn-service vpn0 name vpn0 router router0 external-ip 203.0.113.1 state up",
             "  status active on host host0 (host not alive: status may be stale)",
-            "  namespace vpn-"
+            "  charon-pid 4242 updated 2026-11-23T10:00:00Z (2 min ago)",
+            "  vici-socket /run/nsvpn/charon/vpn-"
                 + service.id().hex()
-                + " charon-pid 4242 updated 2026-11-23T10:00:00Z",
+                + "/charon.vici (on that host: nsvpn-swanctl vpn0 --list-sas)",
+            "  host-side namespace vpn-"
+                + service.id().hex()
+                + " veth vpn"
+                + service.id().hex().substring(0, 10)
+                + "dp (datapath) <-> vpn"
+                + service.id().hex().substring(0, 10)
+                + "ns (in the namespace)",
             "ipsec-site-connection vpn0:conn0 name site-b status up",
             "  peer 198.51.100.2 peer-id 198.51.100.2 local-id (external-ip) local-cidrs 192.168.10.0/24 peer-cidrs 192.168.20.0/24 psk ****",
             "  ike v2 aes-256/sha256/group14 lifetime 10800s phase1-mode main reauth false; ipsec esp tunnel aes-256/sha256 pfs group14 lifetime 3600s",
             "  dpd hold interval 30s timeout 120s initiator bi-directional mtu 1500 force-udp-encapsulation false state up",
-            "  reported by host host0 (not alive: stale) at 2026-11-23T10:01:00Z",
-            "  traffic in 1200 bytes 12 packets last-use 2026-11-23T10:00:50Z, out 3400 bytes 34 packets last-use never",
+            "  reported by host host0 (not alive: stale) at 2026-11-23T10:01:00Z (1 min ago)",
+            "  charon-name nsvpn-"
+                + connection.id().hex()
+                + " (nsvpn-swanctl vpn0 --list-sas --ike nsvpn-"
+                + connection.id().hex()
+                + ")",
+            "  traffic in 1200 bytes 12 packets last-use 2026-11-23T10:00:50Z (1 min ago), out 3400 bytes 34 packets last-use never",
             "  ike-sa #3 ESTABLISHED v2 initiator 203.0.113.1:4500 <-> 198.51.100.2:4500 ids 203.0.113.1 <-> 198.51.100.2\\u202e",
-            "    spi-i 0123456789abcdef spi-r fedcba9876543210 proposal AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048 established 2026-11-23T10:00:00Z rekey 2026-11-23T12:46:40Z",
+            "    spi-i 0123456789abcdef spi-r fedcba9876543210 proposal AES_CBC-256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048 established 2026-11-23T10:00:00Z (2 min ago) rekey 2026-11-23T12:46:40Z (in 2 h 44 min)",
             "    child-sa site-b #7 INSTALLED esp tunnel udp-encap spi-in c1a2b3c4 spi-out 0badf00d proposal AES_CBC-256/HMAC_SHA2_256_128/MODP_2048",
             "      192.168.10.0/24 === 192.168.20.0/24",
-            "      in 1200 bytes 12 packets last-use 2026-11-23T10:00:50Z, out 3400 bytes 34 packets last-use never",
-            "      installed 2026-11-23T10:00:00Z rekey 2026-11-23T10:55:00Z expires 2026-11-23T11:00:00Z");
+            "      in 1200 bytes 12 packets last-use 2026-11-23T10:00:50Z (1 min ago), out 3400 bytes 34 packets last-use never",
+            "      installed 2026-11-23T10:00:00Z (2 min ago) rekey 2026-11-23T10:55:00Z (in 53 min)"
+                + " expires 2026-11-23T11:00:00Z (in 58 min)");
 
     cli.store
         .status()
@@ -458,8 +476,56 @@ class CliModesIT {
     assertThat(live.out())
         .contains(
             "  status active on host host0 (alive)",
-            "  reported by host host0 at 2026-11-23T10:01:00Z",
+            "  reported by host host0 at 2026-11-23T10:01:00Z (1 min ago)",
             "host host0 name host-a alive true");
+
+    CliFixture.Run overview = run("-e", "ipsec-site-connection list status");
+    assertThat(overview.out())
+        .containsExactly(
+            "CONNECTION  STATE  HOST   PEER          ESTABLISHED  BYTES-IN  BYTES-OUT  LAST-IN    REASON",
+            "vpn0:conn0  up     host0  198.51.100.2  2 min ago    1200      3400       1 min ago");
+
+    CliFixture.Run json =
+        run(
+            "-o",
+            "json",
+            "-e",
+            "vpn-service vpn0 show status",
+            "-e",
+            "ipsec-site-connection list status");
+    assertThat(json.code()).isZero();
+    assertThat(json.out())
+        .as("one document per command, printable ASCII only")
+        .hasSize(2)
+        .allMatch(l -> l.chars().allMatch(c -> c >= 0x20 && c < 0x7f));
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode status = mapper.readTree(json.out().get(0));
+    assertThat(status.at("/vpn-service/label").asText()).isEqualTo("vpn0");
+    assertThat(status.at("/vpn-service/id").asText()).isEqualTo(service.id().toString());
+    assertThat(status.at("/host-side/namespace").asText()).isEqualTo("vpn-" + service.id().hex());
+    assertThat(status.at("/status/vici-socket").asText()).endsWith("/charon.vici");
+    assertThat(status.at("/status/host-alive").asBoolean()).isTrue();
+    JsonNode conn = status.at("/ipsec-site-connections/0");
+    assertThat(conn.at("/psk").asText()).isEqualTo("****");
+    assertThat(conn.at("/ike-lifetime").isNumber()).isTrue();
+    assertThat(conn.at("/status/state").asText()).isEqualTo("up");
+    assertThat(conn.at("/status/counters/bytes-in").asLong()).isEqualTo(1200);
+    assertThat(conn.at("/status/ike-sas/0/remote-id").asText())
+        .as("the peer's text comes back exactly")
+        .isEqualTo("198.51.100.2\u202e");
+    JsonNode tunnels = mapper.readTree(json.out().get(1));
+    assertThat(tunnels).hasSize(1);
+    assertThat(tunnels.at("/0/label").asText()).isEqualTo("vpn0:conn0");
+    assertThat(tunnels.at("/0/state").asText()).isEqualTo("up");
+    assertThat(tunnels.at("/0/counters/bytes-out").asLong()).isEqualTo(3400);
+    assertThat(tunnels.at("/0/established-at").asText()).isEqualTo("2026-11-23T10:00:00Z");
+
+    CliFixture.Run swanctl = swanctl("vpn0", "--list-sas");
+    assertThat(swanctl.code()).isEqualTo(1);
+    assertThat(String.join("\n", swanctl.err()))
+        .startsWith(
+            "error: vpn-service vpn0 runs on host host0: its VICI socket /run/nsvpn/charon/")
+        .contains("is not on this machine");
   }
 
   @Test
@@ -488,6 +554,11 @@ class CliModesIT {
             "  gateway-group gw-east not assigned yet (no alive member of gateway-group gw-east"
                 + " that is not in maintenance)",
             unknown);
+    CliFixture.Run notRunning = swanctl("vpn0");
+    assertThat(notRunning.code()).isEqualTo(1);
+    assertThat(notRunning.err())
+        .containsExactly(
+            "error: vpn-service vpn0: no agent has reported on it; it runs nowhere yet");
 
     VpnServiceId service = cli.store.refresh().list(ObjectKind.VPN_SERVICE).get(0).value().id();
     HostId hostA = HostId.parse("5e3f0a42-0000-4000-8000-0000000000a1");
@@ -507,7 +578,7 @@ class CliModesIT {
     assertThat(moved.out())
         .containsExactly(
             header,
-            "  gateway-group gw-east assigned host host-b (not alive) since 2026-11-23T10:00:00Z",
+            "  gateway-group gw-east assigned host host-b (not alive) since 2026-11-23T10:00:00Z (2 min ago)",
             "  placement reason host-dead previous host host-a",
             unknown);
 
@@ -529,7 +600,7 @@ class CliModesIT {
           .containsExactly(
               header,
               "  gateway-group gw-east assigned host host-b (alive, in maintenance) since"
-                  + " 2026-11-23T10:00:00Z",
+                  + " 2026-11-23T10:00:00Z (2 min ago)",
               "  placement reason host-dead previous host host-a",
               unknown,
               "host host1 name host-b alive true maintenance true");
@@ -553,7 +624,7 @@ class CliModesIT {
     assertThat(placed.out())
         .containsExactly(
             header,
-            "  gateway-group gw-east assigned host host-a (not alive) since 2026-11-23T10:01:00Z",
+            "  gateway-group gw-east assigned host host-a (not alive) since 2026-11-23T10:01:00Z (1 min ago)",
             "  placement reason placed",
             unknown);
 
@@ -563,6 +634,100 @@ class CliModesIT {
         .as("no placement lines without a group, even before the scheduler removes the record")
         .containsExactly(
             "vpn-service vpn0 name vpn0 router router0 external-ip 203.0.113.1 state up", unknown);
+  }
+
+  /** {@code nsvpn-swanctl --zk FIXTURE ARGS}; only its standard error is captured. */
+  private CliFixture.Run swanctl(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> all =
+        new java.util.ArrayList<>(
+            List.of("--zk", cli.server.getConnectString(), "--secrets-auth", cli.auth.toString()));
+    all.addAll(List.of(args));
+    int code =
+        SwanctlCommand.run(
+            all.toArray(String[]::new), new PrintStream(err, true, StandardCharsets.UTF_8));
+    String text = err.toString(StandardCharsets.UTF_8);
+    return new CliFixture.Run(
+        code, List.of(), text.isEmpty() ? List.of() : List.of(text.split("\n")));
+  }
+
+  @Test
+  void jsonOutputHoldsTheTextFormsFieldsTyped() throws Exception {
+    CliFixture.Run created =
+        run(
+            "-o",
+            "json",
+            "-e",
+            "router add name edge",
+            "-e",
+            "router router0 add port address 203.0.113.1 net 203.0.113.0/24 mac 02:00:00:00:00:01",
+            "-e",
+            "chain add name in",
+            "-e",
+            "chain chain0 add rule type drop !dst 198.51.100.0/24 proto 17 dst-port 500",
+            "-e",
+            "host add name host-a",
+            "-e",
+            "gateway-group add name gw-east",
+            "-e",
+            "gateway-group gw-east add member host-a");
+    assertThat(created.code()).isZero();
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode router = mapper.readTree(created.out().get(0));
+    assertThat(router.get("label").asText()).isEqualTo("router0");
+    assertThat(router.get("id").asText()).matches("[0-9a-f-]{36}");
+    assertThat(created.out()).as("writes that create nothing print nothing").hasSize(6);
+
+    List<String> lists =
+        List.of(
+            "router list",
+            "router router0 port list",
+            "port list",
+            "chain chain0 rule list",
+            "host list",
+            "gateway-group list");
+    for (String list : lists) {
+      List<String> text = run("-e", list).out();
+      CliFixture.Run json = run("-o", "json", "-e", list);
+      assertThat(json.out()).as(list).hasSize(1);
+      JsonNode array = mapper.readTree(json.out().get(0));
+      assertThat(array.isArray()).as(list).isTrue();
+      assertThat(array).as(list).hasSameSizeAs(text);
+      for (int i = 0; i < text.size(); i++) {
+        List<String> words = List.of(text.get(i).split(" "));
+        JsonNode object = array.get(i);
+        assertThat(words).as(list).contains(object.get("type").asText());
+        object
+            .fieldNames()
+            .forEachRemaining(
+                field -> {
+                  if (!List.of("type", "label", "id", "addresses").contains(field)) {
+                    assertThat(words).as(list + ": " + field).containsAnyOf(field, "!" + field);
+                  }
+                });
+      }
+    }
+
+    JsonNode port =
+        mapper.readTree(run("-o", "json", "-e", "router router0 port list").out().get(0));
+    assertThat(port.at("/0/label").asText()).isEqualTo("router0:port0");
+    assertThat(port.at("/0/addresses/0/address").asText()).isEqualTo("203.0.113.1");
+    assertThat(port.at("/0/tunnel-key").isNumber()).isTrue();
+    JsonNode rule = mapper.readTree(run("-o", "json", "-e", "chain chain0 rule list").out().get(0));
+    assertThat(rule.at("/0/dst/not").asText()).isEqualTo("198.51.100.0/24");
+    assertThat(rule.at("/0/proto").asInt()).isEqualTo(17);
+    assertThat(rule.at("/0/pos").asInt()).isEqualTo(1);
+    JsonNode host = mapper.readTree(run("-o", "json", "-e", "host host0 show").out().get(0));
+    assertThat(host.get("alive").isBoolean()).isTrue();
+    JsonNode group = mapper.readTree(run("-o", "json", "-e", "gateway-group list").out().get(0));
+    assertThat(group.at("/0/members/0").asText()).isEqualTo("host-a");
+    assertThat(run("-o", "json", "-e", "router router0 show name").out())
+        .containsExactly("\"edge\"");
+    assertThat(run("-e", "router router0 port port0 show address").out())
+        .containsExactly("203.0.113.1");
+    CliFixture.Run bad = run("-o", "yaml", "-e", "router list");
+    assertThat(bad.code()).isEqualTo(NsvpnCli.USAGE);
+    assertThat(String.join("\n", bad.err())).contains("yaml").contains("text, json");
   }
 
   @Test

@@ -37,6 +37,12 @@ public interface CharonInstance extends AutoCloseable {
   /** The instance directory (pid file, sockets, log, strongswan.conf). */
   Path directory();
 
+  /**
+   * charon's VICI socket, in the host's file system: {@code swanctl --uri unix://PATH} talks to
+   * this charon from any namespace.
+   */
+  Path viciSocket();
+
   InstanceState state();
 
   /**

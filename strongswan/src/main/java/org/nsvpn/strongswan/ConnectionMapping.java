@@ -20,6 +20,7 @@ import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Phase1Mode;
 import org.nsvpn.chainrules.model.TransformProtocol;
 import org.nsvpn.chainrules.net.IpSubnet;
+import org.nsvpn.chainrules.vpn.VpnNames;
 import org.nsvpn.strongswan.vici.ViciList;
 import org.nsvpn.strongswan.vici.ViciSection;
 import org.nsvpn.strongswan.vici.ViciValue;
@@ -43,7 +44,7 @@ public final class ConnectionMapping {
 
   /** The name of the connection's IKE config, child config and shared key inside charon. */
   public static String charonName(IpsecSiteConnectionId id) {
-    return PREFIX + id.hex();
+    return VpnNames.charonConnection(id);
   }
 
   /** The connection id behind a charon name, or empty for names nsvpn did not make. */

@@ -257,6 +257,11 @@ final class ManagedCharon implements CharonInstance {
   }
 
   @Override
+  public Path viciSocket() {
+    return process.directory().viciSocket();
+  }
+
+  @Override
   public InstanceState state() {
     return state.get();
   }

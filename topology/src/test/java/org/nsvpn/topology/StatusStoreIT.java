@@ -133,6 +133,7 @@ class StatusStoreIT {
             Optional.empty(),
             Optional.of("vpn-c99b23dea9a14d2c9b1e0123456789ab"),
             Optional.of(4242L),
+            Optional.of("/run/nsvpn/charon/vpn-c99b23dea9a14d2c9b1e0123456789ab/charon.vici"),
             T0);
     assertThat(status.publish(service)).isTrue();
     assertThat(status.publish(Fixtures.HOST, upStatus())).isTrue();

@@ -76,9 +76,16 @@ public final class IpsecPlugin implements AgentPlugin {
             new OwnedNamespaces(context.runDirectory().resolve("namespaces")),
             c.getDuration("operation-timeout"));
     StatusBoard board = new StatusBoard(context.ovsdb()::publishSoon);
+    ConnectionMetrics.register(context.metrics(), board, () -> latest);
     RouterVpnActor.Context shared =
         new RouterVpnActor.Context(
-            context.host(), runner, blocking, context.topology().status(), board, settings);
+            context.host(),
+            runner,
+            blocking,
+            context.topology().status(),
+            board,
+            settings,
+            ServiceMetrics.register(context.metrics(), board, () -> latest));
     guardian =
         context.actorSystem().systemActorOf(VpnGuardian.create(shared), "ipsec", Props.empty());
     namespaceWatch =
@@ -88,7 +95,6 @@ public final class IpsecPlugin implements AgentPlugin {
           latest = topology;
           guardian.tell(new VpnGuardian.TopologyChanged(topology));
         });
-    ConnectionMetrics.register(context.metrics(), board, () -> latest);
     context.placement().onAssignments(a -> guardian.tell(new VpnGuardian.AssignmentsChanged(a)));
     context.ovsdb().startPeriodic(board::snapshot);
     log.info("IPsec plugin started (charon state in {})", context.runDirectory().resolve("charon"));

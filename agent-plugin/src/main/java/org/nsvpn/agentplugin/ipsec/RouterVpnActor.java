@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
@@ -116,14 +117,20 @@ final class RouterVpnActor {
             Duration.ofSeconds(30));
   }
 
-  /** What every router actor of the agent shares. */
+  /**
+   * What every router actor of the agent shares.
+   *
+   * @param reconciled told how long each provisioning pass took, successful or not (the reconcile
+   *     histogram of {@link ServiceMetrics})
+   */
   record Context(
       HostId host,
       RouterVpnRunner runner,
       Executor blocking,
       StatusStore status,
       StatusBoard board,
-      Settings settings) {}
+      Settings settings,
+      Consumer<Duration> reconciled) {}
 
   private static final Object RECONCILE_TIMER = "reconcile";
   private static final Object BACKOFF_TIMER = "backoff";
@@ -204,10 +211,13 @@ final class RouterVpnActor {
     context.pipeToSelf(
         CompletableFuture.supplyAsync(
             () -> {
+              long start = System.nanoTime();
               try {
                 return shared.runner().provision(serviceId, current);
               } catch (Exception e) {
                 throw new CompletionException(e);
+              } finally {
+                shared.reconciled().accept(Duration.ofNanos(System.nanoTime() - start));
               }
             },
             shared.blocking()),
@@ -612,11 +622,13 @@ final class RouterVpnActor {
   }
 
   private void publishService(ServiceState state, Optional<String> reason) {
+    Optional<CharonInstance> running = charon.filter(c -> c.state() == InstanceState.RUNNING);
     writer.service(
         state,
         reason,
         plan.map(p -> p.namespace().name()),
-        charon.filter(c -> c.state() == InstanceState.RUNNING).map(CharonInstance::pid));
+        running.map(CharonInstance::pid),
+        running.map(c -> c.viciSocket().toString()));
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -3,14 +3,17 @@ package org.nsvpn.agentplugin.ipsec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.ovsdb.ipsec.IpsecStatusSnapshot;
+import org.nsvpn.topology.status.ServiceState;
 
 /**
  * The latest status of every connection this agent runs, with its OVSDB policy name: written by the
@@ -19,6 +22,9 @@ import org.nsvpn.ovsdb.ipsec.IpsecStatusSnapshot;
  * <p>A change of a connection's situation (state, reason, SAs) asks the publisher to publish at
  * once; counters alone wait for the publisher's refresh interval.
  *
+ * <p>The board also holds each service's own situation (namespace and charon up, charon starts) for
+ * the per-service metrics ({@link ServiceMetrics}).
+ *
  * <p>Publish only what is known. Until the agent has seen its first topology the snapshot is
  * partial (no row is deleted: an agent that just restarted does not know yet which connections it
  * serves). After that, a connection a router actor announced but has not reported on yet (its
@@ -26,6 +32,22 @@ import org.nsvpn.ovsdb.ipsec.IpsecStatusSnapshot;
  */
 final class StatusBoard {
   private record Row(String policyName, ConnectionStatus status) {}
+
+  /**
+   * A service as its router actor last reported it.
+   *
+   * @param charonRestarts how many times a charon other than the first one seen ran for the service
+   *     on this agent (a crash and restart, or a restart after the namespace was rebuilt)
+   */
+  record ServiceRow(
+      VpnServiceId service,
+      ServiceState state,
+      boolean namespaceUp,
+      boolean charonUp,
+      long charonRestarts,
+      Optional<Long> lastCharonPid) {}
+
+  private final Map<VpnServiceId, ServiceRow> services = new ConcurrentHashMap<>();
 
   private final Map<IpsecSiteConnectionId, Row> connections = new ConcurrentHashMap<>();
   private final Map<IpsecSiteConnectionId, String> announced = new ConcurrentHashMap<>();
@@ -72,6 +94,39 @@ final class StatusBoard {
   void remove(IpsecSiteConnectionId connection) {
     connections.remove(connection);
     announced.remove(connection);
+  }
+
+  /**
+   * Records a service's situation; a charon pid different from the last one seen counts a restart.
+   */
+  void putService(
+      VpnServiceId service, ServiceState state, boolean namespaceUp, Optional<Long> charonPid) {
+    services.compute(
+        service,
+        (id, before) -> {
+          Optional<Long> last = before == null ? Optional.empty() : before.lastCharonPid();
+          long restarts = before == null ? 0 : before.charonRestarts();
+          if (charonPid.isPresent() && last.isPresent() && !charonPid.equals(last)) {
+            restarts++;
+          }
+          return new ServiceRow(
+              id,
+              state,
+              namespaceUp,
+              charonPid.isPresent(),
+              restarts,
+              charonPid.isPresent() ? charonPid : last);
+        });
+  }
+
+  /** Forgets a service this agent no longer runs (torn down, or moved to another host). */
+  void removeService(VpnServiceId service) {
+    services.remove(service);
+  }
+
+  /** Every service on the board (for the metrics). */
+  List<ServiceRow> services() {
+    return List.copyOf(services.values());
   }
 
   /** The latest status of every connection on the board (for the metrics). */

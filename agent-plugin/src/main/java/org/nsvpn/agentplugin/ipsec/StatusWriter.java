@@ -40,7 +40,8 @@ final class StatusWriter {
       ServiceState state,
       Optional<String> reason,
       Optional<String> namespace,
-      Optional<Long> pid) {}
+      Optional<Long> pid,
+      Optional<String> viciSocket) {}
 
   private final VpnServiceId service;
   private final HostId host;
@@ -70,14 +71,20 @@ final class StatusWriter {
 
   /** Records the service's state; written when it differs from the last record. */
   void service(
-      ServiceState state, Optional<String> reason, Optional<String> namespace, Optional<Long> pid) {
-    ServiceRecord next = new ServiceRecord(state, reason, namespace, pid);
+      ServiceState state,
+      Optional<String> reason,
+      Optional<String> namespace,
+      Optional<Long> pid,
+      Optional<String> viciSocket) {
+    board.putService(service, state, namespace.isPresent(), pid);
+    ServiceRecord next = new ServiceRecord(state, reason, namespace, pid, viciSocket);
     if (next.equals(serviceWritten)) {
       return;
     }
     serviceWritten = next;
     VpnServiceStatus record =
-        new VpnServiceStatus(service, host, state, reason, namespace, pid, Instant.now());
+        new VpnServiceStatus(
+            service, host, state, reason, namespace, pid, viciSocket, Instant.now());
     enqueue(() -> store.publish(record));
   }
 
@@ -113,6 +120,7 @@ final class StatusWriter {
   void forgetAll() {
     written.keySet().forEach(board::remove);
     written.clear();
+    board.removeService(service);
   }
 
   /** How many records were handed to the store (for tests and metrics). */

@@ -10,15 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.nsvpn.cli.NsvpnCli;
+import org.nsvpn.cli.SwanctlCommand;
 
 /** Independent readers of what the agent reports: ovsdb-client and nsvpn-cli as processes. */
 final class E2eOracles {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern OUT_BYTES =
-      Pattern.compile("(?m)^  traffic in \\d+ bytes \\d+ packets last-use \\S+, out (\\d+) bytes");
 
   private E2eOracles() {}
 
@@ -66,32 +63,79 @@ final class E2eOracles {
         ovsdbConnections(state).getOrDefault(policy, Map.of()).getOrDefault(key, "0"));
   }
 
+  /**
+   * {@code java -cp TEST-CLASSPATH MAIN --zk AGENT'S-ZOOKEEPER --home AGENT'S-STATE ARGS}: one of
+   * the CLI's programs as a process of its own, against the agent.
+   */
+  private static List<String> tool(AgentProcess agent, Class<?> main, String... arguments) {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName(),
+                "--zk",
+                "127.0.0.1:" + agent.zookeeperPort(),
+                "--home",
+                agent.state().toString()));
+    command.addAll(List.of(arguments));
+    return command;
+  }
+
   /** {@code nsvpn-cli -e "vpn-service NAME show status"} against the agent's ZooKeeper. */
   static String showStatus(AgentProcess agent, String service) {
     return run(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp",
-        System.getProperty("java.class.path"),
-        NsvpnCli.class.getName(),
-        "--zk",
-        "127.0.0.1:" + agent.zookeeperPort(),
-        "--home",
-        agent.state().toString(),
-        "-e",
-        "vpn-service " + service + " show status");
+        tool(agent, NsvpnCli.class, "-e", "vpn-service " + service + " show status")
+            .toArray(String[]::new));
   }
 
   /**
-   * The sum over connections of the "traffic ... out N bytes" totals that {@code show status}
-   * prints.
+   * The sum over connections of the bytes-out totals of {@code nsvpn-cli -o json -e "vpn-service
+   * NAME show status"}: what a script reads, without parsing text.
    */
-  static long showStatusBytesOut(String view) {
-    long total = 0;
-    Matcher m = OUT_BYTES.matcher(view);
-    while (m.find()) {
-      total += Long.parseLong(m.group(1));
+  static long showStatusBytesOut(AgentProcess agent, String service) {
+    String json =
+        run(
+            tool(
+                    agent,
+                    NsvpnCli.class,
+                    "-o",
+                    "json",
+                    "-e",
+                    "vpn-service " + service + " show status")
+                .toArray(String[]::new));
+    try {
+      long total = 0;
+      for (JsonNode connection : JSON.readTree(json).path("ipsec-site-connections")) {
+        total += connection.at("/status/counters/bytes-out").asLong();
+      }
+      return total;
+    } catch (IOException e) {
+      throw new AssertionError("show status -o json printed no JSON: " + json, e);
     }
-    return total;
+  }
+
+  /** What {@code nsvpn-swanctl SERVICE ARGS} printed (both streams) and its exit code. */
+  record Swanctl(int code, String output) {}
+
+  static Swanctl swanctl(AgentProcess agent, String service, String... arguments) {
+    List<String> command = tool(agent, SwanctlCommand.class, service);
+    command.addAll(List.of(arguments));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("nsvpn-swanctl did not finish");
+      }
+      return new Swanctl(p.exitValue(), out);
+    } catch (IOException e) {
+      throw new AssertionError("cannot run nsvpn-swanctl", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   /** An HTTP GET of the agent's metrics endpoint (its address from RUN/metrics-address). */

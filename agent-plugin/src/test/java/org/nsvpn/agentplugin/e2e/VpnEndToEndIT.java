@@ -136,7 +136,7 @@ class VpnEndToEndIT {
     awaitState(bed.aToC, ConnectionState.UP);
 
     long ovsdbBefore = E2eOracles.ovsdbCounter(state, "vpnA.a-to-b", "sa_data_bytes_out");
-    long cliBefore = E2eOracles.showStatusBytesOut(E2eOracles.showStatus(agent, "vpnA"));
+    long cliBefore = E2eOracles.showStatusBytesOut(agent, "vpnA");
     long storeBefore = status(bed.aToB).orElseThrow().counters().bytesOut();
     String bytesOut =
         E2eOracles.sample(
@@ -177,9 +177,7 @@ class VpnEndToEndIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                assertThat(
-                        E2eOracles.showStatusBytesOut(E2eOracles.showStatus(agent, "vpnA"))
-                            - cliBefore)
+                assertThat(E2eOracles.showStatusBytesOut(agent, "vpnA") - cliBefore)
                     .as("show status bytes out growth (before: %d)", cliBefore)
                     .isGreaterThanOrEqualTo(sent));
     assertThat(status(bed.aToB).orElseThrow().counters().bytesOut() - storeBefore)
@@ -199,6 +197,18 @@ class VpnEndToEndIT {
                     Map.of("service", "vpnA", "connection", "a-to-c", "peer", "203.0.113.30"))))
         .isEqualTo(1.0);
     assertThat(metrics.get("nsvpn_zookeeper_connected{}")).isEqualTo(1.0);
+    Map<String, String> vpnA = Map.of("service", "vpnA");
+    assertThat(metrics.get(E2eOracles.sample("nsvpn_vpn_service_namespace_up", vpnA)))
+        .isEqualTo(1.0);
+    assertThat(metrics.get(E2eOracles.sample("nsvpn_vpn_service_charon_up", vpnA))).isEqualTo(1.0);
+    assertThat(
+            metrics.get(
+                E2eOracles.sample(
+                    "nsvpn_vpn_service_state", Map.of("service", "vpnA", "state", "active"))))
+        .isEqualTo(1.0);
+    assertThat(metrics.get("nsvpn_reconcile_duration_seconds_count{}"))
+        .as("provisioning passes counted")
+        .isGreaterThanOrEqualTo(2.0);
     assertThat(metrics.keySet()).anyMatch(k -> k.startsWith("nsvpn_datapath_port_frames_total"));
     assertThat(metrics.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
     E2eOracles.Http ready = E2eOracles.get(state, "/readyz");
@@ -245,7 +255,17 @@ class VpnEndToEndIT {
         .contains("a-to-b")
         .contains("a-to-c")
         .contains("psk ****")
+        .contains("host-side namespace vpn-")
         .doesNotContain(VpnTestbed.PSK_AB);
+    E2eOracles.Swanctl sas = E2eOracles.swanctl(agent, "vpnA", "--list-sas");
+    assertThat(sas.code()).as(sas.output()).isZero();
+    assertThat(sas.output())
+        .contains(VpnNames.charonConnection(bed.aToB) + ": #")
+        .contains("ESTABLISHED")
+        .contains("INSTALLED");
+    E2eOracles.Swanctl unknown = E2eOracles.swanctl(agent, "no-such-vpn");
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.output()).contains("no-such-vpn");
   }
 
   @Test
@@ -343,6 +363,17 @@ class VpnEndToEndIT {
           .until(
               () -> charonPidOrZero(bed.serviceA) != 0 && charonPidOrZero(bed.serviceA) != charonA);
       awaitPing(bed.vmA, "10.2.0.10");
+      await("the restart counted in the metrics")
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          E2eOracles.metrics(state)
+                              .get(
+                                  E2eOracles.sample(
+                                      "nsvpn_vpn_service_charon_restarts_total",
+                                      Map.of("service", "vpnA"))))
+                      .isEqualTo(1.0));
       assertThat(history.of(bed.aToB))
           .as("the status said why a-to-b was down")
           .contains("charon-exited")

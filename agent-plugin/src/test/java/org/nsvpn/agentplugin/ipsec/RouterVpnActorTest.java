@@ -65,7 +65,8 @@ class RouterVpnActorTest {
             blocking,
             status,
             new StatusBoard(() -> {}),
-            RouterVpnActor.Settings.DEFAULT);
+            RouterVpnActor.Settings.DEFAULT,
+            d -> {});
 
     testKit.spawn(RouterVpnActor.create(context, hung, Topology.EMPTY));
     testKit.spawn(RouterVpnActor.create(context, misconfigured, Topology.EMPTY));

@@ -64,6 +64,7 @@ class DebianPackageIT {
         .contains("./usr/share/nsvpn/nsvpn-cli.jar")
         .contains("-rwxr-xr-x root/root")
         .contains("./usr/bin/nsvpn-agent")
+        .contains("./usr/bin/nsvpn-swanctl")
         .contains("./etc/nsvpn/agent.conf")
         .contains("./lib/systemd/system/nsvpn-agent.service");
 
@@ -97,6 +98,13 @@ class DebianPackageIT {
                     root.resolve("etc/nsvpn/agent.conf").toString())
                 .stdout())
         .contains("valid");
+
+    Path cliJar = root.resolve("usr/share/nsvpn/nsvpn-cli.jar");
+    assertThat(
+            ok(java, "-cp", cliJar.toString(), "org.nsvpn.cli.SwanctlCommand", "--help").stdout())
+        .contains("Usage: nsvpn-swanctl");
+    assertThat(Files.readString(root.resolve("usr/bin/nsvpn-swanctl")))
+        .contains("org.nsvpn.cli.SwanctlCommand");
 
     // The unit against the root: systemd's own units beside it, as on a Debian host.
     copyTree(Path.of("/lib/systemd/system"), root.resolve("lib/systemd/system"));

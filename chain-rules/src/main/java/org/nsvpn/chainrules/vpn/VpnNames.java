@@ -1,10 +1,12 @@
 package org.nsvpn.chainrules.vpn;
 
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 
 /**
- * Kernel-visible names of a VPN service's namespace, derived from the service id alone (never from
- * operator-chosen names, which could collide or carry characters a path must not hold).
+ * Kernel-visible names of a VPN service's namespace, and the names of its connections inside
+ * charon, derived from ids alone (never from operator-chosen names, which could collide or carry
+ * characters a path must not hold, and change on a rename).
  *
  * <p>Interface names have 15 characters at most (Linux IFNAMSIZ is 16 with the terminator), so they
  * carry the first 10 hex digits (40 bits) of the id; the namespace name carries all 32.
@@ -22,6 +24,14 @@ public final class VpnNames {
   /** The interface inside the namespace, e.g. {@code vpnc99b23dea9ns}. */
   public static String namespaceInterface(VpnServiceId service) {
     return "vpn" + service.hex().substring(0, IFNAME_ID_DIGITS) + "ns";
+  }
+
+  /**
+   * The name of a connection's IKE config, child config and shared key inside charon, e.g. {@code
+   * nsvpn-7d0e...}: what {@code swanctl --list-sas} shows.
+   */
+  public static String charonConnection(IpsecSiteConnectionId connection) {
+    return "nsvpn-" + connection.hex();
   }
 
   /** The host-side end of the veth pair, bound to the router's namespace port: {@code vpn...dp}. */

@@ -83,6 +83,7 @@ public final class StatusJson {
     } else {
       out.putNull("charon-pid");
     }
+    Fields.putOptional(out, "vici-socket", s.viciSocket());
     out.put("updated-at", s.updatedAt().toString());
     return out;
   }
@@ -95,6 +96,7 @@ public final class StatusJson {
         Fields.optionalText(in, "reason"),
         Fields.optionalText(in, "namespace"),
         Fields.optionalNumber(in, "charon-pid"),
+        Fields.optionalText(in, "vici-socket"),
         Fields.instant(in, "updated-at"));
   }
 
@@ -108,7 +110,7 @@ public final class StatusJson {
     Fields.putOptional(out, "reason", s.reason().map(Reason::text));
     ArrayNode ikes = out.putArray("ike-sas");
     s.ikeSas().forEach(ike -> ikes.add(ikeSa(ike)));
-    out.set("retired-counters", counters(s.retired()));
+    out.set("retired-counters", encode(s.retired()));
     out.put("updated-at", s.observedAt().toString());
     return out;
   }
@@ -210,7 +212,7 @@ public final class StatusJson {
     putProposal(out, c.proposal());
     out.set("local-ts", Fields.strings(c.localTs()));
     out.set("remote-ts", Fields.strings(c.remoteTs()));
-    out.set("counters", counters(c.counters()));
+    out.set("counters", encode(c.counters()));
     Fields.putOptional(out, "installed-at", c.installedAt());
     Fields.putOptional(out, "rekey-at", c.rekeyAt());
     Fields.putOptional(out, "expires-at", c.expiresAt());
@@ -237,7 +239,8 @@ public final class StatusJson {
         Fields.optionalInstant(in, "expires-at"));
   }
 
-  private static ObjectNode counters(SaCounters c) {
+  /** Byte and packet counters both ways, with the last use of each direction. */
+  public static ObjectNode encode(SaCounters c) {
     ObjectNode out = NODES.objectNode();
     out.put("bytes-in", c.bytesIn());
     out.put("packets-in", c.packetsIn());

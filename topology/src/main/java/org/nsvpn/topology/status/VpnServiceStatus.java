@@ -13,6 +13,8 @@ import org.nsvpn.chainrules.id.VpnServiceId;
  * @param reason cause of the state, empty when there is nothing to say
  * @param namespace the network namespace holding the IPsec endpoint, once created
  * @param charonPid the IKE daemon's process id inside that namespace, once started
+ * @param viciSocket the path, on the reporting host, of that charon's VICI socket (for {@code
+ *     swanctl --uri unix://PATH}), once started
  * @param updatedAt when the agent wrote this record
  */
 public record VpnServiceStatus(
@@ -22,6 +24,7 @@ public record VpnServiceStatus(
     Optional<String> reason,
     Optional<String> namespace,
     Optional<Long> charonPid,
+    Optional<String> viciSocket,
     Instant updatedAt) {
 
   public VpnServiceStatus {
@@ -31,6 +34,7 @@ public record VpnServiceStatus(
     Require.nonNull("reason", reason);
     Require.nonNull("namespace", namespace);
     Require.nonNull("charon-pid", charonPid);
+    Require.nonNull("vici-socket", viciSocket);
     Require.nonNull("updated-at", updatedAt);
   }
 }
