@@ -113,10 +113,11 @@ public final class NsvpnCli implements Callable<Integer> {
    * print to {@code System.out} or {@code System.err} directly (ZooKeeper's snapshot purge in
    * {@code --embedded} mode) print into a sink, and {@code java.util.logging} (JLine's) has no
    * console handler; the CLI itself writes to the streams kept here. SLF4J logging (ZooKeeper,
-   * Curator) is off in logback.xml. {@code NSVPN_CLI_LOG=debug} (or info, warn) turns logging back
-   * on, on standard error, for diagnosis.
+   * Curator) is off ({@link CliLogging}). {@code NSVPN_CLI_LOG=debug} (or info, warn) turns logging
+   * back on, on standard error, for diagnosis.
    */
   public static void main(String[] args) {
+    CliLogging.select();
     PrintStream out = System.out;
     PrintStream err = System.err;
     java.util.logging.LogManager.getLogManager().reset();

@@ -71,6 +71,7 @@ public final class SwanctlCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    CliLogging.select();
     java.util.logging.LogManager.getLogManager().reset();
     System.exit(run(args, System.err));
   }

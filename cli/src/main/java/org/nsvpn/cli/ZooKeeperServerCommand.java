@@ -59,6 +59,7 @@ public final class ZooKeeperServerCommand implements Callable<Integer> {
   List<String> servers = new ArrayList<>();
 
   public static void main(String[] args) {
+    CliLogging.select();
     System.exit(new CommandLine(new ZooKeeperServerCommand()).execute(args));
   }
 

@@ -100,6 +100,21 @@ class DebianPackageIT {
         .contains("valid");
 
     Path cliJar = root.resolve("usr/share/nsvpn/nsvpn-cli.jar");
+    Path archive = root.resolve("var/cache/nsvpn/nsvpn-cli.jsa");
+    assertThat(archive).as("postinst made the CLI's start-up archive").isNotEmptyFile();
+    assertThat(
+            ok(
+                    java,
+                    "-Xshare:on",
+                    "-XX:SharedArchiveFile=" + archive,
+                    "-jar",
+                    cliJar.toString(),
+                    "--version")
+                .stdout())
+        .as("the archive maps (-Xshare:on refuses to start otherwise)")
+        .startsWith("nsvpn-cli ");
+    assertThat(Files.readString(root.resolve("usr/bin/nsvpn-cli")))
+        .contains("-XX:SharedArchiveFile=/var/cache/nsvpn/nsvpn-cli.jsa");
     assertThat(
             ok(java, "-cp", cliJar.toString(), "org.nsvpn.cli.SwanctlCommand", "--help").stdout())
         .contains("Usage: nsvpn-swanctl");
@@ -116,6 +131,17 @@ class DebianPackageIT {
             "/lib/systemd/system/nsvpn-agent.service");
     assertThat(verify.ok()).as(verify.stderr()).isTrue();
     assertThat(verify.stdout() + verify.stderr()).as("no warning about the unit").isBlank();
+
+    ok(
+        "dpkg",
+        "--root=" + root,
+        "--force-depends",
+        "--force-script-chrootless",
+        "--log=/dev/null",
+        "--purge",
+        "nsvpn");
+    assertThat(archive).as("postrm removed the archive").doesNotExist();
+    assertThat(root.resolve("usr/share/nsvpn/nsvpn-cli.jar")).doesNotExist();
   }
 
   /** Copies regular files and symlinks of {@code from} into {@code to}, keeping what is there. */
