@@ -31,21 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p>charon is spawned with {@code posix_spawn}, not {@link ProcessBuilder}: the JDK starts a
  * "process reaper" thread from the thread that starts a process, and a thread inherits the
  * namespaces of its creator, so a reaper (and every pool thread it later creates when it completes
- * a future) would live on in charon's namespaces with charon's {@code /run}. Exit is observed with
- * {@link ProcessHandle#onExit()} from ordinary threads, and the child is reaped with {@code
- * waitpid} ({@link #reap}).
+ * a future) would live on in charon's namespaces with charon's {@code /run}. Exit is observed
+ * through a pidfd by {@link CharonProcess} (one watcher thread for every charon), which reaps the
+ * child with {@code waitpid} ({@link #reap}).
  */
 final class CharonLauncher {
   private static final Logger log = LoggerFactory.getLogger(CharonLauncher.class);
-
-  /** Runs reaps off the JDK's reaper threads. */
-  private static final java.util.concurrent.Executor REAPER =
-      java.util.concurrent.Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "charon-reaper");
-            t.setDaemon(true);
-            return t;
-          });
 
   private CharonLauncher() {}
 
@@ -84,9 +75,7 @@ final class CharonLauncher {
               + exitStatus(pid).map(status -> " with " + status).orElse("")
               + " before it could answer on VICI");
     }
-    ProcessHandle handle = found.get();
-    handle.onExit().thenRunAsync(() -> reap(pid), REAPER);
-    return handle;
+    return found.get();
   }
 
   /**

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * <p>The end is noticed through a pidfd ({@link ExitWatcher}) for every charon alike: one started
  * by this JVM, and one adopted from an earlier agent (not our child, whose exit the JDK notices
  * only by polling, about two seconds late). A child is reaped before the exit is reported, so its
- * exit status is known to whoever reports it.
+ * exit status is known to whoever reports it. {@link ProcessHandle#onExit()} is not used at all:
+ * the JDK gives every process it waits for a thread of its own ("process reaper") for the process's
+ * whole life, one thread per router; the watcher has one thread for all of them.
  */
 final class CharonProcess {
   private static final Logger log = LoggerFactory.getLogger(CharonProcess.class);
@@ -24,9 +26,10 @@ final class CharonProcess {
   private final InstanceDirectory directory;
   private final ProcessHandle process;
   private final boolean adopted;
-  private final ExitWatcher watcher;
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private volatile AutoCloseable watch = () -> {};
+  private final AtomicBoolean detached = new AtomicBoolean();
+  private final CompletableFuture<Void> exited = new CompletableFuture<>();
+  private final AutoCloseable exitWatch;
 
   CharonProcess(
       String namespace,
@@ -38,7 +41,13 @@ final class CharonProcess {
     this.directory = directory;
     this.process = process;
     this.adopted = adopted;
-    this.watcher = watcher;
+    this.exitWatch =
+        watcher.watch(
+            process,
+            () -> {
+              CharonLauncher.reap(process.pid());
+              exited.complete(null);
+            });
   }
 
   long pid() {
@@ -57,9 +66,13 @@ final class CharonProcess {
     return process.isAlive();
   }
 
-  /** Completes when the process has exited. */
-  CompletableFuture<ProcessHandle> onExit() {
-    return process.onExit();
+  /** Completes when the process has exited (never once {@link #detach} let it go). */
+  CompletableFuture<Void> onExit() {
+    return exited.copy();
+  }
+
+  private CompletableFuture<Void> exit(Duration timeout) {
+    return exited.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** True once {@link #stop} was called: the exit that follows is not a failure. */
@@ -67,21 +80,31 @@ final class CharonProcess {
     return stopping.get();
   }
 
-  /** Calls {@code ended} once, soon after charon exits (at once if it has). */
+  /**
+   * Calls {@code ended} once, soon after charon exits (at once if it has), on the exit watcher's
+   * thread; not after {@link #unwatch}.
+   */
   void watch(Runnable ended) {
-    watch =
-        watcher.watch(
-            process,
-            () -> {
-              CharonLauncher.reap(process.pid());
-              ended.run();
-            });
+    exited.thenRun(
+        () -> {
+          if (!detached.get()) {
+            ended.run();
+          }
+        });
   }
 
-  /** Stops watching (the handle detaches; charon keeps running). */
+  /** Stops telling the {@link #watch} callback (a stop follows, whose end is still noticed). */
   void unwatch() {
+    detached.set(true);
+  }
+
+  /**
+   * Lets charon go: no callback, no exit watch any more (the handle detaches; it keeps running).
+   */
+  void detach() {
+    unwatch();
     try {
-      watch.close();
+      exitWatch.close();
     } catch (Exception e) {
       log.debug("closing the exit watch of charon {}: {}", process.pid(), e.toString());
     }
@@ -116,15 +139,13 @@ final class CharonProcess {
     } else {
       process.destroyForcibly();
     }
-    return process
-        .onExit()
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+    return exit(timeout)
         .exceptionallyCompose(
             failure -> {
               log.warn(
                   "charon (pid {}) ignored SIGTERM for {}; killing it", process.pid(), timeout);
               process.destroyForcibly();
-              return process.onExit().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+              return exit(timeout);
             })
         .thenRun(() -> CharonLauncher.reap(process.pid()));
   }
@@ -134,7 +155,7 @@ final class CharonProcess {
     stopping.set(true);
     process.destroyForcibly();
     try {
-      process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      exited.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -691,6 +691,7 @@ final class ManagedCharon implements CharonInstance {
       return;
     }
     closeConnections();
+    process.detach();
     log.info(
         "detached from charon (pid {}) in namespace {}; it keeps running",
         process.pid(),
