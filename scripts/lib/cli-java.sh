@@ -12,7 +12,7 @@
 cli_java() {
   local jar=$1 jsa tmp work
   jsa="${jar%.jar}.jsa"
-  printf '%s\n' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss1m -Xshare:auto \
+  printf "%s\n" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss1m -XX:-UsePerfData -Xshare:auto \
     -Xlog:disable -Xlog:all=error:stderr
   if [[ ! -s $jsa || $jar -nt $jsa ]] && [[ -w $(dirname "$jsa") ]]; then
     tmp="$jsa.$$.tmp"
