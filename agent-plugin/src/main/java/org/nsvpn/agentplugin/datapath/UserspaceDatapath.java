@@ -35,9 +35,11 @@ import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.namespacemanager.ffi.Syscalls;
 import org.nsvpn.namespacemanager.packet.PacketPoller;
 import org.nsvpn.namespacemanager.packet.PacketSocket;
+import org.nsvpn.namespacemanager.packet.VirtioNetHeader;
 import org.nsvpn.simulator.Simulator;
 import org.nsvpn.simulator.result.DropReason;
 import org.nsvpn.simulator.result.Emission;
+import org.nsvpn.simulator.result.EmissionKind;
 import org.nsvpn.simulator.result.SimulationResult;
 import org.nsvpn.simulator.state.NetworkState;
 import org.nsvpn.topology.TunnelKey;
@@ -87,6 +89,11 @@ final class UserspaceDatapath implements Datapath {
   private final LongAdder sendErrors = new LongAdder();
   private final LongAdder oversize = new LongAdder();
   private final LongAdder fenced = new LongAdder();
+  private final Map<OffloadDrop, LongAdder> offloadDrops = new EnumMap<>(OffloadDrop.class);
+  private final LongAdder completedChecksums = new LongAdder();
+  private final LongAdder gsoFrames = new LongAdder();
+  private final LongAdder handedOn = new LongAdder();
+  private final LongAdder segments = new LongAdder();
 
   /** Ports held by the session fence (see {@link #hold}). */
   private final Set<PortId> held = ConcurrentHashMap.newKeySet();
@@ -99,6 +106,9 @@ final class UserspaceDatapath implements Datapath {
 
   /** Largest UDP payload in IPv4. */
   private static final int MAX_UDP_PAYLOAD = 65_507;
+
+  /** The polling thread's buffer for the segments of a super-frame cut in software. */
+  private final byte[] segmentBuffer = new byte[PacketSocket.MAX_FRAME];
 
   /** The polling thread's buffer for outgoing VXLAN packets. */
   private final ByteBuffer tunnelBuffer = ByteBuffer.allocateDirect(MAX_UDP_PAYLOAD);
@@ -127,6 +137,9 @@ final class UserspaceDatapath implements Datapath {
     }
     for (OverlayDrop reason : OverlayDrop.values()) {
       overlayDrops.put(reason, new LongAdder());
+    }
+    for (OffloadDrop reason : OffloadDrop.values()) {
+      offloadDrops.put(reason, new LongAdder());
     }
     loop.setDaemon(true);
     underlayLoop.setDaemon(true);
@@ -323,7 +336,13 @@ final class UserspaceDatapath implements Datapath {
         oversize.sum(),
         simulated.sum(),
         new DatapathStats.OverlayCounters(overlayTraffic.snapshot(), nonZero(overlayDrops)),
-        fenced.sum());
+        fenced.sum(),
+        new DatapathStats.OffloadCounters(
+            completedChecksums.sum(),
+            gsoFrames.sum(),
+            handedOn.sum(),
+            segments.sum(),
+            nonZero(offloadDrops)));
   }
 
   private static <K> Map<K, Long> nonZero(Map<K, LongAdder> counters) {
@@ -381,7 +400,7 @@ final class UserspaceDatapath implements Datapath {
 
   /** The polling thread: waits on every live socket and serves those with frames, in turn. */
   private void run() {
-    byte[] frame = new byte[PacketSocket.MAX_FRAME];
+    byte[] frame = new byte[PacketSocket.BUFFER];
     byte[] scratch = new byte[PacketSocket.MAX_FRAME];
     List<Bound> live = new ArrayList<>();
     List<PacketSocket> liveSockets = new ArrayList<>();
@@ -420,8 +439,14 @@ final class UserspaceDatapath implements Datapath {
     }
   }
 
-  /** Takes up to {@link #BATCH} frames from {@code b}'s socket through the simulator. */
+  /**
+   * Takes up to {@link #BATCH} frames from {@code b}'s socket through the simulator. Each comes
+   * with its virtio-net header: a partial checksum is completed first (the simulator verifies
+   * checksums), a GSO super-frame is simulated once and segmented on the way out (see {@link
+   * #transmit}).
+   */
   private void serve(Bound b, byte[] frame, byte[] scratch) {
+    final int at = VirtioNetHeader.LENGTH;
     for (int n = 0; n < BATCH; n++) {
       int length;
       try {
@@ -447,29 +472,84 @@ final class UserspaceDatapath implements Datapath {
         fenced.increment();
         continue;
       }
+      VirtioNetHeader header = VirtioNetHeader.decode(frame, 0);
+      Segmentation gso = null;
+      if (header != VirtioNetHeader.NONE) {
+        OffloadDrop bad = Offloads.check(header, frame, at, length);
+        if (bad != null) {
+          offloadDrops.get(bad).increment();
+          continue;
+        }
+        if (header.needsChecksum()) {
+          Offloads.completeChecksum(header, frame, at, length);
+          completedChecksums.increment();
+        }
+        if (header.isGso()) {
+          gso = Offloads.segmentation(header, frame, at, length);
+          gsoFrames.increment();
+        }
+      }
       simulated.increment();
-      transmit(simulator.get().simulate(b.port, frame, 0, length), scratch);
+      transmit(simulator.get().simulate(b.port, frame, at, length), gso, scratch);
     }
   }
 
-  /** Sends what one simulation emitted; runs on the polling thread. */
-  private void transmit(SimulationResult result, byte[] scratch) {
+  /**
+   * Sends what one simulation emitted; runs on the polling thread. {@code gso} is the ingress
+   * super-frame's segmentation, or null: it applies to the emissions that are that frame (forwarded
+   * or redirected), not to frames the network generated or released from an ARP wait.
+   */
+  private void transmit(SimulationResult result, Segmentation gso, byte[] scratch) {
     if (result instanceof SimulationResult.Drop drop) {
       drops.get(drop.reason()).increment();
     }
     for (Emission emission : result.emissions()) {
+      Segmentation segmentation = gso != null && carriesIngress(emission) ? gso : null;
       Bound egress = bound.get(emission.port());
       if (egress == null) {
         OverlayView.Remote remote = overlay.remotes().get(emission.port());
         if (remote == null) {
           notLocal.increment();
         } else {
-          tunnel(emission, remote, scratch);
+          emission.copyTo(scratch, 0);
+          if (segmentation == null) {
+            tunnel(scratch, emission.length(), remote);
+          } else {
+            int made =
+                segmentation.segment(
+                    scratch,
+                    0,
+                    emission.length(),
+                    segmentBuffer,
+                    (segment, length) -> tunnel(segment, length, remote));
+            countSegments(made);
+          }
         }
         continue;
       }
       emission.copyTo(scratch, 0);
-      emit(egress, scratch, emission.length());
+      if (segmentation == null) {
+        emit(egress, VirtioNetHeader.NONE, scratch, emission.length());
+      } else {
+        VirtioNetHeader header = segmentation.partial(scratch, 0, emission.length());
+        if (header == null) {
+          offloadDrops.get(OffloadDrop.BAD_GSO_HEADERS).increment();
+        } else if (emit(egress, header, scratch, emission.length())) {
+          handedOn.increment();
+        }
+      }
+    }
+  }
+
+  private static boolean carriesIngress(Emission emission) {
+    return emission.kind() == EmissionKind.FORWARDED || emission.kind() == EmissionKind.REDIRECTED;
+  }
+
+  private void countSegments(int made) {
+    if (made < 0) {
+      offloadDrops.get(OffloadDrop.BAD_GSO_HEADERS).increment();
+    } else {
+      segments.add(made);
     }
   }
 
@@ -477,13 +557,13 @@ final class UserspaceDatapath implements Datapath {
    * Sends one frame on a bound port's interface and counts it; true when the kernel took it.
    * Polling thread only.
    */
-  private boolean emit(Bound egress, byte[] frame, int length) {
+  private boolean emit(Bound egress, VirtioNetHeader header, byte[] frame, int length) {
     if (isHeld(egress.port)) {
       fenced.increment();
       return false;
     }
     try {
-      egress.socket.send(frame, 0, length);
+      egress.socket.send(header, frame, 0, length);
       egress.traffic.sent(length);
       return true;
     } catch (RuntimeException e) {
@@ -494,12 +574,10 @@ final class UserspaceDatapath implements Datapath {
   }
 
   /**
-   * Sends an emission to the host where its port is bound, in VXLAN with the port's key; runs on
-   * the polling thread.
+   * Sends the first {@code length} bytes of {@code frame} to the host where its port is bound, in
+   * VXLAN with the port's key; runs on the polling thread.
    */
-  private void tunnel(Emission emission, OverlayView.Remote remote, byte[] scratch) {
-    int length = emission.length();
-    emission.copyTo(scratch, 0);
+  private void tunnel(byte[] frame, int length, OverlayView.Remote remote) {
     ByteBuffer packet = tunnelBuffer;
     packet.clear();
     if (length > packet.capacity() - Vxlan.HEADER) {
@@ -507,10 +585,10 @@ final class UserspaceDatapath implements Datapath {
       return;
     }
     Vxlan.writeHeader(packet, remote.key());
-    packet.put(scratch, 0, length);
+    packet.put(frame, 0, length);
     packet.flip();
     try {
-      if (underlay.orElseThrow().send(packet, remote.peer(), FlowHash.of(scratch, length))) {
+      if (underlay.orElseThrow().send(packet, remote.peer(), FlowHash.of(frame, length))) {
         overlayTraffic.sent(length);
       } else {
         sendErrors.increment();
@@ -588,7 +666,7 @@ final class UserspaceDatapath implements Datapath {
         overlayDrops.get(OverlayDrop.INTERFACE_NOT_OPEN).increment();
         continue;
       }
-      if (emit(egress, d.frame(), d.frame().length)) {
+      if (emit(egress, VirtioNetHeader.NONE, d.frame(), d.frame().length)) {
         overlayTraffic.received(d.frame().length);
       }
     }

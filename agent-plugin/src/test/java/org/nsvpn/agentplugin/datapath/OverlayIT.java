@@ -30,7 +30,6 @@ import org.nsvpn.chainrules.model.HostBinding;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
-import org.nsvpn.namespacemanager.packet.InterfaceOffloads;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 import org.nsvpn.simulator.state.NetworkState;
@@ -106,12 +105,6 @@ class OverlayIT {
     Ip.ip("-n", namespace, "link", "set", "lo", "up");
     Ip.ip("-n", namespace, "link", "set", "eth0", "up");
     Ip.ip("-n", namespace, "addr", "add", address, "dev", "eth0");
-    namespaces.run(
-        namespace,
-        () -> {
-          InterfaceOffloads.disableTransmitOffloads("eth0");
-          return null;
-        });
   }
 
   private Topology topology(HostId bHost) {
