@@ -33,6 +33,7 @@ import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.namespacemanager.ffi.Syscalls;
+import org.nsvpn.namespacemanager.packet.FrameBatch;
 import org.nsvpn.namespacemanager.packet.PacketPoller;
 import org.nsvpn.namespacemanager.packet.PacketSocket;
 import org.nsvpn.namespacemanager.packet.VirtioNetHeader;
@@ -52,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * thread, and a 2-core host spent more time switching threads than moving frames (measured:
  * docs/performance.md, "agent end to end").
  *
+ * <p>System calls are batched: each turn on a socket takes every frame queued on it (up to {@value
+ * #BATCH}) with one recvmmsg, and the frames a turn emits leave with one sendmmsg per run of frames
+ * to the same interface ({@link Outbox}). Frames keep their offloads (see {@link Offloads}).
+ *
  * <p>Sockets are opened by whoever changes the bindings (start, update, maintenance, under {@code
  * lifecycle}) and closed only by the polling thread, once it no longer polls them, so that a
  * descriptor is never closed (and reused) under a poll or a send.
@@ -64,6 +69,9 @@ final class UserspaceDatapath implements Datapath {
   private static final int BATCH = 64;
 
   private static final int POLL_TIMEOUT_MILLIS = 200;
+
+  /** Native memory of the outbox: room for 16 super-frames or {@link #BATCH} full-size frames. */
+  private static final int OUTBOX_BYTES = 16 * PacketSocket.BUFFER;
 
   /** Frames received on the underlay and waiting for the polling thread to emit them. */
   private static final int DELIVERY_QUEUE = 4096;
@@ -106,6 +114,19 @@ final class UserspaceDatapath implements Datapath {
 
   /** Largest UDP payload in IPv4. */
   private static final int MAX_UDP_PAYLOAD = 65_507;
+
+  /** Frames received from one socket in one system call; the polling thread's. */
+  private final FrameBatch received = FrameBatch.forReceiving(BATCH);
+
+  /** Frames to send, gathered per egress; the polling thread's. */
+  private final Outbox<Bound> outbox =
+      new Outbox<>(BATCH, OUTBOX_BYTES, b -> b.socket, this::settle);
+
+  /** Tags of frames in the {@link #outbox}: what else to count once the kernel took one. */
+  private static final int PLAIN = 0;
+
+  private static final int HANDED_ON = 1;
+  private static final int FROM_OVERLAY = 2;
 
   /** The polling thread's buffer for the segments of a super-frame cut in software. */
   private final byte[] segmentBuffer = new byte[PacketSocket.MAX_FRAME];
@@ -407,6 +428,7 @@ final class UserspaceDatapath implements Datapath {
     boolean[] ready = new boolean[0];
     while (state == State.RUNNING) {
       deliver();
+      outbox.flush();
       // Retired sockets first, then the snapshot: a socket retired after this drain is still
       // in any snapshot read below, and is closed at the next turn (see retire()).
       for (Bound b = retired.poll(); b != null; b = retired.poll()) {
@@ -436,7 +458,9 @@ final class UserspaceDatapath implements Datapath {
           serve(live.get(i), frame, scratch);
         }
       }
+      outbox.flush();
     }
+    outbox.flush();
   }
 
   /**
@@ -447,22 +471,20 @@ final class UserspaceDatapath implements Datapath {
    */
   private void serve(Bound b, byte[] frame, byte[] scratch) {
     final int at = VirtioNetHeader.LENGTH;
-    for (int n = 0; n < BATCH; n++) {
-      int length;
-      try {
-        length = b.socket.receiveNow(frame);
-      } catch (RuntimeException e) {
-        b.failed = true;
-        log.warn(
-            "datapath: receiving on {} failed, port {} pauses until it is reopened: {}",
-            b.interfaceName(),
-            b.port,
-            e.getMessage());
-        return;
-      }
-      if (length == -1) {
-        return;
-      }
+    int count;
+    try {
+      count = b.socket.receiveNow(received);
+    } catch (RuntimeException e) {
+      b.failed = true;
+      log.warn(
+          "datapath: receiving on {} failed, port {} pauses until it is reopened: {}",
+          b.interfaceName(),
+          b.port,
+          e.getMessage());
+      return;
+    }
+    for (int n = 0; n < count; n++) {
+      int length = received.copy(n, frame);
       if (length == -2) {
         oversize.increment();
         continue;
@@ -492,6 +514,7 @@ final class UserspaceDatapath implements Datapath {
       simulated.increment();
       transmit(simulator.get().simulate(b.port, frame, at, length), gso, scratch);
     }
+    outbox.flush();
   }
 
   /**
@@ -529,13 +552,13 @@ final class UserspaceDatapath implements Datapath {
       }
       emission.copyTo(scratch, 0);
       if (segmentation == null) {
-        emit(egress, VirtioNetHeader.NONE, scratch, emission.length());
+        emit(egress, PLAIN, VirtioNetHeader.NONE, scratch, emission.length());
       } else {
         VirtioNetHeader header = segmentation.partial(scratch, 0, emission.length());
         if (header == null) {
           offloadDrops.get(OffloadDrop.BAD_GSO_HEADERS).increment();
-        } else if (emit(egress, header, scratch, emission.length())) {
-          handedOn.increment();
+        } else {
+          emit(egress, HANDED_ON, header, scratch, emission.length());
         }
       }
     }
@@ -554,22 +577,32 @@ final class UserspaceDatapath implements Datapath {
   }
 
   /**
-   * Sends one frame on a bound port's interface and counts it; true when the kernel took it.
-   * Polling thread only.
+   * Queues one frame for a bound port's interface (see {@link Outbox}); {@link #settle} counts it
+   * once sent. Polling thread only.
    */
-  private boolean emit(Bound egress, VirtioNetHeader header, byte[] frame, int length) {
+  private void emit(Bound egress, int tag, VirtioNetHeader header, byte[] frame, int length) {
     if (isHeld(egress.port)) {
       fenced.increment();
-      return false;
+      return;
     }
-    try {
-      egress.socket.send(header, frame, 0, length);
-      egress.traffic.sent(length);
-      return true;
-    } catch (RuntimeException e) {
+    outbox.add(egress, tag, header, frame, length);
+  }
+
+  /** Counts what became of a frame {@link #emit} queued. */
+  private void settle(Bound egress, int tag, int length, boolean sent) {
+    if (!sent) {
       sendErrors.increment();
-      log.debug("datapath: send on {} failed: {}", egress.interfaceName(), e.getMessage());
-      return false;
+      log.debug(
+          "datapath: send on {} failed: errno {}",
+          egress.interfaceName(),
+          egress.socket.lastSendError());
+      return;
+    }
+    egress.traffic.sent(length);
+    if (tag == HANDED_ON) {
+      handedOn.increment();
+    } else if (tag == FROM_OVERLAY) {
+      overlayTraffic.received(length);
     }
   }
 
@@ -666,9 +699,7 @@ final class UserspaceDatapath implements Datapath {
         overlayDrops.get(OverlayDrop.INTERFACE_NOT_OPEN).increment();
         continue;
       }
-      if (emit(egress, VirtioNetHeader.NONE, d.frame(), d.frame().length)) {
-        overlayTraffic.received(d.frame().length);
-      }
+      emit(egress, FROM_OVERLAY, VirtioNetHeader.NONE, d.frame(), d.frame().length);
     }
   }
 

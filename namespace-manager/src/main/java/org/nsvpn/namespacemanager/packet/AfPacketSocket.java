@@ -33,6 +33,9 @@ final class AfPacketSocket implements PacketSocket {
   private final byte[] headerBytes = new byte[VirtioNetHeader.LENGTH];
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** The errno of the last frame of a batch the kernel refused, under {@code sendBuffer}. */
+  private volatile int lastSendError;
+
   private AfPacketSocket(String interfaceName, int interfaceIndex, int fd) {
     this.interfaceName = interfaceName;
     this.interfaceIndex = interfaceIndex;
@@ -110,6 +113,44 @@ final class AfPacketSocket implements PacketSocket {
     }
     receiveBuffer.get(0, target, 0, length);
     return length - VirtioNetHeader.LENGTH;
+  }
+
+  @Override
+  public int receiveNow(FrameBatch batch) {
+    requireOpen();
+    int count = batch.prepareReceive();
+    batch.received(Syscalls.receiveMessagesNow(fd, batch.messages(), count));
+    return batch.size();
+  }
+
+  @Override
+  public int send(FrameBatch batch) {
+    int refused = 0;
+    synchronized (sendBuffer) {
+      requireOpen();
+      batch.prepareSend();
+      int next = 0;
+      while (next < batch.size()) {
+        int sent = Syscalls.sendMessages(fd, batch.messages(), next, batch.size() - next);
+        if (sent < 0) {
+          // The kernel refused frame `next` (too big, interface down, ...): skip it, go on.
+          batch.markSent(next++, false);
+          refused++;
+          lastSendError = -sent;
+          continue;
+        }
+        for (int i = next; i < next + sent; i++) {
+          batch.markSent(i, true);
+        }
+        next += sent;
+      }
+    }
+    return refused;
+  }
+
+  @Override
+  public int lastSendError() {
+    return lastSendError;
   }
 
   @Override

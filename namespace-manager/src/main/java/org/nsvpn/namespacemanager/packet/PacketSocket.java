@@ -65,6 +65,30 @@ public interface PacketSocket extends AutoCloseable {
   int receiveNow(byte[] target);
 
   /**
+   * Takes every frame queued, up to the batch's capacity, in one system call (recvmmsg), without
+   * waiting; what the batch held before is replaced.
+   *
+   * @return how many frames the batch now holds (0 when none was queued); a frame longer than
+   *     {@link #MAX_FRAME} is in it with length -2
+   * @throws IllegalStateException when the socket is closed
+   * @throws org.nsvpn.namespacemanager.ffi.SystemCallException when the socket failed
+   */
+  int receiveNow(FrameBatch batch);
+
+  /**
+   * Sends the frames of {@code batch} in as few system calls as the kernel allows (sendmmsg). A
+   * frame the kernel refuses is skipped, not retried, and the rest still go: {@link
+   * FrameBatch#sent} says which were taken.
+   *
+   * @return how many frames the kernel refused
+   * @throws IllegalStateException when the socket is closed
+   */
+  int send(FrameBatch batch);
+
+  /** The errno of the last frame {@link #send(FrameBatch)} saw refused, 0 if none was. */
+  int lastSendError();
+
+  /**
    * Sends {@code length} bytes of {@code frame} from {@code offset} as one whole, checksummed
    * Ethernet frame ({@link VirtioNetHeader#NONE}).
    *

@@ -178,6 +178,55 @@ class PacketSocketIT {
   }
 
   @Test
+  void aBatchGoesOutInOneCallAndARefusedFrameDoesNotStopTheOthers() {
+    FrameBatch out = FrameBatch.forSending(4, PacketSocket.BUFFER);
+    byte[] first = icmpEchoRequest(1);
+    byte[] tooBig = new byte[14 + 1600]; // over the veth's MTU of 1500
+    System.arraycopy(first, 0, tooBig, 0, 14);
+    byte[] second = icmpEchoRequest(2);
+    assertThat(out.add(VirtioNetHeader.NONE, first, 0, first.length)).isTrue();
+    assertThat(out.add(VirtioNetHeader.NONE, tooBig, 0, tooBig.length)).isTrue();
+    assertThat(out.add(VirtioNetHeader.NONE, second, 0, second.length)).isTrue();
+
+    assertThat(socket.send(out)).as("frames refused").isEqualTo(1);
+    assertThat(out.sent(0)).isTrue();
+    assertThat(out.sent(1)).isFalse();
+    assertThat(out.sent(2)).isTrue();
+    assertThat(socket.lastSendError()).as("EMSGSIZE").isEqualTo(90);
+
+    // Both requests are answered; the replies come back through a receiving batch.
+    FrameBatch in = FrameBatch.forReceiving(8);
+    byte[] frame = new byte[PacketSocket.BUFFER];
+    java.util.Set<Integer> answered = new java.util.HashSet<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (answered.size() < 2 && System.nanoTime() < deadline) {
+      int n = socket.receiveNow(in);
+      for (int i = 0; i < n; i++) {
+        int length = in.copy(i, frame);
+        byte[] f = slice(frame, AT, AT + length);
+        if (isIpv4(f) && f[23] == 1 && f[34] == 0) {
+          answered.add((int) f[41]);
+        }
+      }
+    }
+    assertThat(answered).containsExactlyInAnyOrder(1, 2);
+  }
+
+  @Test
+  void aSendingBatchSaysWhenItIsFull() {
+    FrameBatch out = FrameBatch.forSending(2, PacketSocket.BUFFER);
+    byte[] request = icmpEchoRequest();
+    assertThat(out.add(VirtioNetHeader.NONE, request, 0, request.length)).isTrue();
+    assertThat(out.add(VirtioNetHeader.NONE, request, 0, request.length)).isTrue();
+    assertThat(out.add(VirtioNetHeader.NONE, request, 0, request.length)).as("by count").isFalse();
+    out.clear();
+    byte[] big = new byte[PacketSocket.MAX_FRAME];
+    assertThat(out.add(VirtioNetHeader.NONE, big, 0, big.length)).isTrue();
+    assertThat(out.add(VirtioNetHeader.NONE, request, 0, request.length)).as("by bytes").isFalse();
+    assertThat(out.size()).isEqualTo(1);
+  }
+
+  @Test
   void refusesBadNamesMissingInterfacesAndUseAfterClose() {
     assertThatThrownBy(() -> PacketSocket.open("eth0;reboot", 100))
         .isInstanceOf(InvalidValueException.class);
@@ -213,8 +262,12 @@ class PacketSocketIT {
     return java.util.Arrays.copyOfRange(bytes, from, to);
   }
 
-  /** Ethernet + IPv4 + ICMP echo request from the fake neighbour to the namespace. */
   private static byte[] icmpEchoRequest() {
+    return icmpEchoRequest(7);
+  }
+
+  /** Ethernet + IPv4 + ICMP echo request from the fake neighbour to the namespace. */
+  private static byte[] icmpEchoRequest(int sequence) {
     ByteBuffer b = ByteBuffer.allocate(14 + 20 + 8 + 16);
     b.put(HexFormat.ofDelimiter(":").parseHex(INNER_MAC))
         .put(HexFormat.ofDelimiter(":").parseHex(NEIGHBOUR));
@@ -225,7 +278,11 @@ class PacketSocketIT {
         .putShort((short) 0x1234)
         .putShort((short) 0x4000);
     b.put((byte) 64).put((byte) 1).putShort((short) 0).put(NEIGHBOUR_IP).put(INNER_IP);
-    b.put((byte) 8).put((byte) 0).putShort((short) 0).putShort((short) 0x4e53).putShort((short) 7);
+    b.put((byte) 8)
+        .put((byte) 0)
+        .putShort((short) 0)
+        .putShort((short) 0x4e53)
+        .putShort((short) sequence);
     b.put("nsvpn-datapath!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     byte[] frame = b.array();
     putChecksum(frame, 24, checksum(frame, 14, 20, 0));
