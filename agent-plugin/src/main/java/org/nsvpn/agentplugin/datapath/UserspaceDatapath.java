@@ -70,8 +70,13 @@ final class UserspaceDatapath implements Datapath {
 
   private static final int POLL_TIMEOUT_MILLIS = 200;
 
-  /** Native memory of the outbox: room for 16 super-frames or {@link #BATCH} full-size frames. */
-  private static final int OUTBOX_BYTES = 16 * PacketSocket.BUFFER;
+  /**
+   * Bytes a socket turn takes and the outbox gathers before sending: {@link #BATCH} frames of up to
+   * 2 KiB, but only two 64 KiB super-frames. Batching saves a system call per frame, which is what
+   * small frames cost; super-frames cost their bytes, and they are better sent on while the
+   * receiver can already work on them and read while they are still in the cache.
+   */
+  private static final int BATCH_BYTES = 2 * PacketSocket.BUFFER;
 
   /** Frames received on the underlay and waiting for the polling thread to emit them. */
   private static final int DELIVERY_QUEUE = 4096;
@@ -120,7 +125,7 @@ final class UserspaceDatapath implements Datapath {
 
   /** Frames to send, gathered per egress; the polling thread's. */
   private final Outbox<Bound> outbox =
-      new Outbox<>(BATCH, OUTBOX_BYTES, b -> b.socket, this::settle);
+      new Outbox<>(BATCH, BATCH_BYTES, b -> b.socket, this::settle);
 
   /** Tags of frames in the {@link #outbox}: what else to count once the kernel took one. */
   private static final int PLAIN = 0;
@@ -473,7 +478,7 @@ final class UserspaceDatapath implements Datapath {
     final int at = VirtioNetHeader.LENGTH;
     int count;
     try {
-      count = b.socket.receiveNow(received);
+      count = b.socket.receiveNow(received, b.window);
     } catch (RuntimeException e) {
       b.failed = true;
       log.warn(
@@ -483,12 +488,14 @@ final class UserspaceDatapath implements Datapath {
           e.getMessage());
       return;
     }
+    long bytes = 0;
     for (int n = 0; n < count; n++) {
       int length = received.copy(n, frame);
       if (length == -2) {
         oversize.increment();
         continue;
       }
+      bytes += length;
       b.traffic.received(length);
       if (isHeld(b.port)) {
         fenced.increment();
@@ -515,6 +522,10 @@ final class UserspaceDatapath implements Datapath {
       transmit(simulator.get().simulate(b.port, frame, at, length), gso, scratch);
     }
     outbox.flush();
+    if (count > 0) {
+      b.window =
+          (int) Math.max(1, Math.min(BATCH, BATCH_BYTES * (long) count / Math.max(1, bytes)));
+    }
   }
 
   /**
@@ -733,6 +744,12 @@ final class UserspaceDatapath implements Datapath {
     final PortId port;
     final PacketSocket socket;
     final Traffic traffic;
+
+    /**
+     * How many frames the next turn takes: as many as {@link #BATCH_BYTES} holds at the size of the
+     * last turn's frames. Polling thread only.
+     */
+    int window = BATCH;
 
     /** Set by the polling thread when the socket fails; maintenance then replaces it. */
     volatile boolean failed;

@@ -56,7 +56,7 @@ class OutboxTest {
     }
 
     @Override
-    public int receiveNow(FrameBatch batch) {
+    public int receiveNow(FrameBatch batch, int maxFrames) {
       return 0;
     }
 

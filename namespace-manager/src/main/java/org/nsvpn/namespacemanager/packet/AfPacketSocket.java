@@ -116,9 +116,12 @@ final class AfPacketSocket implements PacketSocket {
   }
 
   @Override
-  public int receiveNow(FrameBatch batch) {
+  public int receiveNow(FrameBatch batch, int maxFrames) {
+    if (maxFrames <= 0) {
+      throw new IllegalArgumentException("at least one frame: " + maxFrames);
+    }
     requireOpen();
-    int count = batch.prepareReceive();
+    int count = Math.min(batch.prepareReceive(), maxFrames);
     batch.received(Syscalls.receiveMessagesNow(fd, batch.messages(), count));
     return batch.size();
   }

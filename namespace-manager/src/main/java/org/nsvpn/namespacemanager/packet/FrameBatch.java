@@ -5,7 +5,7 @@ import org.nsvpn.namespacemanager.ffi.Syscalls;
 
 /**
  * Frames, each with its {@link VirtioNetHeader}, moved by one system call: {@link
- * PacketSocket#receiveNow(FrameBatch)} fills a batch with what is queued (recvmmsg), {@link
+ * PacketSocket#receiveNow(FrameBatch, int)} fills a batch with what is queued (recvmmsg), {@link
  * PacketSocket#send(FrameBatch)} sends a batch filled with {@link #add} (sendmmsg). One system call
  * for many frames is what lets a userspace datapath keep up with small frames: a call costs more
  * than moving a frame through the simulator.

@@ -65,15 +65,18 @@ public interface PacketSocket extends AutoCloseable {
   int receiveNow(byte[] target);
 
   /**
-   * Takes every frame queued, up to the batch's capacity, in one system call (recvmmsg), without
-   * waiting; what the batch held before is replaced.
+   * Takes the frames queued, up to {@code maxFrames} and the batch's capacity, in one system call
+   * (recvmmsg), without waiting; what the batch held before is replaced. A caller that sees large
+   * frames asks for fewer at a time: batching saves a system call per frame, which matters for
+   * small frames, while a few 64 KiB super-frames are already more bytes than a CPU cache keeps
+   * warm until they are read.
    *
    * @return how many frames the batch now holds (0 when none was queued); a frame longer than
    *     {@link #MAX_FRAME} is in it with length -2
    * @throws IllegalStateException when the socket is closed
    * @throws org.nsvpn.namespacemanager.ffi.SystemCallException when the socket failed
    */
-  int receiveNow(FrameBatch batch);
+  int receiveNow(FrameBatch batch, int maxFrames);
 
   /**
    * Sends the frames of {@code batch} in as few system calls as the kernel allows (sendmmsg). A

@@ -200,7 +200,7 @@ class PacketSocketIT {
     java.util.Set<Integer> answered = new java.util.HashSet<>();
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (answered.size() < 2 && System.nanoTime() < deadline) {
-      int n = socket.receiveNow(in);
+      int n = socket.receiveNow(in, in.capacity());
       for (int i = 0; i < n; i++) {
         int length = in.copy(i, frame);
         byte[] f = slice(frame, AT, AT + length);
