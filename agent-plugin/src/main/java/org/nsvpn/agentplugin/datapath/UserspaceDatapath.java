@@ -53,9 +53,10 @@ import org.slf4j.LoggerFactory;
  * thread, and a 2-core host spent more time switching threads than moving frames (measured:
  * docs/performance.md, "agent end to end").
  *
- * <p>System calls are batched: each turn on a socket takes every frame queued on it (up to {@value
- * #BATCH}) with one recvmmsg, and the frames a turn emits leave with one sendmmsg per run of frames
- * to the same interface ({@link Outbox}). Frames keep their offloads (see {@link Offloads}).
+ * <p>System calls are batched: each turn on a socket takes the frames queued on it (up to {@value
+ * #BATCH}, and about {@link #BATCH_BYTES} bytes) with one recvmmsg, and the frames a turn emits
+ * leave with one sendmmsg per run of frames to the same interface ({@link Outbox}). Frames keep
+ * their offloads (see {@link Offloads}).
  *
  * <p>Sockets are opened by whoever changes the bindings (start, update, maintenance, under {@code
  * lifecycle}) and closed only by the polling thread, once it no longer polls them, so that a
