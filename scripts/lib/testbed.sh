@@ -80,7 +80,7 @@ tb_require_root() {
 # The programs the testbed needs (and Maven when the jars are not built yet) that are missing.
 tb_missing_tools() {
   local t
-  for t in ip ethtool ovsdb-server ovsdb-client swanctl java unshare "$@"; do
+  for t in ip ovsdb-server ovsdb-client swanctl java unshare "$@"; do
     command -v "$t" >/dev/null || echo "$t"
   done
   [[ -x $TB_CHARON ]] || echo "$TB_CHARON"
