@@ -12,9 +12,9 @@ import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
  * leaves nothing behind; a failed repair leaves the namespace as far as it got, and the next ensure
  * continues.
  *
- * <p>When it creates the veth pair, it also turns off the namespace interface's transmit offloads:
- * its frames are read by a userspace datapath on the host end, which needs them with complete
- * checksums (see {@link org.nsvpn.namespacemanager.packet.InterfaceOffloads}).
+ * <p>The veth pair keeps the kernel's default offloads: the userspace datapath that reads the host
+ * end completes partial checksums and handles segmentation offload itself (see {@link
+ * org.nsvpn.namespacemanager.packet.PacketSocket}).
  *
  * <p>Thread-safe. Calls for the same namespace name are serialised; calls for different names run
  * in parallel. Must be used from threads in the host's network namespace (all pooled threads are,

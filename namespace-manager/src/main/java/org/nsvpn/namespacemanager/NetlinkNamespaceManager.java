@@ -22,7 +22,6 @@ import org.nsvpn.chainrules.net.Ipv6Address;
 import org.nsvpn.chainrules.vpn.NamespaceSpec;
 import org.nsvpn.chainrules.vpn.StaticNeighbour;
 import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
-import org.nsvpn.namespacemanager.packet.InterfaceOffloads;
 import org.nsvpn.namespacemanager.rtnl.AddressEntry;
 import org.nsvpn.namespacemanager.rtnl.Link;
 import org.nsvpn.namespacemanager.rtnl.NeighbourEntry;
@@ -192,7 +191,6 @@ final class NetlinkNamespaceManager implements NamespaceManager {
         if (fresh) {
           createdVeth = true;
           build(spec, inside, changes);
-          InterfaceOffloads.disableTransmitOffloads(spec.interfaceName());
           return null;
         }
         Optional<Link> found = inside.link(spec.interfaceName());
@@ -216,9 +214,6 @@ final class NetlinkNamespaceManager implements NamespaceManager {
                 () -> new IllegalStateException(spec.interfaceName() + " vanished after creation"));
         Link hostLink = checkPair(spec, link);
         configureLinks(spec, inside, link, hostLink, changes);
-        if (createdVeth) {
-          InterfaceOffloads.disableTransmitOffloads(spec.interfaceName());
-        }
         int index = link.index();
         configureAddresses(spec, inside, index, inside.addresses(index), changes);
         configureLoopbackAddresses(spec, inside, changes);

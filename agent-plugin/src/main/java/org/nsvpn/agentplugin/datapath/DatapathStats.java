@@ -19,6 +19,7 @@ import org.nsvpn.simulator.result.DropReason;
  * @param overlay frames tunnelled to and received from other hosts
  * @param fenced frames dropped because their port was held by the session fence (received on it, or
  *     to be sent on it)
+ * @param offloads what the datapath did for frames that kept the kernel's offloads
  */
 public record DatapathStats(
     Map<PortId, PortCounters> ports,
@@ -28,7 +29,8 @@ public record DatapathStats(
     long oversize,
     long simulated,
     OverlayCounters overlay,
-    long fenced) {
+    long fenced,
+    OffloadCounters offloads) {
 
   public DatapathStats {
     ports = Map.copyOf(ports);
@@ -54,6 +56,31 @@ public record DatapathStats(
 
     /** Drops for {@code reason}. */
     public long drops(OverlayDrop reason) {
+      return drops.getOrDefault(reason, 0L);
+    }
+  }
+
+  /**
+   * Work the interfaces' offloads left to the datapath.
+   *
+   * @param completedChecksums partial checksums completed before simulation
+   * @param gsoFrames super-frames received (each simulated once, whatever its size)
+   * @param handedOn super-frames sent on with their header, for the kernel to segment
+   * @param segments segments cut here, for egresses that take whole frames only (the overlay)
+   * @param drops received frames dropped because of their virtio-net header, by reason
+   */
+  public record OffloadCounters(
+      long completedChecksums,
+      long gsoFrames,
+      long handedOn,
+      long segments,
+      Map<OffloadDrop, Long> drops) {
+    public OffloadCounters {
+      drops = Map.copyOf(drops);
+    }
+
+    /** Drops for {@code reason}. */
+    public long drops(OffloadDrop reason) {
       return drops.getOrDefault(reason, 0L);
     }
   }

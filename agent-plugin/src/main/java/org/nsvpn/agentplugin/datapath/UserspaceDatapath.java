@@ -33,11 +33,14 @@ import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.namespacemanager.ffi.Syscalls;
+import org.nsvpn.namespacemanager.packet.FrameBatch;
 import org.nsvpn.namespacemanager.packet.PacketPoller;
 import org.nsvpn.namespacemanager.packet.PacketSocket;
+import org.nsvpn.namespacemanager.packet.VirtioNetHeader;
 import org.nsvpn.simulator.Simulator;
 import org.nsvpn.simulator.result.DropReason;
 import org.nsvpn.simulator.result.Emission;
+import org.nsvpn.simulator.result.EmissionKind;
 import org.nsvpn.simulator.result.SimulationResult;
 import org.nsvpn.simulator.state.NetworkState;
 import org.nsvpn.topology.TunnelKey;
@@ -49,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * it goes from socket to socket without sleeping; with one thread per interface, every frame woke a
  * thread, and a 2-core host spent more time switching threads than moving frames (measured:
  * docs/performance.md, "agent end to end").
+ *
+ * <p>System calls are batched: each turn on a socket takes the frames queued on it (up to {@value
+ * #BATCH}, and about {@link #BATCH_BYTES} bytes) with one recvmmsg, and the frames a turn emits
+ * leave with one sendmmsg per run of frames to the same interface ({@link Outbox}). Frames keep
+ * their offloads (see {@link Offloads}).
  *
  * <p>Sockets are opened by whoever changes the bindings (start, update, maintenance, under {@code
  * lifecycle}) and closed only by the polling thread, once it no longer polls them, so that a
@@ -62,6 +70,14 @@ final class UserspaceDatapath implements Datapath {
   private static final int BATCH = 64;
 
   private static final int POLL_TIMEOUT_MILLIS = 200;
+
+  /**
+   * Bytes a socket turn takes and the outbox gathers before sending: {@link #BATCH} frames of up to
+   * 2 KiB, but only two 64 KiB super-frames. Batching saves a system call per frame, which is what
+   * small frames cost; super-frames cost their bytes, and they are better sent on while the
+   * receiver can already work on them and read while they are still in the cache.
+   */
+  private static final int BATCH_BYTES = 2 * PacketSocket.BUFFER;
 
   /** Frames received on the underlay and waiting for the polling thread to emit them. */
   private static final int DELIVERY_QUEUE = 4096;
@@ -87,6 +103,11 @@ final class UserspaceDatapath implements Datapath {
   private final LongAdder sendErrors = new LongAdder();
   private final LongAdder oversize = new LongAdder();
   private final LongAdder fenced = new LongAdder();
+  private final Map<OffloadDrop, LongAdder> offloadDrops = new EnumMap<>(OffloadDrop.class);
+  private final LongAdder completedChecksums = new LongAdder();
+  private final LongAdder gsoFrames = new LongAdder();
+  private final LongAdder handedOn = new LongAdder();
+  private final LongAdder segments = new LongAdder();
 
   /** Ports held by the session fence (see {@link #hold}). */
   private final Set<PortId> held = ConcurrentHashMap.newKeySet();
@@ -99,6 +120,22 @@ final class UserspaceDatapath implements Datapath {
 
   /** Largest UDP payload in IPv4. */
   private static final int MAX_UDP_PAYLOAD = 65_507;
+
+  /** Frames received from one socket in one system call; the polling thread's. */
+  private final FrameBatch received = FrameBatch.forReceiving(BATCH);
+
+  /** Frames to send, gathered per egress; the polling thread's. */
+  private final Outbox<Bound> outbox =
+      new Outbox<>(BATCH, BATCH_BYTES, b -> b.socket, this::settle);
+
+  /** Tags of frames in the {@link #outbox}: what else to count once the kernel took one. */
+  private static final int PLAIN = 0;
+
+  private static final int HANDED_ON = 1;
+  private static final int FROM_OVERLAY = 2;
+
+  /** The polling thread's buffer for the segments of a super-frame cut in software. */
+  private final byte[] segmentBuffer = new byte[PacketSocket.MAX_FRAME];
 
   /** The polling thread's buffer for outgoing VXLAN packets. */
   private final ByteBuffer tunnelBuffer = ByteBuffer.allocateDirect(MAX_UDP_PAYLOAD);
@@ -127,6 +164,9 @@ final class UserspaceDatapath implements Datapath {
     }
     for (OverlayDrop reason : OverlayDrop.values()) {
       overlayDrops.put(reason, new LongAdder());
+    }
+    for (OffloadDrop reason : OffloadDrop.values()) {
+      offloadDrops.put(reason, new LongAdder());
     }
     loop.setDaemon(true);
     underlayLoop.setDaemon(true);
@@ -323,7 +363,13 @@ final class UserspaceDatapath implements Datapath {
         oversize.sum(),
         simulated.sum(),
         new DatapathStats.OverlayCounters(overlayTraffic.snapshot(), nonZero(overlayDrops)),
-        fenced.sum());
+        fenced.sum(),
+        new DatapathStats.OffloadCounters(
+            completedChecksums.sum(),
+            gsoFrames.sum(),
+            handedOn.sum(),
+            segments.sum(),
+            nonZero(offloadDrops)));
   }
 
   private static <K> Map<K, Long> nonZero(Map<K, LongAdder> counters) {
@@ -381,13 +427,14 @@ final class UserspaceDatapath implements Datapath {
 
   /** The polling thread: waits on every live socket and serves those with frames, in turn. */
   private void run() {
-    byte[] frame = new byte[PacketSocket.MAX_FRAME];
+    byte[] frame = new byte[PacketSocket.BUFFER];
     byte[] scratch = new byte[PacketSocket.MAX_FRAME];
     List<Bound> live = new ArrayList<>();
     List<PacketSocket> liveSockets = new ArrayList<>();
     boolean[] ready = new boolean[0];
     while (state == State.RUNNING) {
       deliver();
+      outbox.flush();
       // Retired sockets first, then the snapshot: a socket retired after this drain is still
       // in any snapshot read below, and is closed at the next turn (see retire()).
       for (Bound b = retired.poll(); b != null; b = retired.poll()) {
@@ -417,89 +464,165 @@ final class UserspaceDatapath implements Datapath {
           serve(live.get(i), frame, scratch);
         }
       }
+      outbox.flush();
     }
+    outbox.flush();
   }
 
-  /** Takes up to {@link #BATCH} frames from {@code b}'s socket through the simulator. */
+  /**
+   * Takes up to {@link #BATCH} frames from {@code b}'s socket through the simulator. Each comes
+   * with its virtio-net header: a partial checksum is completed first (the simulator verifies
+   * checksums), a GSO super-frame is simulated once and segmented on the way out (see {@link
+   * #transmit}).
+   */
   private void serve(Bound b, byte[] frame, byte[] scratch) {
-    for (int n = 0; n < BATCH; n++) {
-      int length;
-      try {
-        length = b.socket.receiveNow(frame);
-      } catch (RuntimeException e) {
-        b.failed = true;
-        log.warn(
-            "datapath: receiving on {} failed, port {} pauses until it is reopened: {}",
-            b.interfaceName(),
-            b.port,
-            e.getMessage());
-        return;
-      }
-      if (length == -1) {
-        return;
-      }
+    final int at = VirtioNetHeader.LENGTH;
+    int count;
+    try {
+      count = b.socket.receiveNow(received, b.window);
+    } catch (RuntimeException e) {
+      b.failed = true;
+      log.warn(
+          "datapath: receiving on {} failed, port {} pauses until it is reopened: {}",
+          b.interfaceName(),
+          b.port,
+          e.getMessage());
+      return;
+    }
+    long bytes = 0;
+    for (int n = 0; n < count; n++) {
+      int length = received.copy(n, frame);
       if (length == -2) {
         oversize.increment();
         continue;
       }
+      bytes += length;
       b.traffic.received(length);
       if (isHeld(b.port)) {
         fenced.increment();
         continue;
       }
+      VirtioNetHeader header = VirtioNetHeader.decode(frame, 0);
+      Segmentation gso = null;
+      if (header != VirtioNetHeader.NONE) {
+        OffloadDrop bad = Offloads.check(header, frame, at, length);
+        if (bad != null) {
+          offloadDrops.get(bad).increment();
+          continue;
+        }
+        if (header.needsChecksum()) {
+          Offloads.completeChecksum(header, frame, at, length);
+          completedChecksums.increment();
+        }
+        if (header.isGso()) {
+          gso = Offloads.segmentation(header, frame, at, length);
+          gsoFrames.increment();
+        }
+      }
       simulated.increment();
-      transmit(simulator.get().simulate(b.port, frame, 0, length), scratch);
+      transmit(simulator.get().simulate(b.port, frame, at, length), gso, scratch);
+    }
+    outbox.flush();
+    if (count > 0) {
+      b.window =
+          (int) Math.max(1, Math.min(BATCH, BATCH_BYTES * (long) count / Math.max(1, bytes)));
     }
   }
 
-  /** Sends what one simulation emitted; runs on the polling thread. */
-  private void transmit(SimulationResult result, byte[] scratch) {
+  /**
+   * Sends what one simulation emitted; runs on the polling thread. {@code gso} is the ingress
+   * super-frame's segmentation, or null: it applies to the emissions that are that frame (forwarded
+   * or redirected), not to frames the network generated or released from an ARP wait.
+   */
+  private void transmit(SimulationResult result, Segmentation gso, byte[] scratch) {
     if (result instanceof SimulationResult.Drop drop) {
       drops.get(drop.reason()).increment();
     }
     for (Emission emission : result.emissions()) {
+      Segmentation segmentation = gso != null && carriesIngress(emission) ? gso : null;
       Bound egress = bound.get(emission.port());
       if (egress == null) {
         OverlayView.Remote remote = overlay.remotes().get(emission.port());
         if (remote == null) {
           notLocal.increment();
         } else {
-          tunnel(emission, remote, scratch);
+          emission.copyTo(scratch, 0);
+          if (segmentation == null) {
+            tunnel(scratch, emission.length(), remote);
+          } else {
+            int made =
+                segmentation.segment(
+                    scratch,
+                    0,
+                    emission.length(),
+                    segmentBuffer,
+                    (segment, length) -> tunnel(segment, length, remote));
+            countSegments(made);
+          }
         }
         continue;
       }
       emission.copyTo(scratch, 0);
-      emit(egress, scratch, emission.length());
+      if (segmentation == null) {
+        emit(egress, PLAIN, VirtioNetHeader.NONE, scratch, emission.length());
+      } else {
+        VirtioNetHeader header = segmentation.partial(scratch, 0, emission.length());
+        if (header == null) {
+          offloadDrops.get(OffloadDrop.BAD_GSO_HEADERS).increment();
+        } else {
+          emit(egress, HANDED_ON, header, scratch, emission.length());
+        }
+      }
+    }
+  }
+
+  private static boolean carriesIngress(Emission emission) {
+    return emission.kind() == EmissionKind.FORWARDED || emission.kind() == EmissionKind.REDIRECTED;
+  }
+
+  private void countSegments(int made) {
+    if (made < 0) {
+      offloadDrops.get(OffloadDrop.BAD_GSO_HEADERS).increment();
+    } else {
+      segments.add(made);
     }
   }
 
   /**
-   * Sends one frame on a bound port's interface and counts it; true when the kernel took it.
-   * Polling thread only.
+   * Queues one frame for a bound port's interface (see {@link Outbox}); {@link #settle} counts it
+   * once sent. Polling thread only.
    */
-  private boolean emit(Bound egress, byte[] frame, int length) {
+  private void emit(Bound egress, int tag, VirtioNetHeader header, byte[] frame, int length) {
     if (isHeld(egress.port)) {
       fenced.increment();
-      return false;
+      return;
     }
-    try {
-      egress.socket.send(frame, 0, length);
-      egress.traffic.sent(length);
-      return true;
-    } catch (RuntimeException e) {
+    outbox.add(egress, tag, header, frame, length);
+  }
+
+  /** Counts what became of a frame {@link #emit} queued. */
+  private void settle(Bound egress, int tag, int length, boolean sent) {
+    if (!sent) {
       sendErrors.increment();
-      log.debug("datapath: send on {} failed: {}", egress.interfaceName(), e.getMessage());
-      return false;
+      log.debug(
+          "datapath: send on {} failed: errno {}",
+          egress.interfaceName(),
+          egress.socket.lastSendError());
+      return;
+    }
+    egress.traffic.sent(length);
+    if (tag == HANDED_ON) {
+      handedOn.increment();
+    } else if (tag == FROM_OVERLAY) {
+      overlayTraffic.received(length);
     }
   }
 
   /**
-   * Sends an emission to the host where its port is bound, in VXLAN with the port's key; runs on
-   * the polling thread.
+   * Sends the first {@code length} bytes of {@code frame} to the host where its port is bound, in
+   * VXLAN with the port's key; runs on the polling thread.
    */
-  private void tunnel(Emission emission, OverlayView.Remote remote, byte[] scratch) {
-    int length = emission.length();
-    emission.copyTo(scratch, 0);
+  private void tunnel(byte[] frame, int length, OverlayView.Remote remote) {
     ByteBuffer packet = tunnelBuffer;
     packet.clear();
     if (length > packet.capacity() - Vxlan.HEADER) {
@@ -507,10 +630,10 @@ final class UserspaceDatapath implements Datapath {
       return;
     }
     Vxlan.writeHeader(packet, remote.key());
-    packet.put(scratch, 0, length);
+    packet.put(frame, 0, length);
     packet.flip();
     try {
-      if (underlay.orElseThrow().send(packet, remote.peer(), FlowHash.of(scratch, length))) {
+      if (underlay.orElseThrow().send(packet, remote.peer(), FlowHash.of(frame, length))) {
         overlayTraffic.sent(length);
       } else {
         sendErrors.increment();
@@ -588,9 +711,7 @@ final class UserspaceDatapath implements Datapath {
         overlayDrops.get(OverlayDrop.INTERFACE_NOT_OPEN).increment();
         continue;
       }
-      if (emit(egress, d.frame(), d.frame().length)) {
-        overlayTraffic.received(d.frame().length);
-      }
+      emit(egress, FROM_OVERLAY, VirtioNetHeader.NONE, d.frame(), d.frame().length);
     }
   }
 
@@ -624,6 +745,12 @@ final class UserspaceDatapath implements Datapath {
     final PortId port;
     final PacketSocket socket;
     final Traffic traffic;
+
+    /**
+     * How many frames the next turn takes: as many as {@link #BATCH_BYTES} holds at the size of the
+     * last turn's frames. Polling thread only.
+     */
+    int window = BATCH;
 
     /** Set by the polling thread when the socket fails; maintenance then replaces it. */
     volatile boolean failed;

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nsvpn.chainrules.id.BridgeId;
 import org.nsvpn.chainrules.id.HostId;
@@ -25,7 +26,6 @@ import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.MacAddress;
 import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
-import org.nsvpn.namespacemanager.packet.InterfaceOffloads;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 import org.nsvpn.simulator.result.DropReason;
@@ -65,7 +65,7 @@ class DatapathIT {
     }
   }
 
-  /** A namespace with eth0 (offloads off, as any VM behind a userspace datapath needs). */
+  /** A namespace with eth0, its offloads as the kernel sets them (checksum, TSO, GSO on). */
   private void vm(String namespace, String hostEnd) {
     if (!Ip.namespaces().contains(namespace)) {
       Ip.ip("netns", "add", namespace);
@@ -74,12 +74,6 @@ class DatapathIT {
     Ip.ip("link", "set", hostEnd, "up");
     Ip.ip("-n", namespace, "link", "set", "lo", "up");
     Ip.ip("-n", namespace, "link", "set", "eth0", "up");
-    namespaces.run(
-        namespace,
-        () -> {
-          InterfaceOffloads.disableTransmitOffloads("eth0");
-          return null;
-        });
   }
 
   private Ip.Result ping(String from, String to) {
@@ -179,6 +173,79 @@ class DatapathIT {
     datapath.update(topology);
     assertThat(datapath.boundPorts()).containsOnlyKeys(portA, portB);
     assertThat(ping(vmA, "10.2.0.10").stdout()).contains("3 received");
+  }
+
+  /** VM A and VM B on two subnets of a virtual router; returns the router's topology. */
+  private Topology routedVms() {
+    RouterId router = RouterId.random();
+    Topology topology =
+        hostTopology()
+            .put(Router.of(router, "router0"))
+            .put(
+                RouterPort.of(
+                        PortId.random(),
+                        router,
+                        MacAddress.parse("02:00:5e:00:0a:01"),
+                        InterfaceAddress.parse("10.1.0.1/24"))
+                    .withBinding(bind(hostA)))
+            .put(
+                RouterPort.of(
+                        PortId.random(),
+                        router,
+                        MacAddress.parse("02:00:5e:00:0b:01"),
+                        InterfaceAddress.parse("10.2.0.1/24"))
+                    .withBinding(bind(hostB)))
+            .build();
+    Ip.ip("-n", vmA, "addr", "add", "10.1.0.10/24", "dev", "eth0");
+    Ip.ip("-n", vmA, "route", "add", "default", "via", "10.1.0.1");
+    Ip.ip("-n", vmB, "addr", "add", "10.2.0.10/24", "dev", "eth0");
+    Ip.ip("-n", vmB, "route", "add", "default", "via", "10.2.0.1");
+    return topology;
+  }
+
+  /**
+   * The VMs keep every default offload, so VM A's TCP stack hands the veth partial checksums and
+   * super-frames of many segments; the datapath completes the checksums, routes each super-frame
+   * once and hands it to VM B's veth with its header. The bytes must arrive intact.
+   */
+  @Test
+  @Timeout(90)
+  void aTcpTransferWithDefaultOffloadsArrivesIntact() throws Exception {
+    datapath = Datapath.create(host, routedVms(), NetworkState.create());
+    datapath.start();
+
+    assertThat(TcpTransfer.run(namespaces, vmA, vmB, "10.2.0.10", 8 << 20))
+        .as("SHA-256 of what VM B received equals that of what VM A sent")
+        .isTrue();
+    DatapathStats.OffloadCounters offloads = datapath.stats().offloads();
+    assertThat(offloads.gsoFrames()).as("super-frames came in").isPositive();
+    assertThat(offloads.handedOn()).as("and went out whole, for the kernel").isPositive();
+    assertThat(offloads.completedChecksums()).isPositive();
+    assertThat(offloads.drops()).isEmpty();
+    assertThat(datapath.stats().drops())
+        .doesNotContainKeys(DropReason.BAD_CHECKSUM, DropReason.MALFORMED);
+  }
+
+  /**
+   * The same transfer where VM B's host end cannot offload anything (ethtool is only the test's way
+   * to get such a device): the kernel must then segment the super-frames the datapath hands on and
+   * finish their checksums in software, from the pseudo-header sum the datapath put back. VM B's
+   * stack gets frames without checksum offload and verifies each one, so a wrong partial checksum
+   * would stall the transfer.
+   */
+  @Test
+  @Timeout(90)
+  void superFramesHandedToADeviceWithoutOffloadsAreSegmentedWithCorrectChecksums()
+      throws Exception {
+    Ip.Result off =
+        Ip.exec("ethtool", "-K", hostB, "tx", "off", "tso", "off", "gso", "off", "sg", "off");
+    assertThat(off.ok()).as(off.stderr()).isTrue();
+    datapath = Datapath.create(host, routedVms(), NetworkState.create());
+    datapath.start();
+
+    assertThat(TcpTransfer.run(namespaces, vmA, vmB, "10.2.0.10", 4 << 20)).isTrue();
+    assertThat(datapath.stats().offloads().handedOn()).isPositive();
+    assertThat(datapath.stats().sendErrors()).isZero();
   }
 
   @Test

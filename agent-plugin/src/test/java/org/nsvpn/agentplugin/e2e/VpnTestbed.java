@@ -27,8 +27,6 @@ import org.nsvpn.chainrules.net.MacAddress;
 import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.vpn.VpnNames;
 import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
-import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
-import org.nsvpn.namespacemanager.packet.InterfaceOffloads;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 import org.nsvpn.topology.StoreTransaction;
@@ -217,15 +215,6 @@ public final class VpnTestbed {
     Ip.ip("-n", gateway, "route", "add", "10.1.0.0/24", "via", "203.0.113.10");
     Ip.ip("-n", gateway, "route", "add", "10.2.0.0/24", "via", "203.0.113.20");
     Ip.ip("-n", gateway, "route", "add", "10.3.0.0/24", "via", "203.0.113.30");
-    // Like the VMs, site C hands frames to a veth: without this its UDP checksums would be left
-    // for a NIC that does not exist, and the virtual routers would drop them as corrupt.
-    NetworkNamespaces.system()
-        .run(
-            siteC,
-            () -> {
-              InterfaceOffloads.disableTransmitOffloads("eth0");
-              return null;
-            });
     vm(in(Placement::vmANamespace), vmA, vmLinkA, "10.1.0.10/24", "10.1.0.1");
     vm(in(Placement::siteBNamespace), vmB, vmLinkB, "10.2.0.10/24", "10.2.0.1");
   }
@@ -260,13 +249,6 @@ public final class VpnTestbed {
     Ip.ip("-n", ns, "link", "set", "eth0", "up");
     Ip.ip("-n", ns, "addr", "add", address, "dev", "eth0");
     Ip.ip("-n", ns, "route", "add", "default", "via", gateway);
-    NetworkNamespaces.system()
-        .run(
-            ns,
-            () -> {
-              InterfaceOffloads.disableTransmitOffloads("eth0");
-              return null;
-            });
   }
 
   /** The virtual topology of sites A and B (and A's connection to C), PSKs included. */

@@ -22,8 +22,6 @@ import org.nsvpn.agentplugin.e2e.OrphanedOvsdbServer;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.net.Ipv4Address;
-import org.nsvpn.namespacemanager.netns.NetworkNamespaces;
-import org.nsvpn.namespacemanager.packet.InterfaceOffloads;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 import org.nsvpn.strongswan.CharonFixture;
@@ -174,13 +172,6 @@ public final class MultiHostTestbed implements AutoCloseable {
     }
     Ip.ip("-n", host.namespace, "link", "set", interfaceName, "up");
     Ip.ip("-n", namespace, "link", "set", "eth0", "up");
-    NetworkNamespaces.system()
-        .run(
-            namespace,
-            () -> {
-              InterfaceOffloads.disableTransmitOffloads("eth0");
-              return null;
-            });
   }
 
   /** Removes the VM's link on {@code host} (the VM loses eth0). */

@@ -42,6 +42,12 @@ public interface LibC {
   long send(int fd, Pointer buffer, @size_t long length, int flags);
 
   @SaveError
+  int recvmmsg(int fd, Pointer messages, int count, int flags, Pointer timeout);
+
+  @SaveError
+  int sendmmsg(int fd, Pointer messages, int count, int flags);
+
+  @SaveError
   int ioctl(int fd, @u_int64_t long request, Pointer argument);
 
   @SaveError

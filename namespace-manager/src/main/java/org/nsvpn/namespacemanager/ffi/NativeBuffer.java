@@ -90,6 +90,16 @@ public final class NativeBuffer {
     memory.putAddress(offset, other.memory.address());
   }
 
+  /**
+   * Stores the native address of byte {@code otherOffset} of {@code other} at {@code offset} (a
+   * pointer into the middle of another buffer, such as an iovec's base).
+   */
+  public void putAddress(int offset, NativeBuffer other, int otherOffset) {
+    checkRange(offset, 8);
+    other.checkRange(otherOffset, 0);
+    memory.putAddress(offset, other.memory.address() + otherOffset);
+  }
+
   private void checkRange(int offset, int length) {
     if (offset < 0 || length < 0 || offset > capacity - length) {
       throw new IndexOutOfBoundsException(

@@ -247,6 +247,53 @@ public final class Syscalls {
     }
   }
 
+  /** Bytes of a {@code struct mmsghdr} on 64-bit Linux: a msghdr (56) and msg_len, padded. */
+  public static final int MMSGHDR_SIZE = 64;
+
+  /**
+   * recvmmsg(2) without waiting ({@code MSG_DONTWAIT}) and with {@code MSG_TRUNC}, so that each
+   * message's {@code msg_len} is its datagram's full length even when it did not fit: up to {@code
+   * count} datagrams into the {@code struct mmsghdr} array in {@code messages}.
+   *
+   * @return how many were received; 0 when none was queued
+   */
+  public static int receiveMessagesNow(int fd, NativeBuffer messages, int count) {
+    while (true) {
+      int received = libc().recvmmsg(fd, messages.pointer(), count, MSG_TRUNC | MSG_DONTWAIT, null);
+      if (received >= 0) {
+        return received;
+      }
+      int errno = errno();
+      if (errno == Errno.EAGAIN) {
+        return 0;
+      }
+      if (errno != Errno.EINTR) {
+        throw new SystemCallException("recvmmsg(fd " + fd + ", " + count + ")", errno);
+      }
+    }
+  }
+
+  /**
+   * sendmmsg(2) of {@code count} messages of the {@code struct mmsghdr} array in {@code messages},
+   * from entry {@code first}.
+   *
+   * @return how many the kernel took, from {@code first} on (at least 1), or minus the errno of the
+   *     first one when it refused that one
+   */
+  public static int sendMessages(int fd, NativeBuffer messages, int first, int count) {
+    while (true) {
+      int sent =
+          libc().sendmmsg(fd, messages.pointer().slice((long) first * MMSGHDR_SIZE), count, 0);
+      if (sent > 0) {
+        return sent;
+      }
+      int errno = sent == 0 ? Errno.EAGAIN : errno();
+      if (errno != Errno.EINTR) {
+        return -errno;
+      }
+    }
+  }
+
   /**
    * poll(2) on {@code count} {@code struct pollfd} entries (8 bytes each: int fd, short events,
    * short revents) in {@code fds}; returns how many have events, 0 on timeout or when a signal

@@ -15,6 +15,7 @@ final class AfPacketSocket implements PacketSocket {
   static final int PACKET_ADD_MEMBERSHIP = 1;
   static final int PACKET_MR_PROMISC = 1;
   static final int PACKET_IGNORE_OUTGOING = 23;
+  static final int PACKET_VNET_HDR = 15;
 
   /**
    * struct sockaddr_ll, linux/if_packet.h: family u16, protocol be16, ifindex s32, ... = 20 bytes.
@@ -27,9 +28,13 @@ final class AfPacketSocket implements PacketSocket {
   private final String interfaceName;
   private final int interfaceIndex;
   private final int fd;
-  private final NativeBuffer receiveBuffer = NativeBuffer.allocate(MAX_FRAME);
-  private final NativeBuffer sendBuffer = NativeBuffer.allocate(MAX_FRAME);
+  private final NativeBuffer receiveBuffer = NativeBuffer.allocate(BUFFER);
+  private final NativeBuffer sendBuffer = NativeBuffer.allocate(BUFFER);
+  private final byte[] headerBytes = new byte[VirtioNetHeader.LENGTH];
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** The errno of the last frame of a batch the kernel refused, under {@code sendBuffer}. */
+  private volatile int lastSendError;
 
   private AfPacketSocket(String interfaceName, int interfaceIndex, int fd) {
     this.interfaceName = interfaceName;
@@ -45,6 +50,7 @@ final class AfPacketSocket implements PacketSocket {
     int index = Syscalls.interfaceIndex(interfaceName);
     int fd = Syscalls.socket(AF_PACKET, Syscalls.SOCK_RAW | Syscalls.SOCK_CLOEXEC, 0);
     try {
+      Syscalls.setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, 1);
       NativeBuffer address = NativeBuffer.allocate(SOCKADDR_LL_SIZE);
       address.putShort(0, (short) AF_PACKET);
       address.putShort(2, Short.reverseBytes((short) ETH_P_ALL)); // sll_protocol is big-endian
@@ -89,28 +95,78 @@ final class AfPacketSocket implements PacketSocket {
   }
 
   private int receive(byte[] target, boolean dontWait) {
-    if (target.length < MAX_FRAME) {
+    if (target.length < BUFFER) {
       throw new IllegalArgumentException(
-          "target holds " + target.length + " bytes, need " + MAX_FRAME);
+          "target holds " + target.length + " bytes, need " + BUFFER);
     }
     requireOpen();
     int length = Syscalls.receiveDatagram(fd, receiveBuffer, dontWait);
     if (length < 0) {
       return -1;
     }
-    if (length > MAX_FRAME) {
+    if (length > BUFFER) {
+      return -2;
+    }
+    if (length < VirtioNetHeader.LENGTH) {
+      // Cannot happen with PACKET_VNET_HDR set; a frame without its header is useless.
       return -2;
     }
     receiveBuffer.get(0, target, 0, length);
-    return length;
+    return length - VirtioNetHeader.LENGTH;
   }
 
   @Override
-  public void send(byte[] frame, int offset, int length) {
+  public int receiveNow(FrameBatch batch, int maxFrames) {
+    if (maxFrames <= 0) {
+      throw new IllegalArgumentException("at least one frame: " + maxFrames);
+    }
+    requireOpen();
+    int count = Math.min(batch.prepareReceive(), maxFrames);
+    batch.received(Syscalls.receiveMessagesNow(fd, batch.messages(), count));
+    return batch.size();
+  }
+
+  @Override
+  public int send(FrameBatch batch) {
+    int refused = 0;
     synchronized (sendBuffer) {
       requireOpen();
-      sendBuffer.put(0, frame, offset, length);
-      Syscalls.sendDatagram(fd, sendBuffer, length);
+      batch.prepareSend();
+      int next = 0;
+      while (next < batch.size()) {
+        int sent = Syscalls.sendMessages(fd, batch.messages(), next, batch.size() - next);
+        if (sent < 0) {
+          // The kernel refused frame `next` (too big, interface down, ...): skip it, go on.
+          batch.markSent(next++, false);
+          refused++;
+          lastSendError = -sent;
+          continue;
+        }
+        for (int i = next; i < next + sent; i++) {
+          batch.markSent(i, true);
+        }
+        next += sent;
+      }
+    }
+    return refused;
+  }
+
+  @Override
+  public int lastSendError() {
+    return lastSendError;
+  }
+
+  @Override
+  public void send(VirtioNetHeader header, byte[] frame, int offset, int length) {
+    if (length > MAX_FRAME) {
+      throw new IllegalArgumentException(length + " bytes exceed the largest frame " + MAX_FRAME);
+    }
+    synchronized (sendBuffer) {
+      requireOpen();
+      header.encode(headerBytes, 0);
+      sendBuffer.put(0, headerBytes, 0, VirtioNetHeader.LENGTH);
+      sendBuffer.put(VirtioNetHeader.LENGTH, frame, offset, length);
+      Syscalls.sendDatagram(fd, sendBuffer, VirtioNetHeader.LENGTH + length);
     }
   }
 

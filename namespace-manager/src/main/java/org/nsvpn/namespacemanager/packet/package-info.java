@@ -1,11 +1,13 @@
 /**
- * Raw Ethernet frames on a network interface: AF_PACKET sockets for a userspace datapath, and the
- * interface offload settings such a datapath needs.
+ * Raw Ethernet frames on a network interface: AF_PACKET sockets for a userspace datapath, each
+ * frame with its virtio-net header, and a poller that waits on many sockets at once.
  *
  * <p>A userspace datapath reads whole frames from one interface and writes them to another. The
- * kernel's transmit offloads get in the way: with checksum offload a veth hands over UDP and TCP
- * frames whose L4 checksum is only partially computed, and with segmentation offload it hands over
- * TCP "frames" of up to 64 KiB. {@link org.nsvpn.namespacemanager.packet.InterfaceOffloads} turns
- * them off on the interfaces that feed the datapath, so that every frame it reads is a real one.
+ * kernel's transmit offloads hand over frames with work left undone: with checksum offload a veth
+ * passes on UDP and TCP frames whose L4 checksum holds only the pseudo-header sum, and with
+ * segmentation offload it passes on TCP "frames" of up to 64 KiB. The sockets ask for a {@link
+ * org.nsvpn.namespacemanager.packet.VirtioNetHeader} with every frame, which says what is left to
+ * do, and take one with every frame sent, so the interfaces keep their offloads and the datapath
+ * finishes (or hands on) the work.
  */
 package org.nsvpn.namespacemanager.packet;

@@ -39,7 +39,8 @@ class PacketSocketIT {
   private String namespace;
   private String hostEnd;
   private PacketSocket socket;
-  private final byte[] buffer = new byte[PacketSocket.MAX_FRAME];
+  private final byte[] buffer = new byte[PacketSocket.BUFFER];
+  private static final int AT = VirtioNetHeader.LENGTH;
 
   @BeforeEach
   void createNamespaceWithVeth() {
@@ -125,8 +126,9 @@ class PacketSocketIT {
     int replies = 0;
     while (System.nanoTime() < deadline) {
       int n = socket.receive(buffer);
-      if (n > 0 && isIpv4(buffer) && buffer[23] == 1) {
-        assertThat(buffer[34]).as("ICMP type; 8 would be our own request").isEqualTo((byte) 0);
+      byte[] frame = slice(buffer, AT, AT + Math.max(n, 0));
+      if (n > 0 && isIpv4(frame) && frame[23] == 1) {
+        assertThat(frame[34]).as("ICMP type; 8 would be our own request").isEqualTo((byte) 0);
         replies++;
       }
     }
@@ -134,13 +136,7 @@ class PacketSocketIT {
   }
 
   @Test
-  void withOffloadsOffTheNamespaceSendsCompleteUdpChecksums() throws Exception {
-    namespaces.run(
-        namespace,
-        () -> {
-          InterfaceOffloads.disableTransmitOffloads("v0");
-          return null;
-        });
+  void withDefaultOffloadsAUdpFrameComesWithAHeaderThatSaysItsChecksumIsPartial() {
     namespaces.run(
         namespace,
         () -> {
@@ -155,7 +151,79 @@ class PacketSocketIT {
           return null;
         });
     byte[] frame = awaitFrame(f -> isIpv4(f) && f[23] == 17);
-    assertThat(udpChecksumValid(frame)).as("UDP checksum complete on the wire").isTrue();
+    VirtioNetHeader header = VirtioNetHeader.decode(buffer, 0);
+    assertThat(header.needsChecksum()).as("veth leaves the checksum to offload").isTrue();
+    assertThat(header.isGso()).isFalse();
+    assertThat(header.checksumStart()).as("the UDP header").isEqualTo(34);
+    assertThat(header.checksumOffset()).isEqualTo(6);
+    assertThat(udpChecksumValid(frame)).as("only the pseudo-header sum is there").isFalse();
+
+    // Completing it as the header says gives the checksum the wire would carry.
+    int start = header.checksumStart();
+    int at = start + header.checksumOffset();
+    putChecksum(frame, at, checksum(frame, start, frame.length - start, 0));
+    assertThat(udpChecksumValid(frame)).isTrue();
+  }
+
+  @Test
+  void theKernelRefusesAHeaderWhoseChecksumLiesPastTheFrame() {
+    byte[] request = icmpEchoRequest();
+    VirtioNetHeader pastTheEnd =
+        new VirtioNetHeader(VirtioNetHeader.F_NEEDS_CSUM, 0, 0, 0, request.length, 6);
+    assertThatThrownBy(() -> socket.send(pastTheEnd, request, 0, request.length))
+        .isInstanceOf(SystemCallException.class);
+    // The socket still works.
+    socket.send(request, 0, request.length);
+    assertThat(awaitFrame(frame -> isIpv4(frame) && frame[23] == 1 && frame[34] == 0)).isNotEmpty();
+  }
+
+  @Test
+  void aBatchGoesOutInOneCallAndARefusedFrameDoesNotStopTheOthers() {
+    FrameBatch out = FrameBatch.forSending(4, PacketSocket.BUFFER);
+    byte[] first = icmpEchoRequest(1);
+    byte[] tooBig = new byte[14 + 1600]; // over the veth's MTU of 1500
+    System.arraycopy(first, 0, tooBig, 0, 14);
+    byte[] second = icmpEchoRequest(2);
+    assertThat(out.add(VirtioNetHeader.NONE, first, 0, first.length)).isTrue();
+    assertThat(out.add(VirtioNetHeader.NONE, tooBig, 0, tooBig.length)).isTrue();
+    assertThat(out.add(VirtioNetHeader.NONE, second, 0, second.length)).isTrue();
+
+    assertThat(socket.send(out)).as("frames refused").isEqualTo(1);
+    assertThat(out.sent(0)).isTrue();
+    assertThat(out.sent(1)).isFalse();
+    assertThat(out.sent(2)).isTrue();
+    assertThat(socket.lastSendError()).as("EMSGSIZE").isEqualTo(90);
+
+    // Both requests are answered; the replies come back through a receiving batch.
+    FrameBatch in = FrameBatch.forReceiving(8);
+    byte[] frame = new byte[PacketSocket.BUFFER];
+    java.util.Set<Integer> answered = new java.util.HashSet<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (answered.size() < 2 && System.nanoTime() < deadline) {
+      int n = socket.receiveNow(in, in.capacity());
+      for (int i = 0; i < n; i++) {
+        int length = in.copy(i, frame);
+        byte[] f = slice(frame, AT, AT + length);
+        if (isIpv4(f) && f[23] == 1 && f[34] == 0) {
+          answered.add((int) f[41]);
+        }
+      }
+    }
+    assertThat(answered).containsExactlyInAnyOrder(1, 2);
+  }
+
+  @Test
+  void aSendingBatchSaysWhenItIsFull() {
+    FrameBatch out = FrameBatch.forSending(2, PacketSocket.BUFFER);
+    byte[] request = icmpEchoRequest();
+    assertThat(out.add(VirtioNetHeader.NONE, request, 0, request.length)).isTrue();
+    assertThat(out.add(VirtioNetHeader.NONE, request, 0, request.length)).isTrue();
+    assertThat(out.add(VirtioNetHeader.NONE, request, 0, request.length)).as("by count").isFalse();
+    out.clear();
+    byte[] big = new byte[PacketSocket.MAX_FRAME];
+    assertThat(out.add(VirtioNetHeader.NONE, big, 0, big.length)).isTrue();
+    assertThat(out.add(VirtioNetHeader.NONE, request, 0, request.length)).as("by bytes").isFalse();
+    assertThat(out.size()).isEqualTo(1);
   }
 
   @Test
@@ -165,9 +233,6 @@ class PacketSocketIT {
     assertThatThrownBy(() -> PacketSocket.open("nsvpnmissing0", 100))
         .isInstanceOf(SystemCallException.class)
         .hasMessageContaining("if_nametoindex(nsvpnmissing0)");
-    assertThatThrownBy(() -> InterfaceOffloads.disableTransmitOffloads("nsvpnmissing0"))
-        .isInstanceOf(SystemCallException.class)
-        .hasMessageContaining("SIOCETHTOOL");
     socket.close();
     socket.close();
     assertThatThrownBy(() -> socket.receive(buffer)).isInstanceOf(IllegalStateException.class);
@@ -180,7 +245,7 @@ class PacketSocketIT {
     while (System.nanoTime() < deadline) {
       int n = socket.receive(buffer);
       if (n > 0) {
-        byte[] frame = slice(buffer, 0, n);
+        byte[] frame = slice(buffer, AT, AT + n);
         if (wanted.test(frame)) {
           return frame;
         }
@@ -197,8 +262,12 @@ class PacketSocketIT {
     return java.util.Arrays.copyOfRange(bytes, from, to);
   }
 
-  /** Ethernet + IPv4 + ICMP echo request from the fake neighbour to the namespace. */
   private static byte[] icmpEchoRequest() {
+    return icmpEchoRequest(7);
+  }
+
+  /** Ethernet + IPv4 + ICMP echo request from the fake neighbour to the namespace. */
+  private static byte[] icmpEchoRequest(int sequence) {
     ByteBuffer b = ByteBuffer.allocate(14 + 20 + 8 + 16);
     b.put(HexFormat.ofDelimiter(":").parseHex(INNER_MAC))
         .put(HexFormat.ofDelimiter(":").parseHex(NEIGHBOUR));
@@ -209,7 +278,11 @@ class PacketSocketIT {
         .putShort((short) 0x1234)
         .putShort((short) 0x4000);
     b.put((byte) 64).put((byte) 1).putShort((short) 0).put(NEIGHBOUR_IP).put(INNER_IP);
-    b.put((byte) 8).put((byte) 0).putShort((short) 0).putShort((short) 0x4e53).putShort((short) 7);
+    b.put((byte) 8)
+        .put((byte) 0)
+        .putShort((short) 0)
+        .putShort((short) 0x4e53)
+        .putShort((short) sequence);
     b.put("nsvpn-datapath!!".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     byte[] frame = b.array();
     putChecksum(frame, 24, checksum(frame, 14, 20, 0));
