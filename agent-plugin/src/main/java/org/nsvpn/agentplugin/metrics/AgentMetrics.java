@@ -71,6 +71,33 @@ public final class AgentMetrics {
                     .forEach((reason, n) -> cb.call(n, reason.name())))
         .register(registry);
     CounterWithCallback.builder()
+        .name("nsvpn_datapath_offload_work")
+        .help(
+            "what the interfaces' offloads left to the datapath: partial checksums completed,"
+                + " super-frames received, super-frames handed on whole, segments cut here")
+        .labelNames("kind")
+        .callback(
+            cb -> {
+              DatapathStats.OffloadCounters o = datapath.stats().offloads();
+              cb.call(o.completedChecksums(), "checksum-completed");
+              cb.call(o.gsoFrames(), "super-frame");
+              cb.call(o.handedOn(), "super-frame-handed-on");
+              cb.call(o.segments(), "segment");
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("nsvpn_datapath_offload_drops")
+        .help("received frames dropped because of their virtio-net header, by reason")
+        .labelNames("reason")
+        .callback(
+            cb ->
+                datapath
+                    .stats()
+                    .offloads()
+                    .drops()
+                    .forEach((reason, n) -> cb.call(n, reason.name())))
+        .register(registry);
+    CounterWithCallback.builder()
         .name("nsvpn_datapath_fenced_frames")
         .help("frames dropped because the session fence held their port")
         .callback(cb -> cb.call(datapath.stats().fenced()))

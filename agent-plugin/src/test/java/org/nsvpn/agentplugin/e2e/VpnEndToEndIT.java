@@ -206,6 +206,12 @@ class VpnEndToEndIT {
                 E2eOracles.sample(
                     "nsvpn_vpn_service_state", Map.of("service", "vpnA", "state", "active"))))
         .isEqualTo(1.0);
+    assertThat(
+            metrics.get(
+                E2eOracles.sample(
+                    "nsvpn_datapath_offload_work_total", Map.of("kind", "checksum-completed"))))
+        .as("charon's UDP 4500 leaves the namespace's veth with a partial checksum")
+        .isPositive();
     assertThat(metrics.get("nsvpn_reconcile_duration_seconds_count{}"))
         .as("provisioning passes counted")
         .isGreaterThanOrEqualTo(2.0);
