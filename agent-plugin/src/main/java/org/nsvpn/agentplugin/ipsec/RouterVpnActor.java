@@ -237,6 +237,16 @@ final class RouterVpnActor {
         .onMessage(
             NamespaceRemoved.class,
             m -> {
+              // Removed while a pass runs (a reconcile, a restart): say so now, as running() does;
+              // the pass in flight may have seen the old namespace, so another one follows.
+              context
+                  .getLog()
+                  .warn(
+                      "vpn-service {}: its namespace was removed during provisioning; rebuilding"
+                          + " it next",
+                      serviceId);
+              reportAll(Reason.of(ReasonCode.NAMESPACE_REPAIR), true);
+              publishService(ServiceState.PENDING, Optional.of("namespace removed; rebuilding it"));
               dirty = true;
               return Behaviors.same();
             })

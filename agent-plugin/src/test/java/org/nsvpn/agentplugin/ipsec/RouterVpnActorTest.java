@@ -1,5 +1,6 @@
 package org.nsvpn.agentplugin.ipsec;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
@@ -10,6 +11,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.typed.ActorRef;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -90,6 +92,43 @@ class RouterVpnActorTest {
                     s.service().equals(hung)
                         && isError(s)
                         && s.reason().orElse("").contains("charon did not answer")));
+  }
+
+  @Test
+  void aNamespaceRemovedWhileAPassRunsIsReportedAtOnce() throws Exception {
+    VpnServiceId service = VpnServiceId.random();
+    CountDownLatch entered = new CountDownLatch(1);
+    RouterVpnRunner runner = mock(RouterVpnRunner.class);
+    when(runner.provision(eq(service), any()))
+        .thenAnswer(
+            call -> {
+              entered.countDown();
+              release.await();
+              throw new IOException("the pass in flight ends later");
+            });
+    StatusStore status = mock(StatusStore.class);
+    RouterVpnActor.Context context =
+        new RouterVpnActor.Context(
+            HostId.random(),
+            runner,
+            blocking,
+            status,
+            new StatusBoard(() -> {}),
+            RouterVpnActor.Settings.DEFAULT,
+            d -> {});
+    ActorRef<RouterVpnActor.Command> router =
+        testKit.spawn(RouterVpnActor.create(context, service, Topology.EMPTY));
+    assertThat(entered.await(10, TimeUnit.SECONDS)).as("a pass is running").isTrue();
+
+    router.tell(new RouterVpnActor.NamespaceRemoved());
+
+    verify(status, timeout(10_000))
+        .publish(
+            argThat(
+                (VpnServiceStatus s) ->
+                    s.service().equals(service)
+                        && s.state() == ServiceState.PENDING
+                        && s.reason().orElse("").contains("namespace removed")));
   }
 
   private static boolean isError(VpnServiceStatus s) {
