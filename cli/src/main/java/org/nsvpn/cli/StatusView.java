@@ -113,16 +113,17 @@ final class StatusView {
   }
 
   /**
-   * One line per connection of every service, sorted by label, under a header: its state, the host
-   * that reported it (marked stale when that host is not alive), the peer, when its newest IKE SA
-   * was established, bytes both ways and when the last packet came in, and the reason code of a
-   * connection that is not up.
+   * One line per connection of every service, sorted by label, under a header: its label and names
+   * ({@code vpnA/a-to-b}), its state, the host that reported it (marked stale when that host is not
+   * alive), the peer, when its newest IKE SA was established, bytes both ways and when the last
+   * packet came in, and the reason code of a connection that is not up.
    */
   Output overview() {
     List<String[]> rows = new ArrayList<>();
     rows.add(
         new String[] {
           "CONNECTION",
+          "NAME",
           "STATE",
           "HOST",
           "PEER",
@@ -156,6 +157,7 @@ final class StatusView {
       rows.add(
           new String[] {
             printer.ref(c.id()),
+            name(c),
             st.map(x -> x.state().text()).orElse("unknown"),
             host,
             c.peerAddress().toString(),
@@ -170,6 +172,7 @@ final class StatusView {
       ObjectNode node = json.addObject();
       node.put("label", printer.ref(c.id()));
       node.put("id", c.id().toString());
+      node.put("name", c.name());
       node.put("vpn-service", printer.ref(c.vpnService()));
       node.put("peer-address", c.peerAddress().toString());
       node.put("state", st.map(x -> x.state().text()).orElse("unknown"));
@@ -187,6 +190,13 @@ final class StatusView {
       node.put("reason", st.flatMap(ConnectionStatus::reason).map(r -> r.text()).orElse(null));
     }
     return new Output.View(table(rows), json);
+  }
+
+  /** {@code SERVICE-NAME/CONNECTION-NAME}, the names operators gave them. */
+  private String name(IpsecSiteConnection c) {
+    String service =
+        snapshot.topology().vpnService(c.vpnService()).map(VpnService::name).orElse("?");
+    return service + "/" + c.name();
   }
 
   /** Rows as left-aligned columns two spaces apart. */

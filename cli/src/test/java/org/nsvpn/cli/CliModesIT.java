@@ -482,8 +482,10 @@ class CliModesIT {
     CliFixture.Run overview = run("-e", "ipsec-site-connection list status");
     assertThat(overview.out())
         .containsExactly(
-            "CONNECTION  STATE  HOST   PEER          ESTABLISHED  BYTES-IN  BYTES-OUT  LAST-IN    REASON",
-            "vpn0:conn0  up     host0  198.51.100.2  2 min ago    1200      3400       1 min ago");
+            "CONNECTION  NAME         STATE  HOST   PEER          ESTABLISHED  BYTES-IN  BYTES-OUT"
+                + "  LAST-IN    REASON",
+            "vpn0:conn0  vpn0/site-b  up     host0  198.51.100.2  2 min ago    1200      3400     "
+                + "  1 min ago");
 
     CliFixture.Run json =
         run(
@@ -516,6 +518,7 @@ class CliModesIT {
     JsonNode tunnels = mapper.readTree(json.out().get(1));
     assertThat(tunnels).hasSize(1);
     assertThat(tunnels.at("/0/label").asText()).isEqualTo("vpn0:conn0");
+    assertThat(tunnels.at("/0/name").asText()).isEqualTo("site-b");
     assertThat(tunnels.at("/0/state").asText()).isEqualTo("up");
     assertThat(tunnels.at("/0/counters/bytes-out").asLong()).isEqualTo(3400);
     assertThat(tunnels.at("/0/established-at").asText()).isEqualTo("2026-11-23T10:00:00Z");
