@@ -237,16 +237,8 @@ final class CuratorTopologyStore implements TopologyStore {
       }
       Map<EntityId, Entry> entries = new LinkedHashMap<>();
       for (var read : reads.entrySet()) {
-        String path = paths.object(read.getKey());
-        CuratorEvent event = await(read.getValue(), path);
-        if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
-          continue; // deleted since the listing: advance() sees the deletion in the journal
-        }
-        ok(event, path);
-        entries.put(
-            read.getKey(),
-            Entry.decode(
-                path, ObjectKind.of(read.getKey()), event.getData(), event.getStat().getVersion()));
+        // One deleted since the listing is left out: advance() sees the deletion in the journal.
+        readInto(entries, read.getKey(), read.getValue());
       }
       return advance(at, entries);
     } catch (StoreException e) {
@@ -325,25 +317,36 @@ final class CuratorTopologyStore implements TopologyStore {
           log.warn("transaction sequence went back from {} to {}; reloading", at, target);
           return loadAll();
         }
-        Set<String> touched = new LinkedHashSet<>();
+        // Pipelined like loadAll: every journal entry requested before the first is awaited,
+        // then every object they name; a writer that lags hundreds of transactions behind (the
+        // CLI while an agent provisions) catches up in a few round trips, not hundreds.
+        Map<Long, CompletableFuture<CuratorEvent>> journal = new LinkedHashMap<>();
         for (long t = at + 1; t <= target; t++) {
-          byte[] data;
-          try {
-            data = client.getData().forPath(paths.journalEntry(t));
-          } catch (KeeperException.NoNodeException e) {
-            log.info("journal entry {} is gone; reloading the whole topology", t);
+          journal.put(t, inBackground(client.getData(), paths.journalEntry(t)));
+        }
+        Set<String> touched = new LinkedHashSet<>();
+        for (var pending : journal.entrySet()) {
+          String path = paths.journalEntry(pending.getKey());
+          CuratorEvent event = await(pending.getValue(), path);
+          if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+            log.info("journal entry {} is gone; reloading the whole topology", pending.getKey());
             return loadAll();
           }
-          JsonNode entry = JsonCodec.parse(paths.journalEntry(t), data);
+          JsonNode entry = JsonCodec.parse(path, ok(event, path).getData());
           entry.path("paths").forEach(p -> touched.add(p.asText()));
         }
+        Map<EntityId, CompletableFuture<CuratorEvent>> reads = new LinkedHashMap<>();
         for (String relative : touched) {
           int slash = relative.indexOf('/');
           ObjectKind<?, ?> kind =
               ObjectKind.byDirectory(slash < 0 ? relative : relative.substring(0, slash))
                   .orElseThrow(
                       () -> new StoredDataException(paths.journal, "names unknown " + relative));
-          readInto(entries, parseId(kind, relative, relative.substring(slash + 1)));
+          EntityId id = parseId(kind, relative, relative.substring(slash + 1));
+          reads.put(id, inBackground(client.getData(), paths.object(id)));
+        }
+        for (var read : reads.entrySet()) {
+          readInto(entries, read.getKey(), read.getValue());
         }
         at = target;
       }
@@ -365,15 +368,19 @@ final class CuratorTopologyStore implements TopologyStore {
     }
   }
 
-  private void readInto(Map<EntityId, Entry> entries, EntityId id) throws Exception {
+  /** The answer to a pipelined read of {@code id}: its entry, or none when it is gone. */
+  private void readInto(
+      Map<EntityId, Entry> entries, EntityId id, CompletableFuture<CuratorEvent> pending)
+      throws Exception {
     String path = paths.object(id);
-    Stat stat = new Stat();
-    try {
-      byte[] data = client.getData().storingStatIn(stat).forPath(path);
-      entries.put(id, Entry.decode(path, ObjectKind.of(id), data, stat.getVersion()));
-    } catch (KeeperException.NoNodeException e) {
+    CuratorEvent event = await(pending, path);
+    if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
       entries.remove(id);
+      return;
     }
+    ok(event, path);
+    entries.put(
+        id, Entry.decode(path, ObjectKind.of(id), event.getData(), event.getStat().getVersion()));
   }
 
   // ---- writing --------------------------------------------------------------------------------
@@ -404,7 +411,7 @@ final class CuratorTopologyStore implements TopologyStore {
           applied =
               preview.isPresent() && preview.get().base() == base
                   ? preview.get()
-                  : applyAll(base, steps);
+                  : reapply(base, steps, preview);
         } catch (VersionConflictException | IntegrityException refused) {
           StoreSnapshot fresh = advance(base);
           if (fresh.txn() == base.txn()) {
@@ -505,6 +512,56 @@ final class CuratorTopologyStore implements TopologyStore {
   /** The ops of one attempt and the snapshot they produce. */
   private record Prepared(
       List<CuratorOp> ops, StoreSnapshot result, List<String> deletedStatusPaths) {}
+
+  /**
+   * {@code steps} again, on a base that moved since they were checked. A batch is first applied as
+   * the one step its preview amounts to (each object it touched as the preview left it, expecting
+   * the version the batch saw; its secrets): one check of the whole topology instead of one per
+   * step. A batch of hundreds of lines took seconds to re-check step by step, and an agent that
+   * writes meanwhile made every attempt lose the race to commit. When that one step is refused or
+   * would label something differently, the steps are applied one by one again, as before, so that a
+   * refusal names the step and its reason.
+   */
+  private Applied reapply(
+      StoreSnapshot base, List<StoreTransaction> steps, Optional<Applied> preview) {
+    if (preview.isPresent() && steps.size() > 1) {
+      try {
+        Applied once = applyStep(Applied.start(base), asOneStep(preview.get()));
+        requireSameLabels(preview.get(), once);
+        return once;
+      } catch (VersionConflictException | IntegrityException e) {
+        log.debug("the batch as one step was refused ({}); checking it step by step", e.toString());
+      }
+    }
+    return applyAll(base, steps);
+  }
+
+  /** The one transaction that takes {@code applied.base()} to {@code applied.result()}. */
+  private static StoreTransaction asOneStep(Applied applied) {
+    StoreTransaction.Builder tx = StoreTransaction.builder();
+    for (EntityId id : applied.touched()) {
+      Optional<Entry> before = applied.base().entry(id);
+      Optional<Entry> after = applied.result().entry(id);
+      if (after.isPresent() && before.isPresent()) {
+        tx.update(after.get().value(), before.get().version());
+      } else if (after.isPresent()) {
+        tx.create(after.get().value());
+      } else if (before.isPresent()) {
+        tx.delete(id, before.get().version());
+      }
+    }
+    applied
+        .secrets()
+        .forEach(
+            (ref, value) -> {
+              if (value.isPresent()) {
+                tx.putSecret(ref, value.get());
+              } else {
+                tx.deleteSecret(ref);
+              }
+            });
+    return tx.build();
+  }
 
   private Applied applyAll(StoreSnapshot base, List<StoreTransaction> steps) {
     Applied applied = Applied.start(base);

@@ -118,6 +118,46 @@ class StoreBatchIT {
   }
 
   @Test
+  void aBatchOfManyStepsCommitsAfterAnotherWriterAsTheStepItAmountsTo() throws Exception {
+    try (CuratorFramework otherClient = zk.client(Optional.of(StoreFixture.CREDENTIAL));
+        TopologyStore other =
+            TopologyStore.open(otherClient, ROOT, Optional.of(StoreFixture.CREDENTIAL))) {
+      StoreBatch batch = store.batch();
+      batch.add(StoreTransaction.builder().create(Fixtures.router()).build());
+      batch.add(StoreTransaction.builder().create(Fixtures.uplink()).build());
+      batch.add(StoreTransaction.builder().create(Fixtures.service()).build());
+      batch.add(
+          StoreTransaction.builder()
+              .create(Fixtures.connection())
+              .putSecret(Fixtures.connection().psk(), PSK)
+              .build());
+      Versioned<Router> router =
+          batch.snapshot().get(ObjectKind.ROUTER, Fixtures.ROUTER).orElseThrow();
+      batch.add(
+          StoreTransaction.builder()
+              .update(router.value().withAdminStateUp(false), router.version())
+              .build());
+      ChainId theirs = ChainId.random();
+      long otherTxn = other.create(Chain.empty(theirs, "theirs")).txn();
+
+      StoreSnapshot after = batch.commit();
+
+      assertThat(after.txn())
+          .as("one transaction after the other writer's")
+          .isEqualTo(otherTxn + 1);
+      assertThat(after.label(Fixtures.CONNECTION)).isEqualTo("vpn0:conn0");
+      assertThat(after.label(theirs)).isEqualTo("chain0");
+      assertThat(after.get(ObjectKind.ROUTER, Fixtures.ROUTER).orElseThrow().value().adminStateUp())
+          .isFalse();
+      assertThat(store.readSecret(Fixtures.connection().psk())).isEqualTo(PSK);
+      try (TopologyStore reader =
+          TopologyStore.open(client, ROOT, Optional.of(StoreFixture.CREDENTIAL))) {
+        assertThat(reader.snapshot().topology()).isEqualTo(after.topology());
+      }
+    }
+  }
+
+  @Test
   void aBatchFollowsOtherWritersUnlessTheyTakeItsAliases() throws Exception {
     try (CuratorFramework otherClient = zk.client(Optional.of(StoreFixture.CREDENTIAL));
         TopologyStore other =
