@@ -48,21 +48,7 @@ class StoreBatchIT {
   void aBatchIsOneTransactionWithTheAliasesItWasCheckedWith() throws Exception {
     long before = store.refresh().txn();
     StoreBatch batch = store.batch();
-    batch.add(StoreTransaction.builder().create(Fixtures.router()).build());
-    batch.add(StoreTransaction.builder().create(Fixtures.uplink()).build());
-    batch.add(StoreTransaction.builder().create(Fixtures.service()).build());
-    batch.add(
-        StoreTransaction.builder()
-            .create(Fixtures.connection())
-            .putSecret(Fixtures.connection().psk(), PSK)
-            .build());
-    Versioned<Router> router =
-        batch.snapshot().get(ObjectKind.ROUTER, Fixtures.ROUTER).orElseThrow();
-    StoreSnapshot preview =
-        batch.add(
-            StoreTransaction.builder()
-                .update(router.value().withAdminStateUp(false), router.version())
-                .build());
+    StoreSnapshot preview = addServiceSteps(batch);
     assertThat(preview.label(Fixtures.CONNECTION)).isEqualTo("vpn0:conn0");
     assertThat(store.refresh().txn()).as("nothing written before commit").isEqualTo(before);
     assertThat(client.checkExists().forPath(ROOT + "/topology/routers/" + Fixtures.ROUTER))
@@ -94,6 +80,27 @@ class StoreBatchIT {
     }
   }
 
+  /**
+   * Five steps: a router, its uplink, a VPN service, a connection with its PSK, and the router set
+   * administratively down; returns the batch's preview.
+   */
+  private static StoreSnapshot addServiceSteps(StoreBatch batch) {
+    batch.add(StoreTransaction.builder().create(Fixtures.router()).build());
+    batch.add(StoreTransaction.builder().create(Fixtures.uplink()).build());
+    batch.add(StoreTransaction.builder().create(Fixtures.service()).build());
+    batch.add(
+        StoreTransaction.builder()
+            .create(Fixtures.connection())
+            .putSecret(Fixtures.connection().psk(), PSK)
+            .build());
+    Versioned<Router> router =
+        batch.snapshot().get(ObjectKind.ROUTER, Fixtures.ROUTER).orElseThrow();
+    return batch.add(
+        StoreTransaction.builder()
+            .update(router.value().withAdminStateUp(false), router.version())
+            .build());
+  }
+
   @Test
   void aRefusedStepLeavesTheBatchAsItWas() {
     StoreBatch batch = store.batch();
@@ -123,20 +130,7 @@ class StoreBatchIT {
         TopologyStore other =
             TopologyStore.open(otherClient, ROOT, Optional.of(StoreFixture.CREDENTIAL))) {
       StoreBatch batch = store.batch();
-      batch.add(StoreTransaction.builder().create(Fixtures.router()).build());
-      batch.add(StoreTransaction.builder().create(Fixtures.uplink()).build());
-      batch.add(StoreTransaction.builder().create(Fixtures.service()).build());
-      batch.add(
-          StoreTransaction.builder()
-              .create(Fixtures.connection())
-              .putSecret(Fixtures.connection().psk(), PSK)
-              .build());
-      Versioned<Router> router =
-          batch.snapshot().get(ObjectKind.ROUTER, Fixtures.ROUTER).orElseThrow();
-      batch.add(
-          StoreTransaction.builder()
-              .update(router.value().withAdminStateUp(false), router.version())
-              .build());
+      addServiceSteps(batch);
       ChainId theirs = ChainId.random();
       long otherTxn = other.create(Chain.empty(theirs, "theirs")).txn();
 

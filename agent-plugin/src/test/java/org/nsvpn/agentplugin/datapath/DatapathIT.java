@@ -20,6 +20,7 @@ import org.nsvpn.chainrules.model.Bridge;
 import org.nsvpn.chainrules.model.BridgePort;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.HostBinding;
+import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Router;
 import org.nsvpn.chainrules.model.RouterPort;
 import org.nsvpn.chainrules.model.Topology;
@@ -126,31 +127,9 @@ class DatapathIT {
 
   @Test
   void vmsPingEachOtherThroughAVirtualRouterThatExistsOnlyInTheSimulator() {
-    RouterId router = RouterId.random();
-    PortId portA = PortId.random();
-    PortId portB = PortId.random();
-    Topology topology =
-        hostTopology()
-            .put(Router.of(router, "router0"))
-            .put(
-                RouterPort.of(
-                        portA,
-                        router,
-                        MacAddress.parse("02:00:5e:00:0a:01"),
-                        InterfaceAddress.parse("10.1.0.1/24"))
-                    .withBinding(bind(hostA)))
-            .put(
-                RouterPort.of(
-                        portB,
-                        router,
-                        MacAddress.parse("02:00:5e:00:0b:01"),
-                        InterfaceAddress.parse("10.2.0.1/24"))
-                    .withBinding(bind(hostB)))
-            .build();
-    Ip.ip("-n", vmA, "addr", "add", "10.1.0.10/24", "dev", "eth0");
-    Ip.ip("-n", vmA, "route", "add", "default", "via", "10.1.0.1");
-    Ip.ip("-n", vmB, "addr", "add", "10.2.0.10/24", "dev", "eth0");
-    Ip.ip("-n", vmB, "route", "add", "default", "via", "10.2.0.1");
+    Topology topology = routedVms();
+    PortId portA = portOn(topology, hostA);
+    PortId portB = portOn(topology, hostB);
     datapath = Datapath.create(host, topology, NetworkState.create());
     datapath.start();
 
@@ -173,6 +152,15 @@ class DatapathIT {
     datapath.update(topology);
     assertThat(datapath.boundPorts()).containsOnlyKeys(portA, portB);
     assertThat(ping(vmA, "10.2.0.10").stdout()).contains("3 received");
+  }
+
+  /** The port of {@code topology} bound to {@code interfaceName}. */
+  private static PortId portOn(Topology topology, String interfaceName) {
+    return topology.ports().stream()
+        .filter(p -> p.binding().map(b -> b.interfaceName().equals(interfaceName)).orElse(false))
+        .map(Port::id)
+        .findFirst()
+        .orElseThrow();
   }
 
   /** VM A and VM B on two subnets of a virtual router; returns the router's topology. */

@@ -60,15 +60,7 @@ class RouterVpnActorTest {
             new InvalidValueException(
                 "external-ip", "192.0.2.9", "is not an address of any port of router r"));
     StatusStore status = mock(StatusStore.class);
-    RouterVpnActor.Context context =
-        new RouterVpnActor.Context(
-            HostId.random(),
-            runner,
-            blocking,
-            status,
-            new StatusBoard(() -> {}),
-            RouterVpnActor.Settings.DEFAULT,
-            d -> {});
+    RouterVpnActor.Context context = context(runner, status);
 
     testKit.spawn(RouterVpnActor.create(context, hung, Topology.EMPTY));
     testKit.spawn(RouterVpnActor.create(context, misconfigured, Topology.EMPTY));
@@ -107,15 +99,7 @@ class RouterVpnActorTest {
               throw new IOException("the pass in flight ends later");
             });
     StatusStore status = mock(StatusStore.class);
-    RouterVpnActor.Context context =
-        new RouterVpnActor.Context(
-            HostId.random(),
-            runner,
-            blocking,
-            status,
-            new StatusBoard(() -> {}),
-            RouterVpnActor.Settings.DEFAULT,
-            d -> {});
+    RouterVpnActor.Context context = context(runner, status);
     ActorRef<RouterVpnActor.Command> router =
         testKit.spawn(RouterVpnActor.create(context, service, Topology.EMPTY));
     assertThat(entered.await(10, TimeUnit.SECONDS)).as("a pass is running").isTrue();
@@ -129,6 +113,17 @@ class RouterVpnActorTest {
                     s.service().equals(service)
                         && s.state() == ServiceState.PENDING
                         && s.reason().orElse("").contains("namespace removed")));
+  }
+
+  private RouterVpnActor.Context context(RouterVpnRunner runner, StatusStore status) {
+    return new RouterVpnActor.Context(
+        HostId.random(),
+        runner,
+        blocking,
+        status,
+        new StatusBoard(() -> {}),
+        RouterVpnActor.Settings.DEFAULT,
+        d -> {});
   }
 
   private static boolean isError(VpnServiceStatus s) {

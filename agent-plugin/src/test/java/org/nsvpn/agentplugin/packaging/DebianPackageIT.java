@@ -72,14 +72,7 @@ class DebianPackageIT {
     Files.createDirectories(root.resolve("var/lib/dpkg/info"));
     Files.createDirectories(root.resolve("var/lib/dpkg/updates"));
     Files.createFile(root.resolve("var/lib/dpkg/status"));
-    ok(
-        "dpkg",
-        "--root=" + root,
-        "--force-depends",
-        "--force-script-chrootless",
-        "--log=/dev/null",
-        "-i",
-        deb);
+    dpkgInto(root, "-i", deb);
     assertThat(ok("dpkg", "--root=" + root, "-s", "nsvpn").stdout())
         .contains("Status: install ok installed");
     assertThat(Files.readString(root.resolve("var/lib/dpkg/info/nsvpn.conffiles")))
@@ -132,16 +125,24 @@ class DebianPackageIT {
     assertThat(verify.ok()).as(verify.stderr()).isTrue();
     assertThat(verify.stdout() + verify.stderr()).as("no warning about the unit").isBlank();
 
-    ok(
+    dpkgInto(root, "--purge", "nsvpn");
+    assertThat(archive).as("postrm removed the archive").doesNotExist();
+    assertThat(root.resolve("usr/share/nsvpn/nsvpn-cli.jar")).doesNotExist();
+  }
+
+  /**
+   * dpkg on the throwaway root {@code root}: dependencies not checked (they are not installed
+   * there), maintainer scripts run here with DPKG_ROOT set, no log.
+   */
+  private static Ip.Result dpkgInto(Path root, String action, String what) {
+    return ok(
         "dpkg",
         "--root=" + root,
         "--force-depends",
         "--force-script-chrootless",
         "--log=/dev/null",
-        "--purge",
-        "nsvpn");
-    assertThat(archive).as("postrm removed the archive").doesNotExist();
-    assertThat(root.resolve("usr/share/nsvpn/nsvpn-cli.jar")).doesNotExist();
+        action,
+        what);
   }
 
   /** Copies regular files and symlinks of {@code from} into {@code to}, keeping what is there. */
