@@ -253,8 +253,7 @@ public final class Interpreter {
     }
 
     private Printer printer() {
-      Set<EntityId> alive = new HashSet<>(store.status().liveHosts().keySet());
-      return new Printer(s, alive);
+      return new Printer(s, () -> store.status().liveHosts().keySet());
     }
 
     private StatusView statusView() {

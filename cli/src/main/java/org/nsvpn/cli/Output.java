@@ -2,6 +2,7 @@ package org.nsvpn.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What one command produces, before it is rendered as text or JSON ({@link OutputFormat}). Keeping
@@ -27,6 +28,9 @@ sealed interface Output {
   /** {@code add}: the label and id of what was created. */
   record Created(String label, Object id) implements Output {}
 
-  /** A view with a text form and a JSON form of its own ({@code show status}). */
-  record View(List<String> text, JsonNode json) implements Output {}
+  /**
+   * A view with a text form and a JSON form of its own ({@code show status}). Each is built only
+   * when it is printed: a view reads status records from the store, and one format is printed.
+   */
+  record View(Supplier<List<String>> text, Supplier<JsonNode> json) implements Output {}
 }

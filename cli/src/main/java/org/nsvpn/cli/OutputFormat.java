@@ -38,7 +38,7 @@ enum OutputFormat {
     if (output instanceof Output.Created c) {
       return List.of(c.label());
     }
-    return ((Output.View) output).text();
+    return ((Output.View) output).text().get();
   }
 
   private static Optional<JsonNode> asJson(Output output) {
@@ -64,6 +64,6 @@ enum OutputFormat {
       node.put("id", c.id().toString());
       return Optional.of(node);
     }
-    return Optional.of(((Output.View) output).json());
+    return Optional.of(((Output.View) output).json().get());
   }
 }

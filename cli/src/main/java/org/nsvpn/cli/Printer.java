@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.id.EntityId;
@@ -38,14 +39,26 @@ import org.nsvpn.topology.StoreSnapshot;
  * as aliases, except gateway groups and their member hosts, which are printed by name, and a host
  * prefix of a rule or route printed as its bare address, as midonet-cli does. Secrets are never
  * printed: a connection shows {@code psk ****}.
+ *
+ * <p>Which hosts are alive is read from the store once, on first need (a host listing, a status
+ * view), and not at all by commands that print no liveness: reading it costs a round trip per host.
  */
 final class Printer {
   private final StoreSnapshot snapshot;
-  private final Set<EntityId> alive;
+  private final Supplier<Set<HostId>> liveHosts;
+  private Set<HostId> alive;
 
-  Printer(StoreSnapshot snapshot, Set<EntityId> alive) {
+  Printer(StoreSnapshot snapshot, Supplier<Set<HostId>> liveHosts) {
     this.snapshot = snapshot;
-    this.alive = alive;
+    this.liveHosts = liveHosts;
+  }
+
+  /** Whether {@code host}'s agent is alive, as the store said when first asked. */
+  boolean isAlive(HostId host) {
+    if (alive == null) {
+      alive = Set.copyOf(liveHosts.get());
+    }
+    return alive.contains(host);
   }
 
   String ref(EntityId id) {
@@ -221,7 +234,7 @@ final class Printer {
     PrintedObject.Builder out =
         object("host", h.id())
             .put("name", h.name())
-            .put("alive", alive.contains(h.id()))
+            .put("alive", isAlive(h.id()))
             .put("tunnel-address", h.tunnelAddress().map(Object::toString));
     if (h.maintenance()) {
       out.put("maintenance", true);

@@ -60,7 +60,7 @@ final class StatusView {
   }
 
   Output render(VpnService service) {
-    return new Output.View(text(service), json(service));
+    return new Output.View(() -> text(service), () -> json(service));
   }
 
   private ObjectNode json(VpnService service) {
@@ -79,13 +79,13 @@ final class StatusView {
                       a -> {
                         p.setAll(StatusJson.encode(a));
                         p.put("host-name", printer.hostName(a.host()));
-                        p.put("host-alive", status.liveHosts().containsKey(a.host()));
+                        p.put("host-alive", printer.isAlive(a.host()));
                       });
             });
     Optional<VpnServiceStatus> s = status.serviceStatus(service.id());
     if (s.isPresent()) {
       ObjectNode st = StatusJson.encode(s.get());
-      st.put("host-alive", status.isAlive(s.get().host()));
+      st.put("host-alive", printer.isAlive(s.get().host()));
       out.set("status", st);
     } else {
       out.putNull("status");
@@ -105,7 +105,7 @@ final class StatusView {
       return node;
     }
     ObjectNode report = StatusJson.encode(st.get().host(), st.get().status());
-    report.put("host-alive", status.isAlive(st.get().host()));
+    report.put("host-alive", printer.isAlive(st.get().host()));
     report.put("charon-name", VpnNames.charonConnection(c.id()));
     report.set("counters", StatusJson.encode(st.get().status().counters()));
     node.set("status", report);
@@ -152,7 +152,7 @@ final class StatusView {
       SaCounters counters = st.map(ConnectionStatus::counters).orElse(SaCounters.ZERO);
       String host =
           report
-              .map(r -> printer.ref(r.host()) + (status.isAlive(r.host()) ? "" : " (stale)"))
+              .map(r -> printer.ref(r.host()) + (printer.isAlive(r.host()) ? "" : " (stale)"))
               .orElse("-");
       rows.add(
           new String[] {
@@ -178,7 +178,7 @@ final class StatusView {
       node.put("state", st.map(x -> x.state().text()).orElse("unknown"));
       if (report.isPresent()) {
         node.put("host", printer.ref(report.get().host()));
-        node.put("host-alive", status.isAlive(report.get().host()));
+        node.put("host-alive", printer.isAlive(report.get().host()));
       } else {
         node.putNull("host");
       }
@@ -189,7 +189,7 @@ final class StatusView {
           st.flatMap(ConnectionStatus::reason).map(r -> r.code().text()).orElse(null));
       node.put("reason", st.flatMap(ConnectionStatus::reason).map(r -> r.text()).orElse(null));
     }
-    return new Output.View(table(rows), json);
+    return new Output.View(() -> table(rows), () -> json);
   }
 
   /** {@code SERVICE-NAME/CONNECTION-NAME}, the names operators gave them. */
@@ -242,7 +242,7 @@ final class StatusView {
               .append(" on host ")
               .append(printer.ref(st.host()));
       line.append(
-          status.isAlive(st.host()) ? " (alive)" : " (host not alive: status may be stale)");
+          printer.isAlive(st.host()) ? " (alive)" : " (host not alive: status may be stale)");
       st.reason().ifPresent(r -> line.append(" reason: ").append(SafeText.escape(r)));
       out.add(line.toString());
       List<String> details = new ArrayList<>();
@@ -307,7 +307,7 @@ final class StatusView {
 
   /** {@code alive} or {@code not alive}, and {@code in maintenance} when the host is drained. */
   private String hostState(HostId host) {
-    boolean alive = status.liveHosts().containsKey(host);
+    boolean alive = printer.isAlive(host);
     boolean drained = snapshot.topology().host(host).map(Host::maintenance).orElse(false);
     return (alive ? "alive" : "not alive") + (drained ? ", in maintenance" : "");
   }
@@ -380,7 +380,7 @@ final class StatusView {
     out.add(
         "  reported by host "
             + printer.ref(st.get().host())
-            + (status.isAlive(st.get().host()) ? "" : " (not alive: stale)")
+            + (printer.isAlive(st.get().host()) ? "" : " (not alive: stale)")
             + " at "
             + RelativeTime.both(s.observedAt(), now));
     out.add(
