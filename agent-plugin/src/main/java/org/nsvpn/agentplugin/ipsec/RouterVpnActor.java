@@ -239,14 +239,7 @@ final class RouterVpnActor {
             m -> {
               // Removed while a pass runs (a reconcile, a restart): say so now, as running() does;
               // the pass in flight may have seen the old namespace, so another one follows.
-              context
-                  .getLog()
-                  .warn(
-                      "vpn-service {}: its namespace was removed during provisioning; rebuilding"
-                          + " it next",
-                      serviceId);
-              reportAll(Reason.of(ReasonCode.NAMESPACE_REPAIR), true);
-              publishService(ServiceState.PENDING, Optional.of("namespace removed; rebuilding it"));
+              reportNamespaceRemoved();
               dirty = true;
               return Behaviors.same();
             })
@@ -494,12 +487,15 @@ final class RouterVpnActor {
   }
 
   private Behavior<Command> onNamespaceRemoved() {
-    context
-        .getLog()
-        .warn("vpn-service {}: its namespace was removed; rebuilding it at once", serviceId);
+    reportNamespaceRemoved();
+    return provisioning();
+  }
+
+  /** Says, in the log and the status, that the namespace is gone and is being rebuilt. */
+  private void reportNamespaceRemoved() {
+    context.getLog().warn("vpn-service {}: its namespace was removed; rebuilding it", serviceId);
     reportAll(Reason.of(ReasonCode.NAMESPACE_REPAIR), true);
     publishService(ServiceState.PENDING, Optional.of("namespace removed; rebuilding it"));
-    return provisioning();
   }
 
   private Behavior<Command> onCharonReport(CharonReport report) {
