@@ -216,6 +216,16 @@ tb_vpn_hexes() {
   } | sed -n 's/^vpn-\([0-9a-f]\{32\}\)$/\1/p' | sort -u
 }
 
+# The pids of the charons this run's agent runs (their pid files in its run directory).
+tb_charon_pids() {
+  local f pid
+  for f in "$TB_STATE"/run/charon/vpn-*/charon.pid; do
+    [[ -f $f ]] || continue
+    pid=$(cat "$f")
+    tb_pid_runs "$pid" "$TB_CHARON" && echo "$pid"
+  done
+}
+
 # Number of this run's VPN namespaces that exist.
 tb_vpn_namespaces_present() {
   local n=0 hex

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.nsvpn.cli.NsvpnCli;
 import org.nsvpn.cli.SwanctlCommand;
+import org.nsvpn.namespacemanager.testing.Ip;
 
 /** Independent readers of what the agent reports: ovsdb-client and nsvpn-cli as processes. */
 final class E2eOracles {
@@ -116,26 +117,11 @@ final class E2eOracles {
     }
   }
 
-  /** What {@code nsvpn-swanctl SERVICE ARGS} printed (both streams) and its exit code. */
-  record Swanctl(int code, String output) {}
-
-  static Swanctl swanctl(AgentProcess agent, String service, String... arguments) {
+  /** {@code nsvpn-swanctl SERVICE ARGS} against the agent: its exit code and output. */
+  static Ip.Result swanctl(AgentProcess agent, String service, String... arguments) {
     List<String> command = tool(agent, SwanctlCommand.class, service);
     command.addAll(List.of(arguments));
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("nsvpn-swanctl did not finish");
-      }
-      return new Swanctl(p.exitValue(), out);
-    } catch (IOException e) {
-      throw new AssertionError("cannot run nsvpn-swanctl", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return Ip.exec(command.toArray(String[]::new));
   }
 
   /** An HTTP GET of the agent's metrics endpoint (its address from RUN/metrics-address). */

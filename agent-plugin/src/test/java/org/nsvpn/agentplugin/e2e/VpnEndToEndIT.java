@@ -263,15 +263,15 @@ class VpnEndToEndIT {
         .contains("psk ****")
         .contains("host-side namespace vpn-")
         .doesNotContain(VpnTestbed.PSK_AB);
-    E2eOracles.Swanctl sas = E2eOracles.swanctl(agent, "vpnA", "--list-sas");
-    assertThat(sas.code()).as(sas.output()).isZero();
-    assertThat(sas.output())
+    Ip.Result sas = E2eOracles.swanctl(agent, "vpnA", "--list-sas");
+    assertThat(sas.exitCode()).as(sas.stderr()).isZero();
+    assertThat(sas.stdout())
         .contains(VpnNames.charonConnection(bed.aToB) + ": #")
         .contains("ESTABLISHED")
         .contains("INSTALLED");
-    E2eOracles.Swanctl unknown = E2eOracles.swanctl(agent, "no-such-vpn");
-    assertThat(unknown.code()).isEqualTo(1);
-    assertThat(unknown.output()).contains("no-such-vpn");
+    Ip.Result unknown = E2eOracles.swanctl(agent, "no-such-vpn");
+    assertThat(unknown.exitCode()).isEqualTo(1);
+    assertThat(unknown.stderr()).contains("no-such-vpn");
   }
 
   @Test
