@@ -54,7 +54,9 @@ final class JsonOutput {
       return f.numberNode(l);
     }
     if (value instanceof List<?> list) {
-      return PrintedObject.jsonList(list);
+      ArrayNode array = f.arrayNode();
+      list.forEach(v -> array.add(value(v)));
+      return array;
     }
     if (value instanceof PrintedObject.Not not) {
       ObjectNode node = f.objectNode();

@@ -141,17 +141,26 @@ public final class NsvpnCli implements Callable<Integer> {
       PrintStream err,
       Optional<SecretSource> secrets,
       Clock clock) {
-    CommandLine cl = new CommandLine(new NsvpnCli(in, out, err, secrets, clock));
+    return commandLine(new NsvpnCli(in, out, err, secrets, clock), "nsvpn-cli", out, err)
+        .execute(args);
+  }
+
+  /**
+   * picocli as the command line tools use it: output and errors on these streams, a bad option as
+   * one escaped line and a hint ({@link #USAGE}), an unexpected failure as {@link #UNAVAILABLE}.
+   */
+  static CommandLine commandLine(Object command, String name, PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(command);
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
     cl.setExitCodeExceptionMapper(e -> UNAVAILABLE);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           err.println(SafeText.escape("error: " + ex.getMessage()));
-          err.println("try: nsvpn-cli --help");
+          err.println("try: " + name + " --help");
           return USAGE;
         });
-    return cl.execute(args);
+    return cl;
   }
 
   @Override

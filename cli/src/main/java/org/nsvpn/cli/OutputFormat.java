@@ -43,9 +43,7 @@ enum OutputFormat {
 
   private static Optional<JsonNode> asJson(Output output) {
     if (output instanceof Output.Lines l) {
-      return l.lines().isEmpty()
-          ? Optional.empty()
-          : Optional.of(PrintedObject.jsonList(l.lines()));
+      return l.lines().isEmpty() ? Optional.empty() : Optional.of(JsonOutput.value(l.lines()));
     }
     if (output instanceof Output.Listing l) {
       ArrayNode array = JsonNodeFactory.instance.arrayNode();

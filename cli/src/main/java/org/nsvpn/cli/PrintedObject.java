@@ -1,6 +1,5 @@
 package org.nsvpn.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -118,12 +117,6 @@ final class PrintedObject {
       }
     }
     return Optional.empty();
-  }
-
-  static ArrayNode jsonList(List<?> values) {
-    ArrayNode array = JsonNodeFactory.instance.arrayNode();
-    values.forEach(v -> array.add(JsonOutput.value(v)));
-    return array;
   }
 
   /** Adds fields in print order; an absent optional adds nothing. */

@@ -77,16 +77,9 @@ public final class SwanctlCommand implements Callable<Integer> {
   }
 
   static int run(String[] args, PrintStream err) {
-    CommandLine cl = new CommandLine(new SwanctlCommand(err));
+    CommandLine cl =
+        NsvpnCli.commandLine(new SwanctlCommand(err), "nsvpn-swanctl", System.out, err);
     cl.setStopAtPositional(true);
-    cl.setErr(new java.io.PrintWriter(err, true));
-    cl.setExitCodeExceptionMapper(e -> NsvpnCli.UNAVAILABLE);
-    cl.setParameterExceptionHandler(
-        (ex, a) -> {
-          err.println(SafeText.escape("error: " + ex.getMessage()));
-          err.println("try: nsvpn-swanctl --help");
-          return NsvpnCli.USAGE;
-        });
     return cl.execute(args);
   }
 
