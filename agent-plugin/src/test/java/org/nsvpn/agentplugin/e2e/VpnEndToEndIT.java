@@ -465,9 +465,6 @@ class VpnEndToEndIT {
                 !Ip.namespaces().contains(VpnNames.namespace(bed.serviceA))
                     && !Ip.namespaces().contains(VpnNames.namespace(bed.serviceB)));
     Capture clear = Capture.start(bed.internet, "br0", state.resolve("cleartext.pcap"));
-    Thread.sleep(2000);
-    System.err.println(
-        "DEBUG br0: " + Ip.exec("ip", "-n", bed.internet, "-s", "link", "show").stdout());
     java.util.concurrent.atomic.AtomicReference<Ip.Result> last =
         new java.util.concurrent.atomic.AtomicReference<>();
     try {
