@@ -178,6 +178,29 @@ tb_start_agent() {
   tb_die "the agent did not report itself alive within 90 s (its log is above)"
 }
 
+# nsvpn-datapath beside the agent, for an agent.conf with datapath.mode = process (log:
+# $TB_STATE/datapath.log); waits until it forwards. Stopped by tb_cleanup.
+tb_start_datapath() {
+  tb_log "starting nsvpn-datapath (log $TB_STATE/datapath.log)"
+  setsid "$TB_ROOT/scripts/nsvpn-datapath" --config "$TB_STATE/agent.conf" \
+    >"$TB_STATE/datapath.log" 2>&1 </dev/null &
+  TB_DATAPATH_PID=$!
+  tb_track "$TB_DATAPATH_PID"
+  local deadline=$((SECONDS + 60))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$TB_DATAPATH_PID" 2>/dev/null; then
+      tail -n 40 "$TB_STATE/datapath.log" >&2
+      tb_die "nsvpn-datapath exited during start-up (its log is above)"
+    fi
+    if grep -q "nsvpn-datapath running" "$TB_STATE/datapath.log"; then
+      tb_log "datapath running (pid $TB_DATAPATH_PID)"
+      return
+    fi
+    sleep 0.2
+  done
+  tb_die "nsvpn-datapath did not start within 60 s"
+}
+
 tb_agent_log_tail() {
   [[ -n $TB_STATE && -f $TB_STATE/agent.log ]] || return 0
   echo "----- last 40 lines of $TB_STATE/agent.log -----" >&2

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.nsvpn.agentplugin.datapath.Datapath;
-import org.nsvpn.agentplugin.datapath.Underlay;
+import org.nsvpn.agentplugin.datapath.DatapathControl;
+import org.nsvpn.agentplugin.datapath.RemoteDatapath;
 import org.nsvpn.agentplugin.metrics.AgentMetrics;
 import org.nsvpn.agentplugin.metrics.MetricsServer;
 import org.nsvpn.agentplugin.metrics.Readiness;
@@ -51,10 +52,8 @@ import org.nsvpn.ovsdb.api.OvsdbClient;
 import org.nsvpn.ovsdb.api.OvsdbEndpoint;
 import org.nsvpn.ovsdb.ipsec.IpsecSchema;
 import org.nsvpn.ovsdb.ipsec.IpsecStatusPublisher;
-import org.nsvpn.simulator.state.NetworkState;
 import org.nsvpn.topology.ObjectKind;
 import org.nsvpn.topology.SecretsCredential;
-import org.nsvpn.topology.StoreSnapshot;
 import org.nsvpn.topology.StoreTransaction;
 import org.nsvpn.topology.TopologyStore;
 import org.nsvpn.topology.VersionConflictException;
@@ -177,39 +176,24 @@ public final class Agent implements AutoCloseable {
       TopologyFollower follower = new TopologyFollower(store);
       resources.push(follower);
       Optional<Datapath> datapath = Optional.empty();
+      Optional<DatapathControl> control = Optional.empty();
       if (config.datapathEnabled()) {
-        NetworkState networkState = NetworkState.create();
-        if (config.tunnelAddress().isPresent()) {
-          NeighbourSharing sharing =
-              new NeighbourSharing(curator, config.zookeeperRoot(), identity.id());
-          resources.push(sharing);
-          networkState = NetworkState.create(sharing);
-          sharing.start(networkState);
-          follower.addListener(sharing::retainRouters);
+        if (config.datapathMode() == AgentConfig.DatapathMode.PROCESS) {
+          RemoteDatapath remote =
+              RemoteDatapath.connect(config.runDirectory().resolve(RemoteDatapath.SOCKET_NAME));
+          resources.push(remote);
+          control = Optional.of(remote);
+          log.info("datapath: the nsvpn-datapath process, through {}", remote.socket());
+        } else {
+          LocalDatapath local = LocalDatapath.start(config, identity.id(), curator, follower);
+          resources.push(local);
+          datapath = Optional.of(local.datapath());
+          control = Optional.of(local.datapath());
         }
-        Optional<Underlay> underlay = config.tunnelAddress().map(a -> openUnderlay(a, config));
-        StoreSnapshot first = follower.snapshot();
-        Datapath dp;
-        try {
-          dp =
-              Datapath.create(
-                  identity.id(), first.topology(), first.tunnelKeys(), networkState, underlay);
-        } catch (RuntimeException e) {
-          underlay.ifPresent(Underlay::close);
-          throw e;
-        }
-        resources.push(dp);
-        dp.start();
-        follower.addSnapshotListener(s -> dp.update(s.topology(), s.tunnelKeys()));
-        DatapathStatsFile statsFile =
-            DatapathStatsFile.start(
-                dp, config.runDirectory().resolve(DatapathStatsFile.NAME), config.statsInterval());
-        resources.push(statsFile);
-        datapath = Optional.of(dp);
       }
       follower.start();
       ClusterPlacement placement =
-          new ClusterPlacement(curator, store.status(), identity.id(), datapath);
+          new ClusterPlacement(curator, store.status(), identity.id(), control);
       resources.push(placement);
       placement.start();
       GatewayScheduler scheduler =
@@ -267,7 +251,7 @@ public final class Agent implements AutoCloseable {
               system,
               placement,
               registry,
-              new StorePortBinder(store, identity.id(), datapath));
+              new StorePortBinder(store, identity.id(), control));
       List<AgentPlugin> started = new ArrayList<>();
       for (AgentPlugin plugin : plugins) {
         plugin.start(context);
@@ -276,7 +260,7 @@ public final class Agent implements AutoCloseable {
         log.info("plugin {} started", plugin.name());
       }
       if (config.metricsEnabled()) {
-        resources.push(startMetrics(config, registry, curator, ovsdb, datapath));
+        resources.push(startMetrics(config, registry, curator, ovsdb, control));
       }
       // Alive only once everything runs: a host that others see alive can carry its ports.
       resources.push(
@@ -331,14 +315,9 @@ public final class Agent implements AutoCloseable {
       PrometheusRegistry registry,
       CuratorFramework curator,
       OvsdbClient ovsdb,
-      Optional<Datapath> datapath) {
+      Optional<DatapathControl> datapath) {
     Map<String, Supplier<Readiness.Check>> checks = new LinkedHashMap<>();
-    checks.put(
-        "zookeeper",
-        () ->
-            curator.getZookeeperClient().isConnected()
-                ? Readiness.Check.ok("connected")
-                : Readiness.Check.failing("not connected to ZooKeeper"));
+    checks.put("zookeeper", zookeeperCheck(curator));
     checks.put(
         "ovsdb",
         () ->
@@ -351,33 +330,46 @@ public final class Agent implements AutoCloseable {
             datapath
                 .map(
                     dp ->
-                        dp.state() == Datapath.State.RUNNING
+                        dp.state() == DatapathControl.State.RUNNING
                             ? Readiness.Check.ok("running")
                             : Readiness.Check.failing(
                                 "datapath " + dp.state().name().toLowerCase()))
                 .orElse(Readiness.Check.ok("disabled")));
+    return serveMetrics(config, config.metricsPort(), "metrics-address", registry, checks);
+  }
+
+  /** {@code curator}'s connection as a readiness check. */
+  static Supplier<Readiness.Check> zookeeperCheck(CuratorFramework curator) {
+    return () ->
+        curator.getZookeeperClient().isConnected()
+            ? Readiness.Check.ok("connected")
+            : Readiness.Check.failing("not connected to ZooKeeper");
+  }
+
+  /**
+   * Serves {@code registry} and the checks on the metrics address and {@code port}, and writes the
+   * address served to RUN-DIRECTORY/{@code addressFile} (useful with port 0).
+   */
+  static MetricsServer serveMetrics(
+      AgentConfig config,
+      int port,
+      String addressFile,
+      PrometheusRegistry registry,
+      Map<String, Supplier<Readiness.Check>> checks) {
     MetricsServer server =
         MetricsServer.start(
-            new InetSocketAddress(config.metricsAddress(), config.metricsPort()),
-            registry,
-            Readiness.of(checks));
+            new InetSocketAddress(config.metricsAddress(), port), registry, Readiness.of(checks));
     try {
       Files.createDirectories(config.runDirectory());
       InetSocketAddress bound = server.address();
       Files.writeString(
-          config.runDirectory().resolve("metrics-address"),
+          config.runDirectory().resolve(addressFile),
           bound.getAddress().getHostAddress() + ":" + bound.getPort() + "\n");
     } catch (IOException e) {
       server.close();
       throw new UncheckedIOException("cannot write the metrics address", e);
     }
     return server;
-  }
-
-  private static Underlay openUnderlay(Ipv4Address address, AgentConfig config) {
-    Underlay underlay = Underlay.open(address, config.overlayPort());
-    log.info("overlay: VXLAN on {}:{}", address, config.overlayPort());
-    return underlay;
   }
 
   public HostId host() {
@@ -413,7 +405,7 @@ public final class Agent implements AutoCloseable {
     log.info("agent stopped");
   }
 
-  private static void closeAll(Deque<AutoCloseable> resources) {
+  static void closeAll(Deque<AutoCloseable> resources) {
     while (!resources.isEmpty()) {
       AutoCloseable resource = resources.pop();
       try {
@@ -465,8 +457,8 @@ public final class Agent implements AutoCloseable {
   }
 
   /** Binds ports by writing their host binding into the topology store. */
-  private record StorePortBinder(TopologyStore store, HostId host, Optional<Datapath> datapath)
-      implements PortBinder {
+  private record StorePortBinder(
+      TopologyStore store, HostId host, Optional<DatapathControl> datapath) implements PortBinder {
     @Override
     public CompletableFuture<Void> bind(PortId port, String interfaceName) {
       HostBinding binding = new HostBinding(host, interfaceName);

@@ -37,6 +37,8 @@ public record AgentConfig(
     Duration ovsdbDefaultRefresh,
     Path embeddedOvsdbDirectory,
     boolean datapathEnabled,
+    DatapathMode datapathMode,
+    int datapathMetricsPort,
     Optional<Ipv4Address> tunnelAddress,
     int overlayPort,
     Duration statsInterval,
@@ -46,6 +48,14 @@ public record AgentConfig(
     Config raw) {
 
   private static final String PREFIX = "nsvpn.agent.";
+
+  /** Where the datapath runs (see reference.conf and docs/architecture.md). */
+  public enum DatapathMode {
+    /** In the agent's JVM: it stops whenever the agent stops. */
+    EMBEDDED,
+    /** In the nsvpn-datapath process, which forwards on while the agent restarts. */
+    PROCESS
+  }
 
   /**
    * Reads {@code file} (if given) over the defaults. Substitutions resolve after the merge, so that
@@ -90,6 +100,8 @@ public record AgentConfig(
           c.getDuration("ovsdb.default-refresh"),
           path(c, "ovsdb.embedded.directory"),
           c.getBoolean("datapath.enabled"),
+          datapathMode(c.getString("datapath.mode")),
+          c.getInt("datapath.metrics-port"),
           blank(c.getString("overlay.tunnel-address")).map(AgentConfig::tunnelAddress),
           c.getInt("overlay.port"),
           c.getDuration("datapath.stats-interval"),
@@ -120,6 +132,10 @@ public record AgentConfig(
     if (metricsPort < 0 || metricsPort > 65535) {
       throw new InvalidValueException(PREFIX + "metrics.port", metricsPort, "must be 0..65535");
     }
+    if (datapathMetricsPort < 0 || datapathMetricsPort > 65535) {
+      throw new InvalidValueException(
+          PREFIX + "datapath.metrics-port", datapathMetricsPort, "must be 0..65535");
+    }
     if (metricsAddress.isBlank()) {
       throw new InvalidValueException(
           PREFIX + "metrics.address", metricsAddress, "must be an address of this host");
@@ -144,6 +160,24 @@ public record AgentConfig(
       throw new InvalidValueException(
           PREFIX + "ovsdb.endpoint", text, "expected unix:PATH or tcp:HOST:PORT");
     }
+  }
+
+  private static DatapathMode datapathMode(String text) {
+    return switch (text) {
+      case "embedded" -> DatapathMode.EMBEDDED;
+      case "process" -> DatapathMode.PROCESS;
+      default ->
+          throw new InvalidValueException(
+              PREFIX + "datapath.mode", text, "expected embedded or process");
+    };
+  }
+
+  /**
+   * How the agent's ZooKeeper is reached from this host: the configured ensemble, or the embedded
+   * server's address (for nsvpn-datapath, which follows the agent's embedded server).
+   */
+  public String zookeeperConnectString() {
+    return zookeeperConnect.orElse(embeddedZookeeperAddress + ":" + embeddedZookeeperPort);
   }
 
   private static Ipv4Address tunnelAddress(String text) {

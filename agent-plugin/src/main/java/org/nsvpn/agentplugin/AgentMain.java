@@ -3,7 +3,7 @@ package org.nsvpn.agentplugin;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,21 +56,8 @@ public final class AgentMain implements Callable<Integer> {
       System.err.println("nsvpn-agent: " + e.getMessage());
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  agent.close();
-                  stopped.countDown();
-                  // A stop asked for by SIGTERM or SIGINT that went cleanly is a success: exit 0
-                  // rather than the JVM's 128 + signal.
-                  System.out.flush();
-                  System.err.flush();
-                  Runtime.getRuntime().halt(0);
-                },
-                "nsvpn-agent-shutdown"));
-    stopped.await();
+    // The agent runs until a signal stops it.
+    Foreground.run(agent, "nsvpn-agent-shutdown", new CompletableFuture<Void>());
     return 0;
   }
 

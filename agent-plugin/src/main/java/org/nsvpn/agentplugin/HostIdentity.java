@@ -22,6 +22,23 @@ record HostIdentity(HostId id, String name) {
     return new HostIdentity(id, objectName(name));
   }
 
+  /**
+   * This host's identity as the agent created it: for nsvpn-datapath, which must follow the same
+   * host and never invent one.
+   *
+   * @throws IllegalStateException when neither a configured id nor the id file exists yet
+   */
+  static HostIdentity existing(AgentConfig config) {
+    if (config.hostId().isEmpty() && !Files.exists(config.hostIdFile())) {
+      throw new IllegalStateException(
+          "no host id yet: "
+              + config.hostIdFile()
+              + " is missing; start nsvpn-agent first (it creates the file) or set"
+              + " nsvpn.agent.host-id");
+    }
+    return of(config);
+  }
+
   private static HostId fromFile(Path file) {
     try {
       if (Files.exists(file)) {

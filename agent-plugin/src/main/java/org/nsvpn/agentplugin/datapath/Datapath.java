@@ -15,10 +15,11 @@ import org.nsvpn.topology.TunnelKey;
  * Carries real frames between the interfaces of this host that are bound to exterior ports of the
  * virtual network (see the package comment).
  *
- * <p>Lifecycle: {@link #create} → {@link #start()} → any number of {@link #update} → {@link
- * #close()} (idempotent; stops the polling thread and closes every socket).
+ * <p>Lifecycle: {@link #create} → {@link #start()} → any number of {@link #update} → optionally
+ * {@link #stop()} → {@link #close()} (idempotent; stops the polling thread and closes every
+ * socket).
  */
-public interface Datapath extends AutoCloseable {
+public interface Datapath extends DatapathControl, AutoCloseable {
 
   /** Opens the packet socket of a bound interface. */
   @FunctionalInterface
@@ -31,12 +32,6 @@ public interface Datapath extends AutoCloseable {
    * datapath itself polls and never blocks in a receive; this only bounds other uses.
    */
   long RECEIVE_TIMEOUT_MILLIS = 100;
-
-  enum State {
-    CREATED,
-    RUNNING,
-    CLOSED
-  }
 
   /**
    * A datapath for {@code host}'s bindings in {@code topology}, opening real AF_PACKET sockets,
@@ -94,25 +89,6 @@ public interface Datapath extends AutoCloseable {
     update(next, Collections.emptyNavigableMap());
   }
 
-  /**
-   * Completes once {@code port} is read through a socket on the interface called {@code
-   * interfaceName} as that interface is now (a re-created interface of the same name gets a new
-   * socket first). Checks at once, without waiting for the periodic maintenance; the binding must
-   * be (or become, through {@link #update}) this host's. Never fails by itself: bound it with a
-   * timeout.
-   */
-  java.util.concurrent.CompletableFuture<Void> whenReading(PortId port, String interfaceName);
-
-  /**
-   * Holds {@code port} (the session fence): from now on, frames received on its interface are
-   * dropped and nothing is sent to it, each counted in {@link DatapathStats#fenced()}, until {@link
-   * #release}. Safe from any thread; idempotent.
-   */
-  void hold(PortId port);
-
-  /** Ends a {@link #hold}; idempotent. */
-  void release(PortId port);
-
   /** The ports whose interfaces are being read, with the interface names. */
   Map<PortId, String> boundPorts();
 
@@ -121,7 +97,13 @@ public interface Datapath extends AutoCloseable {
 
   DatapathStats stats();
 
-  State state();
+  /**
+   * Stops forwarding at once: the polling threads end and the underlay's port is released, but the
+   * interfaces' sockets stay open (frames queue on them unread) until {@link #close()}. For a
+   * handover: closing an AF_PACKET socket waits for a kernel grace period (tens of milliseconds
+   * each), which a successor need not wait for, as it opens sockets of its own. Idempotent.
+   */
+  void stop();
 
   @Override
   void close();

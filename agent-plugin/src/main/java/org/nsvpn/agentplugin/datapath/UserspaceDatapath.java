@@ -147,6 +147,9 @@ final class UserspaceDatapath implements Datapath {
 
   private volatile State state = State.CREATED;
 
+  /** Guarded by lifecycle. */
+  private boolean socketsClosed;
+
   UserspaceDatapath(
       HostId host,
       Topology topology,
@@ -390,11 +393,15 @@ final class UserspaceDatapath implements Datapath {
   }
 
   @Override
-  public void close() {
+  public void stop() {
     synchronized (lifecycle) {
-      if (state == State.CLOSED) {
-        return;
-      }
+      stopLocked();
+    }
+  }
+
+  /** Ends forwarding once; true when the polling thread has ended (or never ran). */
+  private boolean stopLocked() {
+    if (state != State.CLOSED) {
       boolean started = state == State.RUNNING;
       state = State.CLOSED;
       maintenance.shutdownNow();
@@ -408,11 +415,22 @@ final class UserspaceDatapath implements Datapath {
           Thread.currentThread().interrupt();
         }
       }
-      if (loop.isAlive()) {
+    }
+    return !loop.isAlive();
+  }
+
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (socketsClosed) {
+        return;
+      }
+      if (!stopLocked()) {
         // Never close a socket the loop might still use; the process is going away anyway.
         log.warn("datapath: polling thread did not stop; leaving its sockets open");
         return;
       }
+      socketsClosed = true;
       bound.values().forEach(b -> b.socket.close());
       bound.clear();
       retired.forEach(b -> b.socket.close());

@@ -18,7 +18,7 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
 import org.nsvpn.agentplugin.DaemonThreads;
-import org.nsvpn.agentplugin.datapath.Datapath;
+import org.nsvpn.agentplugin.datapath.DatapathControl;
 import org.nsvpn.agentplugin.spi.GatewayPlacement;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.PortId;
@@ -59,7 +59,7 @@ public final class ClusterPlacement implements GatewayPlacement, AutoCloseable {
   private final CuratorFramework client;
   private final StatusStore status;
   private final HostId self;
-  private final Optional<Datapath> datapath;
+  private final Optional<DatapathControl> datapath;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("nsvpn-placement"));
 
@@ -80,7 +80,10 @@ public final class ClusterPlacement implements GatewayPlacement, AutoCloseable {
   private AutoCloseable watch;
 
   public ClusterPlacement(
-      CuratorFramework client, StatusStore status, HostId self, Optional<Datapath> datapath) {
+      CuratorFramework client,
+      StatusStore status,
+      HostId self,
+      Optional<DatapathControl> datapath) {
     this.client = client;
     this.status = status;
     this.self = self;

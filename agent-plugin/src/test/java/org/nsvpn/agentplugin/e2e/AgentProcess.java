@@ -32,6 +32,11 @@ final class AgentProcess implements AutoCloseable {
   private TopologyStore store;
 
   AgentProcess(Path state) {
+    this(state, "");
+  }
+
+  /** An agent whose configuration adds {@code agentSettings} (HOCON) under nsvpn.agent. */
+  AgentProcess(Path state, String agentSettings) {
     this.state = state;
     try (ServerSocket socket = new ServerSocket(0)) {
       this.zookeeperPort = socket.getLocalPort();
@@ -49,7 +54,8 @@ final class AgentProcess implements AutoCloseable {
               + zookeeperPort
               + "\n"
               + "  metrics.port = 0\n"
-              + "}\n"
+              + agentSettings
+              + "\n}\n"
               + "nsvpn.plugins.ipsec { reconcile-interval = 2s, status-interval = 1s, max-backoff = 4s }\n");
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -128,8 +128,13 @@ final class E2eOracles {
   record Http(int status, String body) {}
 
   static Http get(Path state, String path) {
+    return get(state, "metrics-address", path);
+  }
+
+  /** An HTTP GET of the endpoint whose address RUN/{@code addressFile} holds. */
+  static Http get(Path state, String addressFile, String path) {
     try {
-      String address = Files.readString(state.resolve("run/metrics-address")).trim();
+      String address = Files.readString(state.resolve("run").resolve(addressFile)).trim();
       java.net.http.HttpResponse<String> response =
           java.net.http.HttpClient.newHttpClient()
               .send(

@@ -66,7 +66,9 @@ class DebianPackageIT {
         .contains("./usr/bin/nsvpn-agent")
         .contains("./usr/bin/nsvpn-swanctl")
         .contains("./etc/nsvpn/agent.conf")
-        .contains("./lib/systemd/system/nsvpn-agent.service");
+        .contains("./lib/systemd/system/nsvpn-agent.service")
+        .contains("./usr/bin/nsvpn-datapath")
+        .contains("./lib/systemd/system/nsvpn-datapath.service");
 
     Path root = work.resolve("root");
     Files.createDirectories(root.resolve("var/lib/dpkg/info"));
@@ -91,6 +93,12 @@ class DebianPackageIT {
                     root.resolve("etc/nsvpn/agent.conf").toString())
                 .stdout())
         .contains("valid");
+    assertThat(
+            ok(java, "-cp", jar.toString(), "org.nsvpn.agentplugin.DatapathMain", "--help")
+                .stdout())
+        .contains("Usage: nsvpn-datapath");
+    assertThat(Files.readString(root.resolve("usr/bin/nsvpn-datapath")))
+        .contains("org.nsvpn.agentplugin.DatapathMain");
 
     Path cliJar = root.resolve("usr/share/nsvpn/nsvpn-cli.jar");
     Path archive = root.resolve("var/cache/nsvpn/nsvpn-cli.jsa");
@@ -121,7 +129,8 @@ class DebianPackageIT {
             "systemd-analyze",
             "--root=" + root,
             "verify",
-            "/lib/systemd/system/nsvpn-agent.service");
+            "/lib/systemd/system/nsvpn-agent.service",
+            "/lib/systemd/system/nsvpn-datapath.service");
     assertThat(verify.ok()).as(verify.stderr()).isTrue();
     assertThat(verify.stdout() + verify.stderr()).as("no warning about the unit").isBlank();
 
