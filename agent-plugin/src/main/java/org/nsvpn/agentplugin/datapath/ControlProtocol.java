@@ -12,15 +12,19 @@ import org.nsvpn.chainrules.InvalidValueException;
  * <pre>
  * ID reading PORT-UUID IFNAME   →  ID ok        once PORT is read on IFNAME
  * ID fence [PORT-UUID ...]      →  ID ok        exactly these ports are held (the session fence)
+ * ID guard [PORT-UUID ...]      →  ID ok        these ports are held whenever no agent is connected
  * ID state                      →  ID RUNNING
  * ID handover                   →  ID ok        the datapath stopped and released its sockets;
  *                                               the process exits (a new one takes over)
  * any malformed request         →  ID error MESSAGE   (or "- error MESSAGE" without an id)
  * </pre>
  *
- * The fence is state, not a sequence of holds and releases: a client sends the whole set when it
- * connects and whenever it changes, so a datapath that restarted learns it again, and one whose
- * agent died keeps the last set (fail-closed) until the next agent says otherwise.
+ * The fence and the guard are state, not sequences of changes: a client sends each whole set when
+ * it connects (guard first) and whenever it changes, so a datapath that restarted learns them
+ * again. A connection that sent a guard set is an agent's. While no agent is connected, the
+ * datapath holds the union of the last fence and the last guard set: the scheduled gateways'
+ * namespace ports go quiet, because the agent's session is ending and another host may be given
+ * their services (fail-closed); every other port keeps forwarding.
  */
 final class ControlProtocol {
   private ControlProtocol() {}
@@ -30,6 +34,7 @@ final class ControlProtocol {
 
   static final String READING = "reading";
   static final String FENCE = "fence";
+  static final String GUARD = "guard";
   static final String STATE = "state";
   static final String HANDOVER = "handover";
   static final String OK = "ok";

@@ -48,6 +48,15 @@ public final class ControlServer implements AutoCloseable {
   private final CompletableFuture<Void> handedOver = new CompletableFuture<>();
 
   /** The ports the last fence request named. Guarded by this. */
+  private final Set<PortId> fenced = new HashSet<>();
+
+  /** The ports the last guard request named. Guarded by this. */
+  private final Set<PortId> guarded = new HashSet<>();
+
+  /** The connections that sent a guard set: the agents'. Guarded by this. */
+  private final Set<SocketChannel> agents = new HashSet<>();
+
+  /** The ports the datapath holds now: fenced, plus guarded while no agent is connected. */
   private final Set<PortId> held = new HashSet<>();
 
   private volatile boolean closed;
@@ -139,6 +148,7 @@ public final class ControlServer implements AutoCloseable {
       log.debug("datapath control client gone: {}", e.toString());
     } finally {
       clients.remove(client);
+      agentGone(client);
     }
   }
 
@@ -171,11 +181,22 @@ public final class ControlServer implements AutoCloseable {
                               : id + " " + ControlProtocol.ERROR + " " + failure.getMessage()));
         }
         case ControlProtocol.FENCE -> {
-          Set<PortId> next = new HashSet<>();
-          for (String word : line.args()) {
-            next.add(PortId.parse(word));
+          Set<PortId> ports = ports(line);
+          synchronized (this) {
+            fenced.clear();
+            fenced.addAll(ports);
+            applyHolds();
           }
-          fence(next);
+          reply(client, id + " " + ControlProtocol.OK);
+        }
+        case ControlProtocol.GUARD -> {
+          Set<PortId> ports = ports(line);
+          synchronized (this) {
+            guarded.clear();
+            guarded.addAll(ports);
+            agents.add(client);
+            applyHolds();
+          }
           reply(client, id + " " + ControlProtocol.OK);
         }
         case ControlProtocol.STATE -> reply(client, id + " " + datapath.state().name());
@@ -202,7 +223,20 @@ public final class ControlServer implements AutoCloseable {
     return false;
   }
 
-  private synchronized void fence(Set<PortId> next) {
+  private static Set<PortId> ports(Line line) {
+    Set<PortId> ports = new HashSet<>();
+    for (String word : line.args()) {
+      ports.add(PortId.parse(word));
+    }
+    return ports;
+  }
+
+  /** Brings the datapath's holds to: fenced, plus guarded while no agent is connected. */
+  private synchronized void applyHolds() {
+    Set<PortId> next = new HashSet<>(fenced);
+    if (agents.isEmpty()) {
+      next.addAll(guarded);
+    }
     for (PortId port : next) {
       if (held.add(port)) {
         datapath.hold(port);
@@ -213,6 +247,18 @@ public final class ControlServer implements AutoCloseable {
         held.remove(port);
         datapath.release(port);
       }
+    }
+  }
+
+  private synchronized void agentGone(SocketChannel client) {
+    if (agents.remove(client) && agents.isEmpty() && !closed) {
+      if (!guarded.isEmpty()) {
+        log.warn(
+            "the agent disconnected: holding the namespace ports of its scheduled gateways {}"
+                + " until an agent connects again",
+            guarded);
+      }
+      applyHolds();
     }
   }
 

@@ -37,5 +37,16 @@ public interface DatapathControl {
   /** Ends a {@link #hold}; idempotent. */
   void release(PortId port);
 
+  /**
+   * Tells the datapath that {@code port} is a scheduled gateway's namespace port, which another
+   * host may be given once this agent's ZooKeeper session ends. A datapath that outlives the agent
+   * holds such ports while no agent is connected to it (fail-closed); in the agent's own JVM there
+   * is nothing to do, since the datapath stops with the agent. Idempotent.
+   */
+  default void guard(PortId port) {}
+
+  /** Ends a {@link #guard}; idempotent. */
+  default void unguard(PortId port) {}
+
   State state();
 }

@@ -55,6 +55,9 @@ public final class RemoteDatapath implements DatapathControl, AutoCloseable {
   /** Guarded by this. */
   private final Set<PortId> held = new HashSet<>();
 
+  /** Guarded by this. */
+  private final Set<PortId> guarded = new HashSet<>();
+
   /** Guarded by this; null while disconnected. */
   private SocketChannel channel;
 
@@ -105,6 +108,20 @@ public final class RemoteDatapath implements DatapathControl, AutoCloseable {
     }
   }
 
+  @Override
+  public synchronized void guard(PortId port) {
+    if (guarded.add(port)) {
+      sendSet(ControlProtocol.GUARD, guarded);
+    }
+  }
+
+  @Override
+  public synchronized void unguard(PortId port) {
+    if (guarded.remove(port)) {
+      sendSet(ControlProtocol.GUARD, guarded);
+    }
+  }
+
   /**
    * RUNNING while connected (the process serves only while its datapath runs), else UNREACHABLE.
    */
@@ -122,6 +139,8 @@ public final class RemoteDatapath implements DatapathControl, AutoCloseable {
         ch.connect(UnixDomainSocketAddress.of(socket));
         synchronized (this) {
           channel = ch;
+          // The guard set first: it marks this connection as the agent's.
+          sendSet(ControlProtocol.GUARD, guarded);
           sendFence();
         }
         pending.forEach(this::send);
@@ -202,9 +221,12 @@ public final class RemoteDatapath implements DatapathControl, AutoCloseable {
 
   /** Sends the fence's whole set (with the lock held, so sets are sent in the order made). */
   private void sendFence() {
-    String ports = held.stream().map(PortId::toString).sorted().collect(Collectors.joining(" "));
-    write(
-        ids.incrementAndGet() + " " + ControlProtocol.FENCE + (ports.isEmpty() ? "" : " " + ports));
+    sendSet(ControlProtocol.FENCE, held);
+  }
+
+  private void sendSet(String verb, Set<PortId> ports) {
+    String words = ports.stream().map(PortId::toString).sorted().collect(Collectors.joining(" "));
+    write(ids.incrementAndGet() + " " + verb + (words.isEmpty() ? "" : " " + words));
   }
 
   /** Writes one line if connected; a lost line is sent again on the next connection. */

@@ -160,6 +160,7 @@ public final class ClusterPlacement implements GatewayPlacement, AutoCloseable {
   @Override
   public synchronized void guard(VpnServiceId service, PortId port) {
     guarded.put(service, port);
+    datapath.ifPresent(dp -> dp.guard(port));
     if (fenced) {
       datapath.ifPresent(dp -> dp.hold(port));
     }
@@ -169,7 +170,11 @@ public final class ClusterPlacement implements GatewayPlacement, AutoCloseable {
   public synchronized void release(VpnServiceId service) {
     PortId port = guarded.remove(service);
     if (port != null) {
-      datapath.ifPresent(dp -> dp.release(port));
+      datapath.ifPresent(
+          dp -> {
+            dp.release(port);
+            dp.unguard(port);
+          });
     }
   }
 

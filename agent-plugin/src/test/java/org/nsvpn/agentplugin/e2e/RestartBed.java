@@ -1,0 +1,157 @@
+package org.nsvpn.agentplugin.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.namespacemanager.testing.KernelResources;
+import org.nsvpn.strongswan.Backend;
+import org.nsvpn.strongswan.CharonFixture;
+import org.nsvpn.strongswan.StockCharon;
+
+/**
+ * The demo's topology ({@link VpnTestbed}) with both tunnels up, served by an agent process with
+ * {@code datapath.mode = process} and an nsvpn-datapath process beside it: the bed of {@link
+ * DatapathRestartIT} and of the restart benchmark. {@link #close()} stops both processes and site
+ * C, keeps the logs and captures under target/e2e-logs, and removes the state directory.
+ */
+final class RestartBed implements AutoCloseable {
+  static final Duration TUNNEL = Duration.ofSeconds(60);
+
+  final Path state;
+  final VpnTestbed bed;
+  final AgentProcess agent;
+
+  /** tcpdump on the internet segment, from before the first tunnel. */
+  final Capture capture;
+
+  DatapathProcessHandle datapath;
+  private final String name;
+  private int datapaths = 1;
+  private StockCharon siteC;
+
+  private RestartBed(String name, Path state, VpnTestbed bed, AgentProcess agent) {
+    this.name = name;
+    this.state = state;
+    this.bed = bed;
+    this.agent = agent;
+    this.capture = Capture.start(bed.internet, "br0", state.resolve("internet.pcap"));
+  }
+
+  /** Starts the agent and the datapath, builds both VPN sites and site C, waits for both pings. */
+  static RestartBed start(KernelResources kernel, String name) throws IOException {
+    CharonFixture.requireCharon();
+    Path state = Files.createTempDirectory("nsvpn-dp-");
+    CharonFixture.trackRoot(state.resolve("run/charon"));
+    VpnTestbed bed = VpnTestbed.create(kernel);
+    RestartBed r =
+        new RestartBed(
+            name,
+            state,
+            bed,
+            new AgentProcess(state, "  datapath.mode = process\n  datapath.metrics-port = 0\n"));
+    try {
+      r.agent.start();
+      r.datapath = DatapathProcessHandle.start(state, "datapath-1");
+      r.siteC = StockCharon.start(bed.siteC, Backend.KERNEL_LIBIPSEC);
+      r.siteC.loadAll(bed.siteCConfig());
+      r.agent.store().commit(bed.topology(r.agent.hostId().orElseThrow(), true));
+      awaitPing(bed.vmA, "10.2.0.10");
+      awaitPing(bed.vmA, "10.3.0.1");
+    } catch (RuntimeException | AssertionError e) {
+      try {
+        r.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    return r;
+  }
+
+  static void awaitPing(String from, String to) {
+    await(from + " reaches " + to)
+        .atMost(TUNNEL)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> VpnTestbed.ping(from, to).ok());
+  }
+
+  /** The inbound SPIs of {@code connection}'s child SAs, as the agent last reported them. */
+  List<Long> childSpis(IpsecSiteConnectionId connection) {
+    return agent
+        .store()
+        .status()
+        .connectionStatus(connection)
+        .map(r -> r.status())
+        .map(ConnectionStatus::ikeSas)
+        .orElse(List.of())
+        .stream()
+        .flatMap(ike -> ike.childSas().stream())
+        .map(c -> c.spiIn())
+        .toList();
+  }
+
+  /** Restarts the agent after SIGKILL and waits until it reaches the datapath again. */
+  void killAndRestartAgent() {
+    agent.kill();
+    agent.start();
+    awaitAgentReady();
+  }
+
+  void awaitAgentReady() {
+    await("the agent reaches the datapath")
+        .atMost(TUNNEL)
+        .ignoreExceptions()
+        .until(() -> E2eOracles.get(state, "/readyz").status() == 200);
+  }
+
+  /** Starts a new nsvpn-datapath, which takes over; returns the old one's exit code. */
+  int handOver() {
+    DatapathProcessHandle old = datapath;
+    datapath = DatapathProcessHandle.start(state, "datapath-" + ++datapaths);
+    return old.awaitExit(Duration.ofSeconds(30));
+  }
+
+  /** SIGKILL of the datapath, then a new one (as its supervisor would). */
+  void killAndRestartDatapath() {
+    datapath.kill();
+    datapath = DatapathProcessHandle.start(state, "datapath-" + ++datapaths);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      capture.close();
+      if (datapath != null) {
+        datapath.close();
+      }
+      agent.close();
+    } finally {
+      Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
+      try (Stream<Path> files = Files.list(state)) {
+        for (Path f :
+            files
+                .filter(p -> p.toString().endsWith(".log") || p.toString().endsWith(".pcap"))
+                .toList()) {
+          Files.copy(
+              f, logs.resolve(name + "-" + f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      if (siteC != null) {
+        siteC.stop();
+      }
+      CharonFixture.cleanUp();
+      try (Stream<Path> files = Files.walk(state)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}
