@@ -27,6 +27,7 @@ import org.nsvpn.agentplugin.datapath.Datapath;
 import org.nsvpn.agentplugin.datapath.DatapathControl;
 import org.nsvpn.agentplugin.datapath.RemoteDatapath;
 import org.nsvpn.agentplugin.metrics.AgentMetrics;
+import org.nsvpn.agentplugin.metrics.MetricsServer;
 import org.nsvpn.agentplugin.metrics.Readiness;
 import org.nsvpn.simulator.state.NetworkState;
 import org.nsvpn.topology.StoreSnapshot;
@@ -112,26 +113,8 @@ public final class DatapathProcess implements AutoCloseable {
       resources.push(local);
       long forwarding = local.forwardingSince();
       follower.start();
-      ControlServer server =
-          ControlServer.start(
-              socket,
-              local.datapath(),
-              () -> {
-                // Only forwarding stops before the answer; the sockets close after it.
-                local.datapath().stop();
-                lock.close();
-              });
-      resources.push(server);
-      if (tookOver) {
-        log.info(
-            "took over from the previous nsvpn-datapath: {} ms from asking to forwarding (it"
-                + " stopped after {} ms, the lock took {} ms, opening the sockets {} ms)",
-            TimeUnit.NANOSECONDS.toMillis(forwarding - asked),
-            TimeUnit.NANOSECONDS.toMillis(released - asked),
-            TimeUnit.NANOSECONDS.toMillis(locked - released),
-            TimeUnit.NANOSECONDS.toMillis(forwarding - locked));
-      }
-
+      // The metrics port is exclusive too: the predecessor closed it before it answered.
+      Optional<MetricsServer> metrics = Optional.empty();
       if (config.metricsEnabled()) {
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
@@ -150,14 +133,39 @@ public final class DatapathProcess implements AutoCloseable {
                     ? Readiness.Check.ok("running")
                     : Readiness.Check.failing(
                         "datapath " + local.datapath().state().name().toLowerCase()));
-        resources.push(
-            Agent.serveMetrics(
-                config,
-                config.datapathMetricsPort(),
-                "datapath-metrics-address",
-                registry,
-                checks));
+        metrics =
+            Optional.of(
+                Agent.serveMetrics(
+                    config,
+                    config.datapathMetricsPort(),
+                    "datapath-metrics-address",
+                    registry,
+                    checks));
+        resources.push(metrics.get());
       }
+      Optional<MetricsServer> finalMetrics = metrics;
+      ControlServer server =
+          ControlServer.start(
+              socket,
+              local.datapath(),
+              () -> {
+                // What a successor needs exclusively is released before the answer: forwarding,
+                // the underlay and metrics ports, the lock. The sockets close after it.
+                local.datapath().stop();
+                finalMetrics.ifPresent(MetricsServer::close);
+                lock.close();
+              });
+      resources.push(server);
+      if (tookOver) {
+        log.info(
+            "took over from the previous nsvpn-datapath: {} ms from asking to forwarding (it"
+                + " stopped after {} ms, the lock took {} ms, opening the sockets {} ms)",
+            TimeUnit.NANOSECONDS.toMillis(forwarding - asked),
+            TimeUnit.NANOSECONDS.toMillis(released - asked),
+            TimeUnit.NANOSECONDS.toMillis(locked - released),
+            TimeUnit.NANOSECONDS.toMillis(forwarding - locked));
+      }
+
       log.info("nsvpn-datapath running: host {}", identity.id());
       return new DatapathProcess(resources, server.handedOver());
     } catch (Exception e) {

@@ -61,7 +61,10 @@ public final class MetricsServer implements AutoCloseable {
     http.setExecutor(server.thread);
     http.createContext("/", server::handle);
     http.start();
-    log.info("metrics and health on http://{}/metrics", server.address());
+    log.info(
+        "metrics and health on http://{}:{}/metrics",
+        server.address().getAddress().getHostAddress(),
+        server.address().getPort());
     return server;
   }
 

@@ -57,7 +57,9 @@ final class RestartBed implements AutoCloseable {
             name,
             state,
             bed,
-            new AgentProcess(state, "  datapath.mode = process\n  datapath.metrics-port = 0\n"));
+            new AgentProcess(
+                state,
+                "  datapath.mode = process\n  datapath.metrics-port = " + freePort() + "\n"));
     try {
       r.agent.start();
       r.datapath = DatapathProcessHandle.start(state, "datapath-1");
@@ -75,6 +77,16 @@ final class RestartBed implements AutoCloseable {
       throw e;
     }
     return r;
+  }
+
+  /**
+   * A fixed port for nsvpn-datapath's metrics, not 0: a successor binds the same port, as in
+   * production, once its predecessor released it.
+   */
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   static void awaitPing(String from, String to) {
