@@ -20,10 +20,11 @@ import org.nsvpn.strongswan.CharonFixture;
 import org.nsvpn.strongswan.StockCharon;
 
 /**
- * The VPN end to end across hosts: VM A on host 1, router A's uplink and therefore its VPN
- * namespace on host 2, site B (uplink, VPN namespace, VM) on host 3, site C a stock strongSwan on
- * the internet segment. VM A's traffic is simulated on host 1, tunnelled over the overlay to the
- * namespace port on host 2, encrypted there, and leaves by router A's uplink.
+ * The VPN end to end across hosts, each host's datapath in an nsvpn-datapath process: VM A on host
+ * 1, router A's uplink and therefore its VPN namespace on host 2, site B (uplink, VPN namespace,
+ * VM) on host 3, site C a stock strongSwan on the internet segment. VM A's traffic is simulated on
+ * host 1, tunnelled over the overlay to the namespace port on host 2, encrypted there, and leaves
+ * by router A's uplink.
  */
 class MultiHostVpnIT {
   private static final Duration TUNNEL = Duration.ofSeconds(60);
@@ -38,7 +39,9 @@ class MultiHostVpnIT {
   @BeforeEach
   void start() {
     CharonFixture.requireCharon();
-    hosts = MultiHostTestbed.start(3);
+    // Each host's datapath in its own process: the multi-host tests of the other classes run it in
+    // the agent.
+    hosts = MultiHostTestbed.start(3, true);
     SimHost one = hosts.host(1);
     SimHost two = hosts.host(2);
     SimHost three = hosts.host(3);
@@ -128,6 +131,21 @@ class MultiHostVpnIT {
                                   hosts.host(2).state, "vpnA.a-to-b", "sa_data_bytes_out")
                               - ovsdbBefore)
                       .isGreaterThanOrEqualTo(sent));
+      // The agents of host 1 (VM A) and host 2 (router A's uplink and VPN namespace) SIGKILLed
+      // and restarted, one after the other, while VM A pings across the overlay and the tunnel:
+      // their datapath processes forward on, so no ping is lost.
+      for (int index : new int[] {1, 2}) {
+        try (PingLog toB = PingLog.start(bed.vmA, "10.2.0.10", Duration.ofMillis(100))) {
+          toB.awaitAnswerAfter(toB.highest() + 10, TUNNEL);
+          hosts.host(index).killAgent();
+          toB.awaitAnswerAfter(toB.highest() + 10, TUNNEL);
+          hosts.host(index).restartAgent();
+          toB.awaitAnswerAfter(toB.highest() + 10, TUNNEL);
+          assertThat(toB.longestGap())
+              .as("pings lost while the agent of host " + index + " restarted")
+              .isZero();
+        }
+      }
       // Without a ZooKeeper quorum for longer than the agents' 4 s session timeout, the tunnels
       // carry on: agents keep their snapshot and tear nothing down.
       ZooKeeperEnsemble zk = hosts.zookeeper();

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.nsvpn.agentplugin.AgentMain;
+import org.nsvpn.agentplugin.DatapathMain;
 import org.nsvpn.agentplugin.e2e.OrphanedOvsdbServer;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.model.Host;
@@ -63,7 +64,10 @@ public final class MultiHostTestbed implements AutoCloseable {
   /** Cleans up when the test JVM is stopped (SIGTERM, Ctrl-C) before the test could. */
   private final Thread onExit = new Thread(this::close, "multihost-testbed-cleanup");
 
-  private MultiHostTestbed() {
+  private final boolean datapathProcess;
+
+  private MultiHostTestbed(boolean datapathProcess) {
+    this.datapathProcess = datapathProcess;
     try {
       directory = Files.createTempDirectory("nsvpn-multihost-");
     } catch (IOException e) {
@@ -73,7 +77,15 @@ public final class MultiHostTestbed implements AutoCloseable {
 
   /** Builds the underlay, the ensemble and {@code hostCount} hosts with running agents. */
   public static MultiHostTestbed start(int hostCount) {
-    MultiHostTestbed bed = new MultiHostTestbed();
+    return start(hostCount, false);
+  }
+
+  /**
+   * As {@link #start(int)}; with {@code datapathProcess}, every host runs its datapath in an
+   * nsvpn-datapath process beside its agent ({@code datapath.mode = process}).
+   */
+  public static MultiHostTestbed start(int hostCount, boolean datapathProcess) {
+    MultiHostTestbed bed = new MultiHostTestbed(datapathProcess);
     Runtime.getRuntime().addShutdownHook(bed.onExit);
     try {
       bed.build(hostCount);
@@ -214,6 +226,7 @@ public final class MultiHostTestbed implements AutoCloseable {
     public final Path state;
     private Process holder;
     private Process agent;
+    private Process datapath;
 
     SimHost(int index) {
       this.index = index;
@@ -257,6 +270,7 @@ public final class MultiHostTestbed implements AutoCloseable {
                 + "  overlay.tunnel-address = \""
                 + address
                 + "\"\n"
+                + (datapathProcess ? "  datapath { mode = process, metrics-port = 0 }\n" : "")
                 + "}\n"
                 + "nsvpn.plugins.ipsec { reconcile-interval = 2s, status-interval = 1s,"
                 + " max-backoff = 4s }\n");
@@ -306,6 +320,11 @@ public final class MultiHostTestbed implements AutoCloseable {
     }
 
     void startAgent() {
+      agent = startJava(AgentMain.class, "agent.log");
+    }
+
+    /** {@code main} with this host's agent.conf, inside this host, logging to {@code log}. */
+    private Process startJava(Class<?> main, String log) {
       List<String> command = new ArrayList<>(List.of(enter()));
       command.addAll(
           List.of(
@@ -314,23 +333,46 @@ public final class MultiHostTestbed implements AutoCloseable {
               "-Dlogback.configurationFile=" + MultiHostTestbed.class.getResource("/logback.xml"),
               "-cp",
               System.getProperty("java.class.path"),
-              AgentMain.class.getName(),
+              main.getName(),
               "--config",
               state.resolve("agent.conf").toString()));
       try {
-        agent =
-            new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(
-                    ProcessBuilder.Redirect.appendTo(state.resolve("agent.log").toFile()))
-                .start();
+        return new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve(log).toFile()))
+            .start();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
 
-    /** Waits until the agent is alive in ZooKeeper and has published its tunnel address. */
+    /**
+     * Waits until the agent is alive in ZooKeeper and has published its tunnel address, and its
+     * datapath writes its counters (in process mode: nsvpn-datapath, started once the agent made
+     * the host id, and left running across agent restarts).
+     */
     void awaitAgent() {
+      awaitAgentAlive();
+      if (datapathProcess && (datapath == null || !datapath.isAlive())) {
+        datapath = startJava(DatapathMain.class, "datapath.log");
+      }
+      await("datapath of host " + index)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (datapathProcess && !datapath.isAlive()) {
+                  throw new AssertionError(
+                      "nsvpn-datapath of host "
+                          + index
+                          + " exited: "
+                          + Files.readString(state.resolve("datapath.log")));
+                }
+                return Files.exists(statsFile());
+              });
+    }
+
+    private void awaitAgentAlive() {
       await("agent of host " + index)
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(200))
@@ -347,8 +389,7 @@ public final class MultiHostTestbed implements AutoCloseable {
                         .topology()
                         .host(id.get())
                         .flatMap(Host::tunnelAddress)
-                        .equals(Optional.of(address))
-                    && Files.exists(statsFile());
+                        .equals(Optional.of(address));
               });
     }
 
@@ -403,6 +444,7 @@ public final class MultiHostTestbed implements AutoCloseable {
      */
     public void kill() {
       stop(agent, false);
+      stop(datapath, false);
       for (String name : vpnNamespaces()) {
         for (String pid : exec("ip", "netns", "pids", name).stdout().split("\\s+")) {
           if (!pid.isBlank()) {
@@ -410,6 +452,11 @@ public final class MultiHostTestbed implements AutoCloseable {
           }
         }
       }
+    }
+
+    /** SIGKILL to the agent alone (its datapath process, if any, keeps running). */
+    public void killAgent() {
+      stop(agent, false);
     }
 
     /** Starts this host's agent again and waits until it is alive. */
@@ -445,6 +492,7 @@ public final class MultiHostTestbed implements AutoCloseable {
 
     private void close() {
       stop(agent, true);
+      stop(datapath, true);
       OrphanedOvsdbServer.stop(state);
       if (holder != null && holder.isAlive()) {
         removeNamespaces();
