@@ -925,12 +925,8 @@ final class CuratorTopologyStore implements TopologyStore {
                 deletedSecrets.add(ref);
               }
             });
-    Map<EntityId, IpsecSiteConnection> after = new LinkedHashMap<>();
-    base.topology().connections().forEach(c -> after.put(c.id(), c));
-    tx.change().deletions().forEach(after::remove);
     for (Identified o : tx.change().upserts()) {
       if (o instanceof IpsecSiteConnection c) {
-        after.put(c.id(), c);
         boolean changedRef =
             base.topology().connection(c.id()).map(old -> !old.psk().equals(c.psk())).orElse(true);
         boolean written = tx.secrets().getOrDefault(c.psk(), Optional.empty()).isPresent();
@@ -944,6 +940,18 @@ final class CuratorTopologyStore implements TopologyStore {
                   + c.psk()
                   + "', which does not exist; give the PSK with the connection");
         }
+      }
+    }
+    if (deletedSecrets.isEmpty()) {
+      return problems;
+    }
+    // Only a transaction that deletes secrets pays for a pass over the connections.
+    Map<EntityId, IpsecSiteConnection> after = new LinkedHashMap<>();
+    base.topology().connections().forEach(c -> after.put(c.id(), c));
+    tx.change().deletions().forEach(after::remove);
+    for (Identified o : tx.change().upserts()) {
+      if (o instanceof IpsecSiteConnection c) {
+        after.put(c.id(), c);
       }
     }
     for (SecretRef ref : deletedSecrets) {
@@ -970,10 +978,10 @@ final class CuratorTopologyStore implements TopologyStore {
       return old.get().alias();
     }
     ObjectKind<?, ?> kind = ObjectKind.ofObject(object);
-    Set<String> taken =
-        assigned.computeIfAbsent(
-            scopeKey, k -> new LinkedHashSet<>(base.aliases(kind, StoreSnapshot.scopeOf(object))));
-    String alias = Aliases.next(kind.aliasPrefix(), taken);
+    // Only this transaction's new aliases are collected; the stored ones are read in place.
+    Set<String> taken = assigned.computeIfAbsent(scopeKey, k -> new LinkedHashSet<>());
+    String alias =
+        Aliases.next(kind.aliasPrefix(), base.aliases(kind, StoreSnapshot.scopeOf(object)), taken);
     taken.add(alias);
     return alias;
   }
