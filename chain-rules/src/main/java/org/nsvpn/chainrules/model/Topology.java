@@ -67,6 +67,43 @@ public final class Topology {
   private final Map<String, PortId> bindings;
 
   private final Map<RouterId, RouteTable> routeTables = new ConcurrentHashMap<>();
+  private volatile Indexes indexes;
+
+  /**
+   * Who belongs to whom, built on first use (one pass over the objects) and kept with the snapshot:
+   * a simulator compiling every router, or a store rule looking at one, then pays a lookup per
+   * device instead of a pass over every port, route, service and connection.
+   */
+  private record Indexes(
+      Map<DeviceId, List<Port>> portsByDevice,
+      Map<RouterId, List<Route>> routesByRouter,
+      Map<RouterId, List<VpnService>> servicesByRouter,
+      Map<VpnServiceId, List<IpsecSiteConnection>> connectionsByService) {}
+
+  private Indexes indexes() {
+    Indexes i = indexes;
+    if (i == null) {
+      i =
+          new Indexes(
+              group(ports.values(), Port::device),
+              group(routes.values(), Route::router),
+              group(vpnServices.values(), VpnService::router),
+              group(connections.values(), IpsecSiteConnection::vpnService));
+      indexes = i;
+    }
+    return i;
+  }
+
+  /** {@code values} by {@code key}, each list in the values' order, all unmodifiable. */
+  private static <K, V> Map<K, List<V>> group(
+      Collection<V> values, java.util.function.Function<V, K> key) {
+    Map<K, List<V>> out = new HashMap<>();
+    for (V v : values) {
+      out.computeIfAbsent(key.apply(v), k -> new ArrayList<>()).add(v);
+    }
+    out.replaceAll((k, list) -> Collections.unmodifiableList(list));
+    return out;
+  }
 
   private Topology(Builder b) {
     this.routers = freeze(b.routers);
@@ -297,14 +334,14 @@ public final class Topology {
 
   /** The ports of a router or bridge, in insertion order. */
   public List<Port> ports(DeviceId device) {
-    return ports.values().stream().filter(p -> p.device().equals(device)).toList();
+    return indexes().portsByDevice().getOrDefault(device, List.of());
   }
 
   /** The ports of a router. */
   public List<RouterPort> routerPorts(RouterId router) {
     List<RouterPort> out = new ArrayList<>();
-    for (Port p : ports.values()) {
-      if (p instanceof RouterPort rp && rp.router().equals(router)) {
+    for (Port p : ports(router)) {
+      if (p instanceof RouterPort rp) {
         out.add(rp);
       }
     }
@@ -334,7 +371,7 @@ public final class Topology {
 
   /** The explicit routes of a router (without the routes implied by port addresses). */
   public List<Route> routes(RouterId router) {
-    return routes.values().stream().filter(r -> r.router().equals(router)).toList();
+    return indexes().routesByRouter().getOrDefault(router, List.of());
   }
 
   /** The router's explicit and implied routes, indexed; built once per snapshot and router. */
@@ -412,7 +449,7 @@ public final class Topology {
 
   /** The VPN services attached to a router. */
   public List<VpnService> vpnServices(RouterId router) {
-    return vpnServices.values().stream().filter(s -> s.router().equals(router)).toList();
+    return indexes().servicesByRouter().getOrDefault(router, List.of());
   }
 
   public Optional<IpsecSiteConnection> connection(IpsecSiteConnectionId id) {
@@ -425,7 +462,7 @@ public final class Topology {
 
   /** The site connections of a VPN service, in insertion order. */
   public List<IpsecSiteConnection> connections(VpnServiceId service) {
-    return connections.values().stream().filter(c -> c.vpnService().equals(service)).toList();
+    return indexes().connectionsByService().getOrDefault(service, List.of());
   }
 
   /** The object with this id, of whatever type. */
