@@ -67,31 +67,109 @@ public final class Topology {
   private final Map<String, PortId> bindings;
 
   private final Map<RouterId, RouteTable> routeTables = new ConcurrentHashMap<>();
-  private volatile Indexes indexes;
+  // Who belongs to whom, each built on first use (one pass over the objects) and kept with the
+  // snapshot, or carried from the snapshot this one was derived from (see carryIndexes): a
+  // simulator compiling every router, or a store rule looking at one, then pays a lookup per device
+  // instead of a pass over every port, route, service and connection.
+  private volatile Map<DeviceId, List<Port>> portsByDevice;
+  private volatile Map<RouterId, List<Route>> routesByRouter;
+  private volatile Map<RouterId, List<VpnService>> servicesByRouter;
+  private volatile Map<VpnServiceId, List<IpsecSiteConnection>> connectionsByService;
 
-  /**
-   * Who belongs to whom, built on first use (one pass over the objects) and kept with the snapshot:
-   * a simulator compiling every router, or a store rule looking at one, then pays a lookup per
-   * device instead of a pass over every port, route, service and connection.
-   */
-  private record Indexes(
-      Map<DeviceId, List<Port>> portsByDevice,
-      Map<RouterId, List<Route>> routesByRouter,
-      Map<RouterId, List<VpnService>> servicesByRouter,
-      Map<VpnServiceId, List<IpsecSiteConnection>> connectionsByService) {}
-
-  private Indexes indexes() {
-    Indexes i = indexes;
+  private Map<DeviceId, List<Port>> portsByDevice() {
+    Map<DeviceId, List<Port>> i = portsByDevice;
     if (i == null) {
-      i =
-          new Indexes(
-              group(ports.values(), Port::device),
-              group(routes.values(), Route::router),
-              group(vpnServices.values(), VpnService::router),
-              group(connections.values(), IpsecSiteConnection::vpnService));
-      indexes = i;
+      i = group(ports.values(), Port::device);
+      portsByDevice = i;
     }
     return i;
+  }
+
+  private Map<RouterId, List<Route>> routesByRouter() {
+    Map<RouterId, List<Route>> i = routesByRouter;
+    if (i == null) {
+      i = group(routes.values(), Route::router);
+      routesByRouter = i;
+    }
+    return i;
+  }
+
+  private Map<RouterId, List<VpnService>> servicesByRouter() {
+    Map<RouterId, List<VpnService>> i = servicesByRouter;
+    if (i == null) {
+      i = group(vpnServices.values(), VpnService::router);
+      servicesByRouter = i;
+    }
+    return i;
+  }
+
+  private Map<VpnServiceId, List<IpsecSiteConnection>> connectionsByService() {
+    Map<VpnServiceId, List<IpsecSiteConnection>> i = connectionsByService;
+    if (i == null) {
+      i = group(connections.values(), IpsecSiteConnection::vpnService);
+      connectionsByService = i;
+    }
+    return i;
+  }
+
+  /**
+   * The indexes of {@code base} that were built, updated for {@code upserts} (no deletions): an
+   * index of a kind not written is shared, one of a kind written gets its outer map and the touched
+   * lists copied. An object that moved to another group (a port to another device) leaves its index
+   * to be built again on first use, since its place in the new group's order is its place among all
+   * objects of its kind.
+   */
+  private void carryIndexes(Topology base, List<Identified> upserts) {
+    portsByDevice = carry(base.portsByDevice, base.ports, ports, upserts, Port.class, Port::device);
+    routesByRouter =
+        carry(base.routesByRouter, base.routes, routes, upserts, Route.class, Route::router);
+    servicesByRouter =
+        carry(
+            base.servicesByRouter,
+            base.vpnServices,
+            vpnServices,
+            upserts,
+            VpnService.class,
+            VpnService::router);
+    connectionsByService =
+        carry(
+            base.connectionsByService,
+            base.connections,
+            connections,
+            upserts,
+            IpsecSiteConnection.class,
+            IpsecSiteConnection::vpnService);
+  }
+
+  private static <K, V extends Identified> Map<K, List<V>> carry(
+      Map<K, List<V>> index,
+      Map<? extends EntityId, V> before,
+      Map<? extends EntityId, V> after,
+      List<Identified> upserts,
+      Class<V> type,
+      java.util.function.Function<V, K> key) {
+    if (index == null || before == after) {
+      return index;
+    }
+    Map<K, List<V>> out = new HashMap<>(index);
+    for (Identified written : upserts) {
+      if (!type.isInstance(written)) {
+        continue;
+      }
+      V value = type.cast(written);
+      K group = key.apply(value);
+      V old = before.get(value.id());
+      List<V> list = new ArrayList<>(out.getOrDefault(group, List.of()));
+      if (old == null) {
+        list.add(value);
+      } else if (!key.apply(old).equals(group)) {
+        return null;
+      } else {
+        list.replaceAll(v -> v.id().equals(value.id()) ? value : v);
+      }
+      out.put(group, Collections.unmodifiableList(list));
+    }
+    return out;
   }
 
   /** {@code values} by {@code key}, each list in the values' order, all unmodifiable. */
@@ -259,7 +337,11 @@ public final class Topology {
       bound = Collections.unmodifiableMap(bound);
     }
     Topology next = new Topology(d, evaluator, bound);
-    return next.checkIncrementally(this, upserts) ? Optional.of(next) : Optional.empty();
+    if (!next.checkIncrementally(this, upserts)) {
+      return Optional.empty();
+    }
+    next.carryIndexes(this, upserts);
+    return Optional.of(next);
   }
 
   /**
@@ -334,7 +416,7 @@ public final class Topology {
 
   /** The ports of a router or bridge, in insertion order. */
   public List<Port> ports(DeviceId device) {
-    return indexes().portsByDevice().getOrDefault(device, List.of());
+    return portsByDevice().getOrDefault(device, List.of());
   }
 
   /** The ports of a router. */
@@ -371,7 +453,7 @@ public final class Topology {
 
   /** The explicit routes of a router (without the routes implied by port addresses). */
   public List<Route> routes(RouterId router) {
-    return indexes().routesByRouter().getOrDefault(router, List.of());
+    return routesByRouter().getOrDefault(router, List.of());
   }
 
   /** The router's explicit and implied routes, indexed; built once per snapshot and router. */
@@ -449,7 +531,7 @@ public final class Topology {
 
   /** The VPN services attached to a router. */
   public List<VpnService> vpnServices(RouterId router) {
-    return indexes().servicesByRouter().getOrDefault(router, List.of());
+    return servicesByRouter().getOrDefault(router, List.of());
   }
 
   public Optional<IpsecSiteConnection> connection(IpsecSiteConnectionId id) {
@@ -462,7 +544,7 @@ public final class Topology {
 
   /** The site connections of a VPN service, in insertion order. */
   public List<IpsecSiteConnection> connections(VpnServiceId service) {
-    return indexes().connectionsByService().getOrDefault(service, List.of());
+    return connectionsByService().getOrDefault(service, List.of());
   }
 
   /** The object with this id, of whatever type. */

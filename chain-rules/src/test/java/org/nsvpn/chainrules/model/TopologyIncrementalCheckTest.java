@@ -74,6 +74,9 @@ class TopologyIncrementalCheckTest {
       for (int step = 0; step < 150; step++) {
         TopologyChange change = randomChange(base);
         Topology from = base;
+        if (random.nextBoolean()) {
+          assertIndexes(from); // built now, so that apply carries them
+        }
         Optional<Topology> full = fullCheck(base, change);
         Object applied = outcome(() -> from.apply(change));
         Object expected = outcome(() -> fullBuild(from, change));
@@ -86,6 +89,7 @@ class TopologyIncrementalCheckTest {
         if (full.isPresent()) {
           accepted++;
           assertBindingIndex(full.get());
+          assertIndexes(from.apply(change));
           base = full.get();
         } else {
           refused++;
@@ -144,6 +148,26 @@ class TopologyIncrementalCheckTest {
           .isEqualTo(fullCheck(base, change));
     }
     assertThat(base.applyIncrementally(changes.get(changes.size() - 1))).isPresent();
+  }
+
+  /** The per-device, per-router and per-service lists agree with a pass over the objects. */
+  private void assertIndexes(Topology t) {
+    for (RouterId r : routers) {
+      assertThat(t.ports(r))
+          .isEqualTo(t.ports().stream().filter(p -> p.device().equals(r)).toList());
+      assertThat(t.routes(r))
+          .isEqualTo(t.routes().stream().filter(x -> x.router().equals(r)).toList());
+      assertThat(t.vpnServices(r))
+          .isEqualTo(t.vpnServices().stream().filter(x -> x.router().equals(r)).toList());
+    }
+    for (BridgeId b : bridges) {
+      assertThat(t.ports(b))
+          .isEqualTo(t.ports().stream().filter(p -> p.device().equals(b)).toList());
+    }
+    for (VpnServiceId v : services) {
+      assertThat(t.connections(v))
+          .isEqualTo(t.connections().stream().filter(c -> c.vpnService().equals(v)).toList());
+    }
   }
 
   private void assertBindingIndex(Topology t) {
