@@ -708,9 +708,19 @@ final class CuratorTopologyStore implements TopologyStore {
         }
         journal.add(paths.relative(id));
       }
+      // Every secret's version asked for before the first answer is awaited: a batch of a hundred
+      // connections with their PSKs cost a hundred round trips per attempt to commit.
+      Map<SecretRef, CompletableFuture<CuratorEvent>> versions = new LinkedHashMap<>();
+      for (SecretRef ref : applied.secrets().keySet()) {
+        versions.put(ref, inBackground(client.checkExists(), paths.secret(ref)));
+      }
       for (Map.Entry<SecretRef, Optional<byte[]>> s : applied.secrets().entrySet()) {
         String path = paths.secret(s.getKey());
-        Stat stat = client.checkExists().forPath(path);
+        CuratorEvent answer = await(versions.get(s.getKey()), path);
+        Stat stat =
+            answer.getResultCode() == KeeperException.Code.NONODE.intValue()
+                ? null
+                : ok(answer, path).getStat();
         if (s.getValue().isPresent()) {
           ops.add(
               stat == null
@@ -930,9 +940,12 @@ final class CuratorTopologyStore implements TopologyStore {
         boolean changedRef =
             base.topology().connection(c.id()).map(old -> !old.psk().equals(c.psk())).orElse(true);
         boolean written = tx.secrets().getOrDefault(c.psk(), Optional.empty()).isPresent();
-        boolean exists =
-            pending.containsKey(c.psk()) ? pending.get(c.psk()).isPresent() : secretExists(c.psk());
-        if (changedRef && !written && !exists) {
+        // Asked only when it decides: secretExists lists every secret, one round trip each.
+        if (changedRef
+            && !written
+            && !(pending.containsKey(c.psk())
+                ? pending.get(c.psk()).isPresent()
+                : secretExists(c.psk()))) {
           problems.add(
               "psk: ipsec-site-connection "
                   + c.name()
