@@ -67,10 +67,7 @@ final class Refs {
     if (byId.isPresent()) {
       return List.of(byId.get());
     }
-    return snapshot.list(kind).stream()
-        .filter(v -> name(v.value()).equals(text))
-        .map(v -> kind.idType().cast(v.value().id()))
-        .toList();
+    return snapshot.named(kind, text);
   }
 
   private <I extends EntityId> Optional<I> uuid(ObjectKind<I, ?> kind, String text) {

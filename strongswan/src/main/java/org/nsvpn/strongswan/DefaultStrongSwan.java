@@ -12,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,9 +23,27 @@ import org.nsvpn.namespacemanager.process.ExitWatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link StrongSwan} with its own small thread pools for blocking work and timers. */
+/**
+ * {@link StrongSwan} with its own small thread pools for blocking work and timers.
+ *
+ * <p>The blocking pool has at most {@value #BLOCKING_THREADS} threads, whatever the number of
+ * charons (threads end after 30 s idle; work beyond them queues). What runs on it: starting or
+ * adopting a charon (launch, then wait until it answers on VICI), fetching a service's PSKs from
+ * the secret store, rewriting a strongswan.conf, probing the kernel once. Every one of these ends
+ * within a bound, which is what keeps one hung charon from delaying the other routers indefinitely:
+ * a start gives up after {@link StrongSwanConfig#startTimeout()} (10 s by default; a charon that
+ * does not answer is then killed, waiting at most {@link StrongSwanConfig#stopTimeout()}), a PSK
+ * read after ZooKeeper's request timeout, and VICI commands (which never run on this pool) after
+ * {@link StrongSwanConfig#requestTimeout()}. So another router's work waits at most that long
+ * behind hung charons, and only if {@value #BLOCKING_THREADS} of them hang at once. The agent
+ * starts at most as many charons at a time as its blocking dispatcher has threads (16 by default),
+ * so starts alone do not fill this pool either. Nothing on this pool waits for another task on it.
+ */
 final class DefaultStrongSwan implements StrongSwan {
   private static final Logger log = LoggerFactory.getLogger(DefaultStrongSwan.class);
+
+  /** The most threads the blocking pool runs at once. */
+  static final int BLOCKING_THREADS = 16;
 
   private final StrongSwanConfig config;
   private final NetworkNamespaces namespaces;
@@ -41,14 +59,16 @@ final class DefaultStrongSwan implements StrongSwan {
     this.config = config;
     this.namespaces = namespaces;
     AtomicInteger count = new AtomicInteger();
-    this.blocking =
+    ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
+            BLOCKING_THREADS,
+            BLOCKING_THREADS,
             30,
             TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
+            new LinkedBlockingQueue<>(),
             r -> daemon(r, "strongswan-" + count.incrementAndGet()));
+    pool.allowCoreThreadTimeOut(true);
+    this.blocking = pool;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "strongswan-timer"));
     config.backend().ifPresent(backend::complete);
   }

@@ -26,14 +26,38 @@ final class Aliases {
   }
 
   /** The next alias with {@code prefix} after all of {@code taken}: highest index + 1. */
-  static String next(String prefix, Collection<String> taken) {
+  @SafeVarargs
+  static String next(String prefix, Collection<String>... taken) {
     long max = -1;
-    for (String alias : taken) {
-      Matcher m = INDEXED.matcher(alias);
-      if (m.matches() && m.group(1).equals(prefix)) {
-        max = Math.max(max, Long.parseLong(m.group(2)));
+    for (Collection<String> aliases : taken) {
+      for (String alias : aliases) {
+        max = Math.max(max, indexWith(prefix, alias));
       }
     }
     return prefix + (max + 1);
+  }
+
+  /**
+   * The index of {@code alias} if it is {@code prefix} followed by an index, else -1; what {@link
+   * #INDEXED} would match, without a regular expression (this runs once per stored alias of a scope
+   * whenever an object is created in it).
+   */
+  private static long indexWith(String prefix, String alias) {
+    int digits = alias.length() - prefix.length();
+    if (digits < 1 || digits > 9 || !alias.startsWith(prefix)) {
+      return -1;
+    }
+    if (digits > 1 && alias.charAt(prefix.length()) == '0') {
+      return -1;
+    }
+    long value = 0;
+    for (int i = prefix.length(); i < alias.length(); i++) {
+      char c = alias.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 }

@@ -708,9 +708,19 @@ final class CuratorTopologyStore implements TopologyStore {
         }
         journal.add(paths.relative(id));
       }
+      // Every secret's version asked for before the first answer is awaited: a batch of a hundred
+      // connections with their PSKs cost a hundred round trips per attempt to commit.
+      Map<SecretRef, CompletableFuture<CuratorEvent>> versions = new LinkedHashMap<>();
+      for (SecretRef ref : applied.secrets().keySet()) {
+        versions.put(ref, inBackground(client.checkExists(), paths.secret(ref)));
+      }
       for (Map.Entry<SecretRef, Optional<byte[]>> s : applied.secrets().entrySet()) {
         String path = paths.secret(s.getKey());
-        Stat stat = client.checkExists().forPath(path);
+        CuratorEvent answer = await(versions.get(s.getKey()), path);
+        Stat stat =
+            answer.getResultCode() == KeeperException.Code.NONODE.intValue()
+                ? null
+                : ok(answer, path).getStat();
         if (s.getValue().isPresent()) {
           ops.add(
               stat == null
@@ -925,18 +935,17 @@ final class CuratorTopologyStore implements TopologyStore {
                 deletedSecrets.add(ref);
               }
             });
-    Map<EntityId, IpsecSiteConnection> after = new LinkedHashMap<>();
-    base.topology().connections().forEach(c -> after.put(c.id(), c));
-    tx.change().deletions().forEach(after::remove);
     for (Identified o : tx.change().upserts()) {
       if (o instanceof IpsecSiteConnection c) {
-        after.put(c.id(), c);
         boolean changedRef =
             base.topology().connection(c.id()).map(old -> !old.psk().equals(c.psk())).orElse(true);
         boolean written = tx.secrets().getOrDefault(c.psk(), Optional.empty()).isPresent();
-        boolean exists =
-            pending.containsKey(c.psk()) ? pending.get(c.psk()).isPresent() : secretExists(c.psk());
-        if (changedRef && !written && !exists) {
+        // Asked only when it decides: secretExists lists every secret, one round trip each.
+        if (changedRef
+            && !written
+            && !(pending.containsKey(c.psk())
+                ? pending.get(c.psk()).isPresent()
+                : secretExists(c.psk()))) {
           problems.add(
               "psk: ipsec-site-connection "
                   + c.name()
@@ -944,6 +953,18 @@ final class CuratorTopologyStore implements TopologyStore {
                   + c.psk()
                   + "', which does not exist; give the PSK with the connection");
         }
+      }
+    }
+    if (deletedSecrets.isEmpty()) {
+      return problems;
+    }
+    // Only a transaction that deletes secrets pays for a pass over the connections.
+    Map<EntityId, IpsecSiteConnection> after = new LinkedHashMap<>();
+    base.topology().connections().forEach(c -> after.put(c.id(), c));
+    tx.change().deletions().forEach(after::remove);
+    for (Identified o : tx.change().upserts()) {
+      if (o instanceof IpsecSiteConnection c) {
+        after.put(c.id(), c);
       }
     }
     for (SecretRef ref : deletedSecrets) {
@@ -970,10 +991,10 @@ final class CuratorTopologyStore implements TopologyStore {
       return old.get().alias();
     }
     ObjectKind<?, ?> kind = ObjectKind.ofObject(object);
-    Set<String> taken =
-        assigned.computeIfAbsent(
-            scopeKey, k -> new LinkedHashSet<>(base.aliases(kind, StoreSnapshot.scopeOf(object))));
-    String alias = Aliases.next(kind.aliasPrefix(), taken);
+    // Only this transaction's new aliases are collected; the stored ones are read in place.
+    Set<String> taken = assigned.computeIfAbsent(scopeKey, k -> new LinkedHashSet<>());
+    String alias =
+        Aliases.next(kind.aliasPrefix(), base.aliases(kind, StoreSnapshot.scopeOf(object)), taken);
     taken.add(alias);
     return alias;
   }

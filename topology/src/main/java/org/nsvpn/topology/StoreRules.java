@@ -17,8 +17,10 @@ import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.id.RouteId;
 import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.Bridge;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.model.Router;
 import org.nsvpn.chainrules.model.RouterPort;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.VpnService;
@@ -332,7 +334,7 @@ final class StoreRules {
    */
   private static Optional<Violation> uniqueName(StoreSnapshot snapshot, Identified object) {
     String name = ObjectKind.ofObject(object).nameOf(object).orElseThrow();
-    List<Identified> holders = NameScopes.holders(snapshot.topology(), object);
+    List<Identified> holders = holders(snapshot, object, name);
     Set<EntityId> sharing = new LinkedHashSet<>();
     holders.forEach(h -> sharing.add(h.id()));
     snapshot
@@ -348,6 +350,32 @@ final class StoreRules {
         new Violation(
             "name " + NameScopes.rule(object) + " " + name + " " + ids(sharing),
             NameScopes.conflict(object, other, snapshot.label(other.id()))));
+  }
+
+  /**
+   * {@link NameScopes#holders}, through the snapshot's name index where the scope is a whole kind
+   * (a lookup instead of a pass over every router and bridge per named object written). With two or
+   * more holders, which only a store written before the name rule can hold, the pass decides, so
+   * that the message names the same holder as before.
+   */
+  private static List<Identified> holders(StoreSnapshot snapshot, Identified object, String name) {
+    if (object instanceof IpsecSiteConnection) {
+      return NameScopes.holders(snapshot.topology(), object);
+    }
+    List<EntityId> ids = new ArrayList<>();
+    if (object instanceof Router || object instanceof Bridge) {
+      ids.addAll(snapshot.named(ObjectKind.ROUTER, name));
+      ids.addAll(snapshot.named(ObjectKind.BRIDGE, name));
+    } else {
+      ids.addAll(snapshot.named(ObjectKind.ofObject(object), name));
+    }
+    ids.remove(object.id());
+    if (ids.size() > 1) {
+      return NameScopes.holders(snapshot.topology(), object);
+    }
+    List<Identified> out = new ArrayList<>();
+    ids.forEach(id -> snapshot.topology().find(id).ifPresent(out::add));
+    return out;
   }
 
   private static String ids(Collection<?> objects) {

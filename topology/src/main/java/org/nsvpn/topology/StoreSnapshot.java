@@ -30,6 +30,7 @@ public final class StoreSnapshot {
   private final Map<EntityId, Entry> entries;
   private volatile Map<String, Map<String, EntityId>> aliasIndex;
   private volatile NavigableMap<TunnelKey, PortId> tunnelIndex;
+  private volatile Map<String, Map<String, List<EntityId>>> nameIndex;
 
   private StoreSnapshot(long txn, Topology topology, Map<EntityId, Entry> entries) {
     this.txn = txn;
@@ -87,7 +88,125 @@ public final class StoreSnapshot {
       }
       next.aliasIndex = index;
     }
+    NavigableMap<TunnelKey, PortId> baseKeys = base.tunnelIndex;
+    if (baseKeys != null) {
+      next.tunnelIndex = nextTunnelKeys(baseKeys, removed, written);
+    }
+    Map<String, Map<String, List<EntityId>>> baseNames = base.nameIndex;
+    if (baseNames != null) {
+      next.nameIndex = nextNames(base, baseNames, removed, written);
+    }
     return next;
+  }
+
+  /** The base's tunnel keys (shared when no port changed) less the removed, plus the written. */
+  private static NavigableMap<TunnelKey, PortId> nextTunnelKeys(
+      NavigableMap<TunnelKey, PortId> base, List<Entry> removed, List<Entry> written) {
+    TreeMap<TunnelKey, PortId> keys = null;
+    for (Entry e : removed) {
+      if (e.value() instanceof Port && e.tunnelKey().isPresent()) {
+        keys = keys == null ? new TreeMap<>(base) : keys;
+        keys.remove(e.tunnelKey().get(), e.value().id());
+      }
+    }
+    for (Entry e : written) {
+      if (e.value() instanceof Port port && e.tunnelKey().isPresent()) {
+        if (port.id().equals(base.get(e.tunnelKey().get()))) {
+          continue;
+        }
+        keys = keys == null ? new TreeMap<>(base) : keys;
+        keys.put(e.tunnelKey().get(), port.id());
+      }
+    }
+    return keys == null ? base : Collections.unmodifiableNavigableMap(keys);
+  }
+
+  /** The base's name index with the touched kinds' maps copied and updated. */
+  private static Map<String, Map<String, List<EntityId>>> nextNames(
+      StoreSnapshot base,
+      Map<String, Map<String, List<EntityId>>> baseIndex,
+      List<Entry> removed,
+      List<Entry> written) {
+    Map<String, Map<String, List<EntityId>>> index = new HashMap<>(baseIndex);
+    Set<String> copied = new java.util.HashSet<>();
+    java.util.function.Function<String, Map<String, List<EntityId>>> kind =
+        key -> {
+          if (copied.add(key)) {
+            index.put(key, new HashMap<>(index.getOrDefault(key, Map.of())));
+          }
+          return index.get(key);
+        };
+    java.util.function.Consumer<Identified> drop =
+        value ->
+            ObjectKind.ofObject(value)
+                .nameOf(value)
+                .ifPresent(
+                    name -> {
+                      Map<String, List<EntityId>> names = kind.apply(kindKey(value));
+                      List<EntityId> ids = new ArrayList<>(names.getOrDefault(name, List.of()));
+                      ids.remove(value.id());
+                      if (ids.isEmpty()) {
+                        names.remove(name);
+                      } else {
+                        names.put(name, List.copyOf(ids));
+                      }
+                    });
+    removed.forEach(e -> drop.accept(e.value()));
+    for (Entry e : written) {
+      base.entry(e.value().id()).ifPresent(old -> drop.accept(old.value()));
+      Identified value = e.value();
+      ObjectKind.ofObject(value)
+          .nameOf(value)
+          .ifPresent(
+              name -> {
+                Map<String, List<EntityId>> names = kind.apply(kindKey(value));
+                List<EntityId> ids = new ArrayList<>(names.getOrDefault(name, List.of()));
+                ids.add(value.id());
+                names.put(name, List.copyOf(ids));
+              });
+    }
+    return index;
+  }
+
+  private static String kindKey(Identified value) {
+    return ObjectKind.ofObject(value).name();
+  }
+
+  /** The name index, built on first use: kind, then name, then the ids so named. */
+  private Map<String, Map<String, List<EntityId>>> nameIndex() {
+    Map<String, Map<String, List<EntityId>>> index = nameIndex;
+    if (index == null) {
+      index = new HashMap<>();
+      for (Entry e : entries.values()) {
+        Identified value = e.value();
+        Optional<String> name = ObjectKind.ofObject(value).nameOf(value);
+        if (name.isPresent()) {
+          index
+              .computeIfAbsent(kindKey(value), k -> new HashMap<>())
+              .merge(
+                  name.get(),
+                  List.of(value.id()),
+                  (a, b) -> {
+                    List<EntityId> both = new ArrayList<>(a);
+                    both.addAll(b);
+                    return List.copyOf(both);
+                  });
+        }
+      }
+      nameIndex = index;
+    }
+    return index;
+  }
+
+  /**
+   * The ids of the objects of {@code kind} named {@code name} (for kinds with names), in no
+   * particular order; from an index carried from snapshot to snapshot, so a lookup does not cost a
+   * pass over the store.
+   */
+  public <I extends EntityId> List<I> named(ObjectKind<I, ?> kind, String name) {
+    List<EntityId> ids =
+        nameIndex().getOrDefault(kind.name(), Map.of()).getOrDefault(name, List.of());
+    return ids.stream().map(id -> kind.idType().cast(id)).toList();
   }
 
   /** The alias index, built on first use: writers that never resolve aliases never pay for it. */
@@ -184,7 +303,10 @@ public final class StoreSnapshot {
     return e == null ? Optional.empty() : e.tunnelKey();
   }
 
-  /** Every port's tunnel key, ordered by key; built on first use. */
+  /**
+   * Every port's tunnel key, ordered by key; built on first use, then carried to the snapshots
+   * derived from this one (shared while no port changes).
+   */
   public NavigableMap<TunnelKey, PortId> tunnelKeys() {
     NavigableMap<TunnelKey, PortId> index = tunnelIndex;
     if (index == null) {

@@ -30,6 +30,7 @@ import org.nsvpn.agentplugin.DaemonThreads;
 import org.nsvpn.agentplugin.datapath.DatapathStats.PortCounters;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.PortId;
+import org.nsvpn.chainrules.model.HostBinding;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.namespacemanager.ffi.Syscalls;
@@ -234,6 +235,58 @@ final class UserspaceDatapath implements Datapath {
     }
   }
 
+  /**
+   * {@link #maintainLocked} for one port: what a provisioning router waits for costs the same
+   * whatever the number of bound ports (with every port checked, each of 1,000 routers paid for an
+   * interface lookup per bound port and an attempt to open every binding not yet openable).
+   */
+  private void maintainPortLocked(PortId port) {
+    Topology topology = simulator.get().topology();
+    Optional<String> wanted =
+        topology
+            .port(port)
+            .flatMap(Port::binding)
+            .filter(b -> b.host().equals(host))
+            .map(HostBinding::interfaceName);
+    Bound b = bound.get(port);
+    if (b != null && !wanted.equals(Optional.of(b.interfaceName()))) {
+      retire(b);
+      log.info("datapath: unbound port {} from {}", b.port, b.interfaceName());
+      b = null;
+    }
+    if (b != null && !b.isCurrent()) {
+      retire(b);
+      log.info(
+          "datapath: {} of port {} vanished or was re-created; reopening", b.interfaceName(), port);
+      b = null;
+    }
+    if (b == null && wanted.isPresent()) {
+      if (open(port, wanted.get())) {
+        publish();
+      }
+    } else if (wanted.isEmpty()) {
+      unavailable.remove(port);
+    }
+    wakeWaiters();
+  }
+
+  /** Opens and polls {@code interfaceName} for {@code port}; false (and noted) when it cannot. */
+  private boolean open(PortId port, String interfaceName) {
+    PacketSocket socket;
+    try {
+      socket = opener.open(interfaceName);
+    } catch (RuntimeException e) {
+      if (unavailable.put(port, e.getMessage()) == null) {
+        log.warn("datapath: cannot open {} for port {}: {}", interfaceName, port, e.getMessage());
+      }
+      return false;
+    }
+    unavailable.remove(port);
+    bound.put(port, new Bound(port, socket, trafficOf(port)));
+    log.info("datapath: bound port {} to {}", port, interfaceName);
+    return true;
+  }
+
   /** Makes the polled sockets match the bindings of this host in {@code topology}. */
   private void reconcile(Topology topology) {
     Map<PortId, String> wanted = new HashMap<>();
@@ -251,26 +304,9 @@ final class UserspaceDatapath implements Datapath {
     unavailable.keySet().retainAll(wanted.keySet());
     boolean opened = false;
     for (Map.Entry<PortId, String> entry : wanted.entrySet()) {
-      if (bound.containsKey(entry.getKey())) {
-        continue;
+      if (!bound.containsKey(entry.getKey())) {
+        opened |= open(entry.getKey(), entry.getValue());
       }
-      PacketSocket socket;
-      try {
-        socket = opener.open(entry.getValue());
-      } catch (RuntimeException e) {
-        if (unavailable.put(entry.getKey(), e.getMessage()) == null) {
-          log.warn(
-              "datapath: cannot open {} for port {}: {}",
-              entry.getValue(),
-              entry.getKey(),
-              e.getMessage());
-        }
-        continue;
-      }
-      unavailable.remove(entry.getKey());
-      bound.put(entry.getKey(), new Bound(entry.getKey(), socket, trafficOf(entry.getKey())));
-      opened = true;
-      log.info("datapath: bound port {} to {}", entry.getKey(), entry.getValue());
     }
     if (opened) {
       publish();
@@ -288,7 +324,7 @@ final class UserspaceDatapath implements Datapath {
       }
       waiters.add(new Waiter(port, interfaceName, done));
       if (state == State.RUNNING) {
-        maintainLocked();
+        maintainPortLocked(port);
       }
     }
     return done;

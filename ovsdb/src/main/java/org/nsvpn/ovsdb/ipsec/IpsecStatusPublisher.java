@@ -59,8 +59,9 @@ public interface IpsecStatusPublisher extends AutoCloseable {
   /**
    * Publishes the periodic source's snapshot at once, without waiting for the next refresh (a state
    * change must not wait up to {@code stats_refresh_seconds}); calls while one is pending coalesce,
-   * and the periodic rhythm is unchanged. Nothing happens before {@link #startPeriodic} or after
-   * {@link #close()}.
+   * immediate publishes are at least 100 ms apart (a burst of changes is published in a few
+   * snapshots, not one per change), and the periodic rhythm is unchanged. Nothing happens before
+   * {@link #startPeriodic} or after {@link #close()}.
    */
   void publishSoon();
 

@@ -31,10 +31,7 @@ final class VpnGuard {
   /** The guard of {@code router}, or null when it has no IPsec site connection. */
   static VpnGuard of(Topology topology, RouterId router) {
     List<Protected> pairs = new ArrayList<>();
-    for (VpnService service : topology.vpnServices()) {
-      if (!service.router().equals(router)) {
-        continue;
-      }
+    for (VpnService service : topology.vpnServices(router)) {
       PortId uplink =
           topology.routerPorts(router).stream()
               .filter(p -> p.hasAddress(service.externalIp()))
