@@ -1254,7 +1254,7 @@ public final class Interpreter {
           if (a.has("psk")) {
             byte[] psk = Psk.read(a.required("psk"), secrets);
             try {
-              tx.putSecret(updated.psk(), psk);
+              tx.putSecret(updated.secret(), psk);
             } finally {
               Arrays.fill(psk, (byte) 0);
             }
@@ -1301,7 +1301,7 @@ public final class Interpreter {
             commit(
                 StoreTransaction.builder()
                     .create(connection)
-                    .putSecret(connection.psk(), psk)
+                    .putSecret(connection.secret(), psk)
                     .build());
         return created(after, id);
       } finally {
