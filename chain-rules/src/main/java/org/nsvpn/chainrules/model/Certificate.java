@@ -9,6 +9,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +33,12 @@ import org.nsvpn.chainrules.InvalidValueException;
  */
 public final class Certificate {
   private static final int MAX_BYTES = 64 * 1024;
+
+  /**
+   * How long before a certificate expires nsvpn warns about it (in {@code show status} and the
+   * metrics): time enough to have a new one issued and installed.
+   */
+  public static final Duration RENEWAL_WARNING = Duration.ofDays(30);
 
   private final byte[] der;
   private final X509Certificate x509;
@@ -183,6 +190,18 @@ public final class Certificate {
 
   public Instant notAfter() {
     return x509.getNotAfter().toInstant();
+  }
+
+  /**
+   * Whether at {@code now} the certificate has expired or expires within {@link #RENEWAL_WARNING}.
+   */
+  public boolean needsRenewal(Instant now) {
+    return !notAfter().isAfter(now.plus(RENEWAL_WARNING));
+  }
+
+  /** Whether at {@code now} the certificate is past its validity. */
+  public boolean hasExpired(Instant now) {
+    return now.isAfter(notAfter());
   }
 
   /** Whether the basic constraints extension marks this certificate as a CA. */

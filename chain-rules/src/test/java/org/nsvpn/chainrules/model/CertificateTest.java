@@ -43,6 +43,16 @@ class CertificateTest {
   }
 
   @Test
+  void warnsThirtyDaysBeforeExpiry() {
+    java.time.Instant end = SITE.notAfter();
+    assertThat(SITE.needsRenewal(end.minus(java.time.Duration.ofDays(31)))).isFalse();
+    assertThat(SITE.needsRenewal(end.minus(java.time.Duration.ofDays(30)))).isTrue();
+    assertThat(SITE.hasExpired(end)).isFalse();
+    assertThat(SITE.hasExpired(end.plusSeconds(1))).isTrue();
+    assertThat(SITE.needsRenewal(end.plusSeconds(1))).isTrue();
+  }
+
+  @Test
   void pemAndDerReadBackEqual() {
     assertThat(Certificate.fromPem("cert", SITE.pem())).isEqualTo(SITE);
     assertThat(Certificate.parse("cert", SITE.der())).isEqualTo(SITE).hasSameHashCodeAs(SITE);
