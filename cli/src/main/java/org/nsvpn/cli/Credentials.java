@@ -205,7 +205,14 @@ final class Credentials {
     if (!source.startsWith("file:") || source.length() <= 5) {
       throw new CliException(field + ": give a file: " + field + " file:PATH");
     }
-    Path file = Path.of(source.substring(5));
+    return readFile(field, Path.of(source.substring(5)), secret, MAX_BYTES);
+  }
+
+  /**
+   * The content of {@code file}, at most {@code maxBytes}; a {@code secret} file must not be
+   * readable by group or others. Errors name {@code field} and the file, never the content.
+   */
+  static byte[] readFile(String field, Path file, boolean secret, int maxBytes) {
     try {
       if (secret) {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
@@ -218,13 +225,13 @@ final class Credentials {
                   + " is readable by others; chmod 600 it");
         }
       }
-      if (Files.size(file) > MAX_BYTES) {
+      if (Files.size(file) > maxBytes) {
         throw new CliException(
             field
                 + ": file "
                 + Text.quote(file.toString())
                 + " is longer than "
-                + MAX_BYTES
+                + maxBytes
                 + " bytes");
       }
       return Files.readAllBytes(file);

@@ -5,13 +5,10 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Reads a PSK as {@code psk prompt}, {@code psk stdin} or {@code psk file:PATH} asks. Anything else
@@ -121,25 +118,7 @@ final class Psk {
   }
 
   private static byte[] fromFile(Path file) {
-    try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      if (perms.contains(PosixFilePermission.GROUP_READ)
-          || perms.contains(PosixFilePermission.OTHERS_READ)) {
-        throw new CliException(
-            "psk: file " + Text.quote(file.toString()) + " is readable by others; chmod 600 it");
-      }
-      if (Files.size(file) > MAX_BYTES + 2) {
-        throw new CliException(
-            "psk: file " + Text.quote(file.toString()) + " is longer than " + MAX_BYTES + " bytes");
-      }
-      return stripNewline(Files.readAllBytes(file));
-    } catch (IOException e) {
-      throw new CliException(
-          "psk: cannot read file "
-              + Text.quote(file.toString())
-              + ": "
-              + e.getClass().getSimpleName());
-    }
+    return stripNewline(Credentials.readFile("psk", file, true, MAX_BYTES + 2));
   }
 
   private static byte[] stripNewline(byte[] bytes) {

@@ -3,12 +3,9 @@ package org.nsvpn.strongswan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,8 +102,8 @@ class StrongSwanCertificateIT {
     Ip.ip("netns", "add", nsA);
     Ip.ip("netns", "add", nsB);
     Ip.ip("link", "add", "wan", "netns", nsA, "type", "veth", "peer", "name", "wan", "netns", nsB);
-    side(nsA, A, 1);
-    side(nsB, B, 2);
+    TunnelLab.side(nsA, A, 1, 3);
+    TunnelLab.side(nsB, B, 2, 3);
     strongSwan =
         CharonFixture.service(
             StrongSwanConfig.defaults()
@@ -116,18 +113,6 @@ class StrongSwanCertificateIT {
     peer = StockCharon.start(nsB, backend);
     List<Path> peerCerts = List.of(b1, b2, b3);
     peer.loadAll(peerConfig(backend, peerCerts), peerCredentials(one, peerCerts));
-  }
-
-  private static void side(String namespace, String address, int site) {
-    Ip.ip("-n", namespace, "link", "set", "lo", "up");
-    Ip.ip("-n", namespace, "addr", "add", address + "/24", "dev", "wan");
-    Ip.ip("-n", namespace, "link", "set", "wan", "up");
-    Ip.ip("-n", namespace, "link", "add", "lan", "type", "veth", "peer", "name", "lan-end");
-    Ip.ip("-n", namespace, "link", "set", "lan-end", "up");
-    for (int n = 1; n <= 3; n++) {
-      Ip.ip("-n", namespace, "addr", "add", "10." + site + "." + n + ".1/24", "dev", "lan");
-    }
-    Ip.ip("-n", namespace, "link", "set", "lan", "up");
   }
 
   /**
@@ -358,48 +343,12 @@ class StrongSwanCertificateIT {
     IpsecSiteConnection site = connection(1);
     await(charon.apply(specs(site), store()));
     awaitState(site, ConnectionState.UP);
-    List<byte[]> needles = keyMaterial(localKey);
-
-    assertThat(contains(localKey, needles.get(0)))
-        .as("sanity: the search finds the key where it is (pki's file)")
-        .isTrue();
-    try (Stream<Path> files = Files.walk(charon.directory())) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        byte[] content = Files.readAllBytes(file);
-        for (byte[] needle : needles) {
-          assertThat(contains(content, needle)).as("key material in %s", file).isFalse();
-        }
-      }
-    }
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-        for (String file : List.of("cmdline", "environ")) {
-          byte[] content;
-          try {
-            content = Files.readAllBytes(proc.resolve(file));
-          } catch (IOException gone) {
-            continue;
-          }
-          for (byte[] needle : needles) {
-            assertThat(contains(content, needle)).as("key material in %s/%s", proc, file).isFalse();
-          }
-        }
-      }
-    }
-  }
-
-  /** The PEM body's base64 lines and the DER they encode. */
-  private static List<byte[]> keyMaterial(byte[] pem) {
-    List<byte[]> out = new ArrayList<>();
-    StringBuilder body = new StringBuilder();
-    for (String line : new String(pem, StandardCharsets.US_ASCII).split("\n")) {
-      if (!line.startsWith("-----") && !line.isBlank()) {
-        out.add(line.strip().getBytes(StandardCharsets.US_ASCII));
-        body.append(line.strip());
-      }
-    }
-    out.add(Base64.getDecoder().decode(body.toString()));
-    return out;
+    KeyMaterial key = KeyMaterial.ofPem(localKey);
+    assertThat(key.in(localKey)).as("sanity: the search finds the key where it is").isTrue();
+    assertThat(key.filesUnder(charon.directory()))
+        .as("files of charon's instance (its log included) holding the key")
+        .isEmpty();
+    assertThat(key.inProcesses()).as("argv or environments holding the key").isEmpty();
   }
 
   private String aSwanctl(String command) {
@@ -419,18 +368,5 @@ class StrongSwanCertificateIT {
     } catch (IOException e) {
       return e.toString();
     }
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 }

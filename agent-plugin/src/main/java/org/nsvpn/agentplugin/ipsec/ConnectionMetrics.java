@@ -102,34 +102,37 @@ final class ConnectionMetrics {
    */
   private static void certificates(
       PrometheusRegistry registry, StatusBoard board, Supplier<Topology> topology) {
+    certificateGauge(
+        registry,
+        board,
+        topology,
+        "nsvpn_ipsec_certificate_expiry_seconds",
+        "seconds until the connection's local certificate expires, negative once expired",
+        cert -> Duration.between(Instant.now(), cert.notAfter()).toMillis() / 1000.0);
+    certificateGauge(
+        registry,
+        board,
+        topology,
+        "nsvpn_ipsec_certificate_renewal_due",
+        "1 when the connection's local certificate has expired or expires within 30 days",
+        cert -> cert.needsRenewal(Instant.now()) ? 1 : 0);
+  }
+
+  private static void certificateGauge(
+      PrometheusRegistry registry,
+      StatusBoard board,
+      Supplier<Topology> topology,
+      String name,
+      String help,
+      java.util.function.ToDoubleFunction<Certificate> value) {
     GaugeWithCallback.builder()
-        .name("nsvpn_ipsec_certificate_expiry_seconds")
-        .help(
-            "seconds until the connection's local certificate expires, negative once expired"
-                + " (certificate connections only)")
+        .name(name)
+        .help(help + " (certificate connections only)")
         .labelNames(LABELS)
         .callback(
             cb ->
                 eachCertificate(
-                    board,
-                    topology,
-                    (l, cert) ->
-                        cb.call(
-                            Duration.between(Instant.now(), cert.notAfter()).toMillis() / 1000.0,
-                            l)))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("nsvpn_ipsec_certificate_renewal_due")
-        .help(
-            "1 when the connection's local certificate has expired or expires within 30 days"
-                + " (certificate connections only)")
-        .labelNames(LABELS)
-        .callback(
-            cb ->
-                eachCertificate(
-                    board,
-                    topology,
-                    (l, cert) -> cb.call(cert.needsRenewal(Instant.now()) ? 1 : 0, l)))
+                    board, topology, (l, cert) -> cb.call(value.applyAsDouble(cert), l)))
         .register(registry);
   }
 
