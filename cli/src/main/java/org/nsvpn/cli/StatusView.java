@@ -378,7 +378,8 @@ final class StatusView {
             + " peer-id "
             + c.peerId()
             + " local-id "
-            + c.localId().orElse("(external-ip)")
+            + c.localId()
+                .orElse(c.auth() == AuthMethod.CERT ? "(certificate subject)" : "(external-ip)")
             + " local-cidrs "
             + Printer.join(c.localCidrs())
             + " peer-cidrs "

@@ -267,6 +267,8 @@ class CertificateCliIT {
     List<String> status = run("vpn-service vpn0 show status").out();
     assertThat(status)
         .anySatisfy(
+            l -> assertThat(l).contains("local-id (certificate subject)").endsWith(" auth cert"))
+        .anySatisfy(
             l ->
                 assertThat(l)
                     .startsWith("  certificate CN=soon.example.org")
