@@ -339,6 +339,35 @@ class StrongSwanCertificateIT {
   }
 
   @Test
+  void anAdoptedCharonKeepsItsSasAndDropsTheKeyAndCasThatNoConnectionNeedsAnyMore() {
+    IpsecSiteConnection site = connection(1);
+    await(charon.apply(specs(site), store()));
+    ConnectionStatus up = awaitState(site, ConnectionState.UP);
+    long pid = charon.pid();
+
+    // A new handle (as after an agent restart) knows nothing of what the old one loaded.
+    charon.close();
+    charon = await(CharonFixture.service(strongSwan.config()).startOrAdopt(nsA));
+    assertThat(charon.adopted()).isTrue();
+    assertThat(charon.pid()).isEqualTo(pid);
+    ApplyResult again = await(charon.apply(specs(site), store()));
+    assertThat(again.failed()).isEmpty();
+    ConnectionStatus kept = await(charon.refresh()).get(site.id());
+    assertThat(kept.state()).isEqualTo(ConnectionState.UP);
+    assertThat(kept.currentIkeSa().orElseThrow().uniqueId())
+        .as("re-asserting the same configuration keeps the SA")
+        .isEqualTo(up.currentIkeSa().orElseThrow().uniqueId());
+
+    charon.close();
+    charon = await(CharonFixture.service(strongSwan.config()).startOrAdopt(nsA));
+    await(charon.apply(List.of(), store()));
+    assertThat(aSwanctl("--list-authorities"))
+        .as("the authority loaded by an earlier handle is gone")
+        .doesNotContain("CN=CA one");
+    assertThat(aSwanctl("--list-certs")).doesNotContain("has private key");
+  }
+
+  @Test
   void theKeyIsNeitherOnDiskNorInArgumentsNorInTheLogs() throws Exception {
     IpsecSiteConnection site = connection(1);
     await(charon.apply(specs(site), store()));
