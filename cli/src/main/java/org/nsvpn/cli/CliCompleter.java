@@ -68,6 +68,10 @@ final class CliCompleter implements Completer {
           "state", List.of("up", "down"),
           "action", List.of("redirect", "accept", "drop", "reject", "return", "continue"),
           "psk", List.of("prompt", "stdin", "file:"),
+          "auth", List.of("psk", "cert"),
+          "certificate", List.of("file:"),
+          "private-key", List.of("stdin", "file:"),
+          "ca-certificates", List.of("file:"),
           "maintenance", List.of("true", "false"),
           "proto", List.of("tcp", "udp", "icmp", "esp", "ah", "gre", "sctp"));
 

@@ -48,12 +48,12 @@ final class Deletion {
     Set<SecretRef> orphans = new LinkedHashSet<>();
     for (IpsecSiteConnection c : topology.connections()) {
       if (deleted.contains(c.id())) {
-        orphans.add(c.psk());
+        orphans.add(c.secret());
       }
     }
     for (IpsecSiteConnection c : topology.connections()) {
       if (!deleted.contains(c.id())) {
-        orphans.remove(c.psk());
+        orphans.remove(c.secret());
       }
     }
     orphans.forEach(tx::deleteSecret);

@@ -32,10 +32,15 @@ final class Help {
         "      ports N, N:M or N-M",
         "host: name id (set: name maintenance; maintenance true drains the host)",
         "gateway-group: name (members: hosts that may run its vpn-services)",
-        "vpn-service: name router external-ip state gateway-group (clear: gateway-group);",
-        "      one per router, external-ip an address of a port of the router",
+        "vpn-service: name router external-ip state gateway-group ca-certificates crl-uris",
+        "      (clear: gateway-group ca-certificates crl-uris); one per router, external-ip an",
+        "      address of a port of the router; ca-certificates file:PATH (PEM, one or more CA",
+        "      certificates its auth cert connections trust), crl-uris URI,URI (http, ldap, file)",
         "names: unique per type (routers and bridges together; connections per vpn-service)",
         "ipsec-site-connection: " + String.join(" ", ConnectionParser.FIELDS),
-        "psk: prompt | stdin | file:PATH (never the key itself)");
+        "psk: prompt | stdin | file:PATH (never the key itself)",
+        "auth: psk (default) | cert; with cert: certificate file:PATH (PEM or DER) and",
+        "      private-key file:PATH (mode 0600) | stdin (never the key itself; must match the",
+        "      certificate); peer-id: the peer certificate's subject (C=.., O=.., CN=..) or a SAN");
   }
 }

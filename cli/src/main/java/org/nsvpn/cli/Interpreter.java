@@ -23,8 +23,10 @@ import org.nsvpn.chainrules.id.RouteId;
 import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.id.RuleId;
 import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.AuthMethod;
 import org.nsvpn.chainrules.model.Bridge;
 import org.nsvpn.chainrules.model.BridgePort;
+import org.nsvpn.chainrules.model.Certificate;
 import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.HostBinding;
@@ -1101,10 +1103,18 @@ public final class Interpreter {
     // -------------------------------------------------------------
 
     static final List<String> SERVICE_FIELDS =
-        List.of("name", "router", "external-ip", "state", "gateway-group");
+        List.of(
+            "name",
+            "router",
+            "external-ip",
+            "state",
+            "gateway-group",
+            "ca-certificates",
+            "crl-uris");
     static final List<String> SERVICE_SET_FIELDS =
-        List.of("name", "external-ip", "state", "gateway-group");
-    static final List<String> SERVICE_CLEARABLE = List.of("gateway-group");
+        List.of("name", "external-ip", "state", "gateway-group", "ca-certificates", "crl-uris");
+    static final List<String> SERVICE_CLEARABLE =
+        List.of("gateway-group", "ca-certificates", "crl-uris");
     static final List<String> CONNECTION_CLEARABLE = List.of("local-id", "pfs");
 
     private Output vpnService() {
@@ -1126,7 +1136,13 @@ public final class Interpreter {
                     refs.router("router", a.required("router")),
                     Args.parse("external-ip", a.required("external-ip"), IpAddress::parse),
                     a.text("state").map(t -> Values.state("state", t)).orElse(true),
-                    a.text("gateway-group").map(t -> refs.gatewayGroup("gateway-group", t)));
+                    a.text("gateway-group").map(t -> refs.gatewayGroup("gateway-group", t)),
+                    a.text("ca-certificates")
+                        .map(t -> Credentials.certificates("ca-certificates", t))
+                        .orElse(List.of()),
+                    a.text("crl-uris")
+                        .map(t -> Values.list("crl-uris", t, uri -> uri))
+                        .orElse(List.of()));
             refs.requireUsableName(service);
             return created(
                 commit(StoreTransaction.builder().create(service).build()), service.id());
@@ -1170,7 +1186,13 @@ public final class Interpreter {
                   a.text("state").map(t -> Values.state("state", t)).orElse(old.adminStateUp()),
                   a.text("gateway-group")
                       .map(t -> Optional.of(refs.gatewayGroup("gateway-group", t)))
-                      .orElse(old.gatewayGroup()));
+                      .orElse(old.gatewayGroup()),
+                  a.text("ca-certificates")
+                      .map(t -> Credentials.certificates("ca-certificates", t))
+                      .orElse(old.caCertificates()),
+                  a.text("crl-uris")
+                      .map(t -> Values.list("crl-uris", t, uri -> uri))
+                      .orElse(old.crlUris()));
           refs.requireUsableName(updated);
           commit(StoreTransaction.builder().update(updated, v.version()).build());
           return Output.NONE;
@@ -1180,6 +1202,10 @@ public final class Interpreter {
           for (String f : clearFields("vpn-service", SERVICE_CLEARABLE)) {
             if (f.equals("gateway-group")) {
               updated = updated.withGatewayGroup(Optional.empty());
+            } else if (f.equals("ca-certificates")) {
+              updated = updated.withCaCertificates(List.of(), updated.crlUris());
+            } else {
+              updated = updated.withCaCertificates(updated.caCertificates(), List.of());
             }
           }
           commit(StoreTransaction.builder().update(updated, v.version()).build());
@@ -1246,21 +1272,25 @@ public final class Interpreter {
         case "set" -> {
           Args a = args("ipsec-site-connection", ConnectionParser.FIELDS, Set.of());
           StoreTransaction.Builder tx = StoreTransaction.builder();
-          IpsecSiteConnection updated =
-              new ConnectionParser()
-                  .apply(Optional.of(v.value()), v.value().toBuilder(), a)
-                  .build();
-          refs.requireUsableName(updated);
-          if (a.has("psk")) {
-            byte[] psk = Psk.read(a.required("psk"), secrets);
-            try {
-              tx.putSecret(updated.psk(), psk);
-            } finally {
-              Arrays.fill(psk, (byte) 0);
+          IpsecSiteConnection.Builder b =
+              new ConnectionParser().apply(Optional.of(v.value()), v.value().toBuilder(), a);
+          byte[] secret = authentication(Optional.of(v.value()), b, a, id);
+          try {
+            IpsecSiteConnection updated = b.build();
+            refs.requireUsableName(updated);
+            if (secret != null) {
+              tx.putSecret(updated.secret(), secret);
+            }
+            if (!updated.secret().equals(v.value().secret())) {
+              tx.deleteSecret(v.value().secret());
+            }
+            tx.update(updated, v.version());
+            commit(tx.build());
+          } finally {
+            if (secret != null) {
+              Arrays.fill(secret, (byte) 0);
             }
           }
-          tx.update(updated, v.version());
-          commit(tx.build());
           return Output.NONE;
         }
         case "clear" -> {
@@ -1287,26 +1317,83 @@ public final class Interpreter {
       Args a = args("ipsec-site-connection", ConnectionParser.FIELDS, Set.of());
       IpsecSiteConnectionId id = IpsecSiteConnectionId.random();
       IpsecSiteConnection.Builder b =
-          IpsecSiteConnection.builder()
-              .id(id)
-              .vpnService(service)
-              .name(a.required("name"))
-              .psk(new SecretRef("psk-" + id));
-      IpsecSiteConnection connection = new ConnectionParser().apply(Optional.empty(), b, a).build();
-      refs.requireUsableName(connection);
-      String source = a.text("psk").orElse("prompt");
-      byte[] psk = Psk.read(source, secrets);
+          IpsecSiteConnection.builder().id(id).vpnService(service).name(a.required("name"));
+      new ConnectionParser().apply(Optional.empty(), b, a);
+      byte[] secret = authentication(Optional.empty(), b, a, id);
       try {
+        IpsecSiteConnection connection = b.build();
+        refs.requireUsableName(connection);
         StoreSnapshot after =
             commit(
                 StoreTransaction.builder()
                     .create(connection)
-                    .putSecret(connection.psk(), psk)
+                    .putSecret(connection.secret(), secret)
                     .build());
         return created(after, id);
       } finally {
-        Arrays.fill(psk, (byte) 0);
+        Arrays.fill(secret, (byte) 0);
       }
+    }
+
+    /**
+     * Sets the connection's authentication as {@code a} asks ({@code auth}, {@code psk}, {@code
+     * certificate}, {@code private-key}) on {@code b}, and returns the secret to store: the PSK or
+     * the private key when one was given (always for a new connection or a change of method), else
+     * null. A certificate comes with its key, and the key must be the certificate's; the values of
+     * the other method are refused. The caller zeroes the returned array.
+     */
+    private byte[] authentication(
+        Optional<IpsecSiteConnection> current,
+        IpsecSiteConnection.Builder b,
+        Args a,
+        IpsecSiteConnectionId id) {
+      AuthMethod auth =
+          a.text("auth")
+              .map(t -> AuthMethod.parse("auth", t))
+              .orElse(current.map(IpsecSiteConnection::auth).orElse(AuthMethod.PSK));
+      boolean switching = current.map(c -> c.auth() != auth).orElse(true);
+      if (auth == AuthMethod.PSK) {
+        for (String field : List.of("certificate", "private-key")) {
+          if (a.has(field)) {
+            throw new CliException(field + ": only with auth cert");
+          }
+        }
+        SecretRef ref =
+            current.filter(c -> !switching).map(c -> c.secret()).orElse(new SecretRef("psk-" + id));
+        b.psk(ref);
+        if (!a.has("psk") && !switching) {
+          return null;
+        }
+        if (!a.has("psk") && current.isPresent()) {
+          a.required("psk");
+        }
+        return Psk.read(a.text("psk").orElse("prompt"), secrets);
+      }
+      if (a.has("psk")) {
+        throw new CliException(
+            "psk: not used with auth cert; give certificate file:PATH and private-key"
+                + " file:PATH or private-key stdin");
+      }
+      Certificate certificate =
+          a.text("certificate")
+              .map(t -> Credentials.certificate("certificate", t))
+              .orElseGet(
+                  () ->
+                      switching
+                          ? Credentials.certificate("certificate", a.required("certificate"))
+                          : current.get().localCertificate().orElseThrow());
+      if (!a.has("private-key") && (switching || a.has("certificate"))) {
+        throw new CliException(
+            "private-key: give the certificate's private key with it: private-key file:PATH (a"
+                + " file only its owner can read) or private-key stdin");
+      }
+      SecretRef ref =
+          current.filter(c -> !switching).map(c -> c.secret()).orElse(new SecretRef("key-" + id));
+      b.certificate(certificate, ref);
+      if (!a.has("private-key")) {
+        return null;
+      }
+      return Credentials.privateKey(a.required("private-key"), secrets, certificate);
     }
 
     // ---- deletion -----------------------------------------------------------------------------

@@ -13,7 +13,9 @@ import org.nsvpn.chainrules.id.EntityId;
 import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.PortId;
+import org.nsvpn.chainrules.model.AuthMethod;
 import org.nsvpn.chainrules.model.Bridge;
+import org.nsvpn.chainrules.model.Certificate;
 import org.nsvpn.chainrules.model.GatewayGroup;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.HostBinding;
@@ -267,6 +269,12 @@ final class Printer {
         .put("external-ip", s.externalIp().toString())
         .put("state", state(s.adminStateUp()))
         .put("gateway-group", s.gatewayGroup().map(this::groupName))
+        .put(
+            "ca-certificates",
+            s.caCertificates().isEmpty()
+                ? Optional.empty()
+                : Optional.of(s.caCertificates().stream().map(Certificate::subject).toList()))
+        .put("crl-uris", s.crlUris().isEmpty() ? Optional.empty() : Optional.of(s.crlUris()))
         .build();
   }
 
@@ -278,7 +286,11 @@ final class Printer {
         .put("local-id", c.localId())
         .put("local-cidrs", strings(c.localCidrs()))
         .put("peer-cidrs", strings(c.peerCidrs()))
-        .put("psk", "****")
+        .put("auth", c.auth() == AuthMethod.CERT ? Optional.of("cert") : Optional.empty())
+        .put("psk", c.auth() == AuthMethod.PSK ? Optional.of("****") : Optional.empty())
+        .put("certificate", c.localCertificate().map(Certificate::subject))
+        .put("certificate-expires", c.localCertificate().map(cert -> cert.notAfter().toString()))
+        .put("private-key", c.auth() == AuthMethod.CERT ? Optional.of("****") : Optional.empty())
         .put("ike-version", c.ikePolicy().version().text())
         .put("ike-encryption", c.ikePolicy().encryption().text())
         .put("ike-integrity", c.ikePolicy().integrity().text())

@@ -5,19 +5,16 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Reads a PSK as {@code psk prompt}, {@code psk stdin} or {@code psk file:PATH} asks. Anything else
  * that looks like a key on a command line is refused before the line is parsed, so that no error
  * message can quote it: a word {@code psk=...} or {@code psk:...}, or a value after the word {@code
- * psk} that is not one of the sources.
+ * psk} that is not one of the sources (unless that {@code psk} is the value of {@code auth}).
  */
 final class Psk {
   static final int MAX_BYTES = 1024;
@@ -37,19 +34,30 @@ final class Psk {
    *     comment); the message does not quote it
    */
   static void refuseKeys(List<String> words) {
-    if (holdsKey(words)) {
+    if (Credentials.holdsKey(words)) {
+      throw new CliException(Credentials.KEY_NEVER_ON_THE_COMMAND_LINE);
+    }
+    if (holdsPsk(words)) {
       throw new CliException(NEVER_ON_THE_COMMAND_LINE);
     }
   }
 
-  /** Whether {@code words} hold something that looks like a key (see the class comment). */
+  /**
+   * Whether {@code words} hold something that looks like a key: a PSK (see the class comment) or a
+   * private key ({@link Credentials#holdsKey}).
+   */
   static boolean holdsKey(List<String> words) {
+    return holdsPsk(words) || Credentials.holdsKey(words);
+  }
+
+  private static boolean holdsPsk(List<String> words) {
     for (int i = 0; i < words.size(); i++) {
       String word = words.get(i).toLowerCase(Locale.ROOT);
       if (word.startsWith("psk=") || word.startsWith("psk:")) {
         return true;
       }
-      if (word.equals("psk") && i + 1 < words.size() && !isSource(words.get(i + 1))) {
+      boolean authValue = i > 0 && words.get(i - 1).equalsIgnoreCase("auth");
+      if (word.equals("psk") && !authValue && i + 1 < words.size() && !isSource(words.get(i + 1))) {
         return true;
       }
     }
@@ -110,25 +118,7 @@ final class Psk {
   }
 
   private static byte[] fromFile(Path file) {
-    try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      if (perms.contains(PosixFilePermission.GROUP_READ)
-          || perms.contains(PosixFilePermission.OTHERS_READ)) {
-        throw new CliException(
-            "psk: file " + Text.quote(file.toString()) + " is readable by others; chmod 600 it");
-      }
-      if (Files.size(file) > MAX_BYTES + 2) {
-        throw new CliException(
-            "psk: file " + Text.quote(file.toString()) + " is longer than " + MAX_BYTES + " bytes");
-      }
-      return stripNewline(Files.readAllBytes(file));
-    } catch (IOException e) {
-      throw new CliException(
-          "psk: cannot read file "
-              + Text.quote(file.toString())
-              + ": "
-              + e.getClass().getSimpleName());
-    }
+    return stripNewline(Credentials.readFile("psk", file, true, MAX_BYTES + 2));
   }
 
   private static byte[] stripNewline(byte[] bytes) {

@@ -12,6 +12,8 @@ import org.nsvpn.chainrules.SafeText;
 import org.nsvpn.chainrules.id.GatewayGroupId;
 import org.nsvpn.chainrules.id.HostId;
 import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.AuthMethod;
+import org.nsvpn.chainrules.model.Certificate;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.VpnService;
@@ -99,6 +101,9 @@ final class StatusView {
 
   private ObjectNode connectionJson(IpsecSiteConnection c) {
     ObjectNode node = printer.connection(c).json();
+    c.localCertificate()
+        .flatMap(cert -> certificateWarning(cert, now))
+        .ifPresent(w -> node.set("certificate-warning", w));
     Optional<ConnectionReport> st = status.connectionStatus(c.id());
     if (st.isEmpty()) {
       node.putNull("status");
@@ -305,6 +310,56 @@ final class StatusView {
             + a.previous().map(p -> " previous host " + printer.hostName(p)).orElse(""));
   }
 
+  /**
+   * {@code certificate SUBJECT issuer ISSUER expires WHEN}, and a warning line when it has expired
+   * or expires within {@link Certificate#RENEWAL_WARNING}.
+   */
+  private void certificate(List<String> out, IpsecSiteConnection c, Certificate cert) {
+    out.add(
+        "  certificate "
+            + SafeText.escape(cert.subject())
+            + " issuer "
+            + SafeText.escape(cert.issuer())
+            + " expires "
+            + RelativeTime.both(cert.notAfter(), now));
+    certificateWarning(cert, now)
+        .ifPresent(
+            w -> out.add("  warning " + w.get("code").asText() + ": " + w.get("text").asText()));
+  }
+
+  /**
+   * The warning about a connection's local certificate at {@code now}: {@code certificate-expired}
+   * or {@code certificate-expiring} with a line of text, or empty while it has more than {@link
+   * Certificate#RENEWAL_WARNING} left.
+   */
+  static Optional<ObjectNode> certificateWarning(Certificate cert, Instant now) {
+    if (!cert.needsRenewal(now)) {
+      return Optional.empty();
+    }
+    ObjectNode w = JsonNodeFactory.instance.objectNode();
+    long days = java.time.Duration.between(now, cert.notAfter()).toDays();
+    if (cert.hasExpired(now)) {
+      w.put("code", "certificate-expired");
+      w.put(
+          "text",
+          "the local certificate expired at "
+              + cert.notAfter()
+              + "; peers refuse it: install a new one with"
+              + " set certificate file:PATH private-key file:PATH");
+    } else {
+      w.put("code", "certificate-expiring");
+      w.put(
+          "text",
+          "the local certificate expires in "
+              + days
+              + (days == 1 ? " day" : " days")
+              + " (at "
+              + cert.notAfter()
+              + "); install a new one with set certificate file:PATH private-key file:PATH");
+    }
+    return Optional.of(w);
+  }
+
   /** {@code alive} or {@code not alive}, and {@code in maintenance} when the host is drained. */
   private String hostState(HostId host) {
     boolean alive = printer.isAlive(host);
@@ -323,12 +378,14 @@ final class StatusView {
             + " peer-id "
             + c.peerId()
             + " local-id "
-            + c.localId().orElse("(external-ip)")
+            + c.localId()
+                .orElse(c.auth() == AuthMethod.CERT ? "(certificate subject)" : "(external-ip)")
             + " local-cidrs "
             + Printer.join(c.localCidrs())
             + " peer-cidrs "
             + Printer.join(c.peerCidrs())
-            + " psk ****");
+            + (c.auth() == AuthMethod.CERT ? " auth cert" : " psk ****"));
+    c.localCertificate().ifPresent(cert -> certificate(out, c, cert));
     out.add(
         "  ike "
             + c.ikePolicy().version().text()

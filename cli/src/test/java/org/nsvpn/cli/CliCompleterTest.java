@@ -51,7 +51,7 @@ class CliCompleterTest {
         .contains("gateway-group")
         .doesNotContain("router");
     assertThat(completer.suggestions(List.of("vpn-service", "vpn0", "clear")))
-        .containsExactly("gateway-group");
+        .containsExactly("gateway-group", "ca-certificates", "crl-uris");
     assertThat(completer.suggestions(List.of("router", "router0", "clear", "infilter")))
         .containsExactly("outfilter", "local-redirect-chain");
   }

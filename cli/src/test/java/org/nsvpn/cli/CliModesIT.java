@@ -149,7 +149,7 @@ class CliModesIT {
     var after = cli.store.refresh();
     assertThat(after.txn()).as("one ZooKeeper transaction").isEqualTo(before + 1);
     var connection = after.list(ObjectKind.CONNECTION).get(0).value();
-    assertThat(new String(cli.store.readSecret(connection.psk()), StandardCharsets.UTF_8))
+    assertThat(new String(cli.store.readSecret(connection.secret()), StandardCharsets.UTF_8))
         .isEqualTo("atomic-psk");
     assertThat(after.list(ObjectKind.ROUTER).get(0).version())
         .as("created and changed in the one transaction")
@@ -234,7 +234,7 @@ class CliModesIT {
             + " local-cidrs 10.1.0.0/24 peer-cidrs 10.2.0.0/24 psk stdin");
     var connection = cli.store.refresh().list(ObjectKind.CONNECTION).get(0).value();
     assertThat(run("-e", "router router0 delete").code()).isEqualTo(NsvpnCli.REFUSED);
-    assertThat(cli.store.secretExists(connection.psk())).isTrue();
+    assertThat(cli.store.secretExists(connection.secret())).isTrue();
 
     CliFixture.Run cascaded = run("-e", "router router0 delete cascade");
     assertThat(cascaded.code()).as(cascaded.err().toString()).isZero();
@@ -242,7 +242,7 @@ class CliModesIT {
     assertThat(after.list(ObjectKind.ROUTER)).isEmpty();
     assertThat(after.list(ObjectKind.VPN_SERVICE)).isEmpty();
     assertThat(after.list(ObjectKind.CONNECTION)).isEmpty();
-    assertThat(cli.store.secretExists(connection.psk())).isFalse();
+    assertThat(cli.store.secretExists(connection.secret())).isFalse();
   }
 
   @Test
@@ -317,7 +317,7 @@ class CliModesIT {
                         .get(ObjectKind.CONNECTION, id)
                         .orElseThrow()
                         .value()
-                        .psk()),
+                        .secret()),
                 StandardCharsets.UTF_8))
         .isEqualTo("file-psk-value");
 
@@ -330,7 +330,7 @@ class CliModesIT {
     assertThat(fromStdin.code()).isZero();
     var conn = cli.store.refresh().get(ObjectKind.CONNECTION, id).orElseThrow();
     assertThat(conn.value().mtu()).isEqualTo(1400);
-    assertThat(new String(cli.store.readSecret(conn.value().psk()), StandardCharsets.UTF_8))
+    assertThat(new String(cli.store.readSecret(conn.value().secret()), StandardCharsets.UTF_8))
         .isEqualTo("stdin-psk-value");
 
     CliFixture.Run shown =
@@ -347,7 +347,7 @@ class CliModesIT {
 
     CliFixture.Run deleted = run("-e", "vpn-service vpn0 delete");
     assertThat(deleted.code()).isZero();
-    assertThat(cli.store.secretExists(conn.value().psk()))
+    assertThat(cli.store.secretExists(conn.value().secret()))
         .as("the connection's PSK goes with it")
         .isFalse();
   }

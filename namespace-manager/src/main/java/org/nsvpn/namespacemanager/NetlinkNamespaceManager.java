@@ -221,7 +221,7 @@ final class NetlinkNamespaceManager implements NamespaceManager {
         List<RouteEntry> routes = new ArrayList<>(inside.routes(IpFamily.IPV4, Rtnl.RT_TABLE_MAIN));
         routes.addAll(inside.routes(IpFamily.IPV6, Rtnl.RT_TABLE_MAIN));
         configureRoutes(spec, inside, index, routes, changes);
-        configureNamespaceSysctls(changes);
+        configureNamespaceSysctls(spec, changes);
         rpFilterOff(spec.interfaceName(), changes);
         return null;
       } catch (RuntimeException | Error e) {
@@ -240,7 +240,7 @@ final class NetlinkNamespaceManager implements NamespaceManager {
    * deletes the namespace, {@link #configure} the host end).
    */
   private void build(NamespaceSpec spec, RouteNetlink inside, List<Change> changes) {
-    configureNamespaceSysctls(changes);
+    configureNamespaceSysctls(spec, changes);
     Link hostLink = host.createVeth(veth(spec, true));
     changes.add(vethCreated(spec));
     int index;
@@ -273,6 +273,12 @@ final class NetlinkNamespaceManager implements NamespaceManager {
     }
     batch.addRoute(RouteEntry.defaultVia(spec.defaultGateway(), index));
     changes.add(routeAdded(spec));
+    spec.ipv6Gateway()
+        .ifPresent(
+            gateway -> {
+              batch.addRoute(RouteEntry.defaultVia(gateway, index));
+              changes.add(ipv6RouteAdded(spec, gateway));
+            });
     for (IpSubnet destination : spec.blackholeRoutes()) {
       batch.addRoute(RouteEntry.blackhole(destination));
       changes.add(new Change(ChangeKind.ROUTE_ADDED, "blackhole " + destination));
@@ -294,6 +300,11 @@ final class NetlinkNamespaceManager implements NamespaceManager {
 
   private static Change neighbourSet(StaticNeighbour neighbour) {
     return new Change(ChangeKind.NEIGHBOUR_SET, neighbour.address() + " lladdr " + neighbour.mac());
+  }
+
+  private static Change ipv6RouteAdded(NamespaceSpec spec, Ipv6Address gateway) {
+    return new Change(
+        ChangeKind.ROUTE_ADDED, "default via " + gateway + " dev " + spec.interfaceName());
   }
 
   private static Change routeAdded(NamespaceSpec spec) {
@@ -454,24 +465,51 @@ final class NetlinkNamespaceManager implements NamespaceManager {
       int index,
       List<RouteEntry> routes,
       List<Change> changes) {
-    RouteEntry wanted = RouteEntry.defaultVia(spec.defaultGateway(), index);
-    boolean present = false;
     configureBlackholes(spec, inside, routes, changes);
+    configureDefault(
+        inside,
+        IpFamily.IPV4,
+        Optional.of(RouteEntry.defaultVia(spec.defaultGateway(), index)),
+        routes,
+        changes,
+        routeAdded(spec));
+    configureDefault(
+        inside,
+        IpFamily.IPV6,
+        spec.ipv6Gateway().map(gateway -> RouteEntry.defaultVia(gateway, index)),
+        routes,
+        changes,
+        spec.ipv6Gateway().map(gateway -> ipv6RouteAdded(spec, gateway)).orElse(null));
+  }
+
+  /**
+   * Makes the {@code family} default route of the main table {@code wanted}: other default routes
+   * of that family are deleted, and so is every one when none is wanted.
+   */
+  private static void configureDefault(
+      RouteNetlink inside,
+      IpFamily family,
+      Optional<RouteEntry> wanted,
+      List<RouteEntry> routes,
+      List<Change> changes,
+      Change added) {
+    boolean present = false;
     for (RouteEntry route : routes) {
-      if (!route.isDefault() || route.destination().family() != IpFamily.IPV4) {
+      if (!route.isDefault() || route.destination().family() != family) {
         continue;
       }
-      if (route.gateway().equals(wanted.gateway())
-          && route.outputInterface().equals(wanted.outputInterface())) {
+      if (wanted.isPresent()
+          && route.gateway().equals(wanted.get().gateway())
+          && route.outputInterface().equals(wanted.get().outputInterface())) {
         present = true;
       } else {
         inside.deleteRoute(route);
         changes.add(new Change(ChangeKind.ROUTE_REMOVED, describe(route)));
       }
     }
-    if (!present) {
-      inside.addRoute(wanted);
-      changes.add(routeAdded(spec));
+    if (wanted.isPresent() && !present) {
+      inside.addRoute(wanted.get());
+      changes.add(added);
     }
   }
 
@@ -507,9 +545,12 @@ final class NetlinkNamespaceManager implements NamespaceManager {
   }
 
   /** ip_forward=1 and rp_filter=0 for all and default (new interfaces inherit default). */
-  private static void configureNamespaceSysctls(List<Change> changes) {
+  private static void configureNamespaceSysctls(NamespaceSpec spec, List<Change> changes) {
     if (NetSysctls.ensure(NetSysctls.ipForward(), "1")) {
       changes.add(new Change(ChangeKind.SYSCTL_SET, "net.ipv4.ip_forward=1"));
+    }
+    if (spec.ipv6Gateway().isPresent() && NetSysctls.ensure(NetSysctls.ipv6Forwarding(), "1")) {
+      changes.add(new Change(ChangeKind.SYSCTL_SET, "net.ipv6.conf.all.forwarding=1"));
     }
     for (String scope : List.of("all", "default")) {
       rpFilterOff(scope, changes);

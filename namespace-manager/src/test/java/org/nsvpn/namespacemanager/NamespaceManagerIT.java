@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.Ipv4Address;
+import org.nsvpn.chainrules.net.Ipv6Address;
 import org.nsvpn.chainrules.net.MacAddress;
 import org.nsvpn.chainrules.vpn.NamespaceSpec;
 import org.nsvpn.chainrules.vpn.StaticNeighbour;
@@ -254,6 +256,83 @@ class NamespaceManagerIT {
     assertThat(manager.ensure(fewer).changes())
         .containsExactly(new Change(ROUTE_REMOVED, "blackhole 192.168.21.0/24"));
     assertThat(blackholes(fewer)).containsExactly("192.168.20.0/24");
+  }
+
+  /**
+   * {@code base} with an IPv6 link-local pair (fe80::2/64 here, fe80::1 the router's) or without.
+   */
+  private static NamespaceSpec withIpv6Link(NamespaceSpec base, boolean v6) {
+    List<InterfaceAddress> addresses = new ArrayList<>(base.addresses());
+    List<StaticNeighbour> neighbours = new ArrayList<>(base.neighbours());
+    Ipv6Address routerSide = Ipv6Address.parse("fe80::1");
+    addresses.remove(InterfaceAddress.parse("fe80::2/64"));
+    neighbours.removeIf(n -> n.address().equals(routerSide));
+    if (v6) {
+      addresses.add(InterfaceAddress.parse("fe80::2/64"));
+      neighbours.add(new StaticNeighbour(routerSide, Specs.PORT_MAC));
+    }
+    return new NamespaceSpec(
+        base.name(),
+        base.interfaceName(),
+        base.hostInterfaceName(),
+        base.interfaceMac(),
+        addresses,
+        base.defaultGateway(),
+        neighbours,
+        base.loopbackAddresses(),
+        base.blackholeRoutes(),
+        v6 ? Optional.of(routerSide) : Optional.empty());
+  }
+
+  private static List<String> ipv6Defaults(NamespaceSpec spec) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode route : Ip.jsonIn(spec.name(), "-6", "route", "show", "default")) {
+      out.add(route.get("gateway").asText() + " dev " + route.get("dev").asText());
+    }
+    return out;
+  }
+
+  private static String sysctlIn(NamespaceSpec spec, String key) {
+    return Ip.exec("ip", "netns", "exec", spec.name(), "sysctl", "-n", key).stdout().strip();
+  }
+
+  @Test
+  void anIpv6LinkLocalPairGetsItsAddressNeighbourDefaultRouteAndForwarding() {
+    NamespaceSpec spec = withIpv6Link(seed(), true);
+    assertThat(manager.ensure(spec).changes())
+        .contains(
+            new Change(ADDRESS_ADDED, "fe80::2/64"),
+            new Change(NEIGHBOUR_SET, "fe80::1 lladdr ac:ca:ba:43:05:45"),
+            new Change(ROUTE_ADDED, "default via fe80::1 dev " + spec.interfaceName()));
+    assertThat(ipv6Defaults(spec)).containsExactly("fe80::1 dev " + spec.interfaceName());
+    assertThat(sysctlIn(spec, "net.ipv6.conf.all.forwarding")).isEqualTo("1");
+    assertThat(Ip.jsonIn(spec.name(), "-6", "neigh", "show", "dev", spec.interfaceName()))
+        .anySatisfy(
+            n -> {
+              assertThat(n.get("dst").asText()).isEqualTo("fe80::1");
+              assertThat(n.get("lladdr").asText()).isEqualTo("ac:ca:ba:43:05:45");
+              assertThat(n.get("state").toString()).contains("PERMANENT");
+            });
+    Ip.Result probe = Ip.exec("ip", "-n", spec.name(), "-6", "route", "get", "2001:db8:2::7");
+    assertThat(probe.stdout()).as("IPv6 leaves via the router's side").contains("via fe80::1");
+    assertThat(manager.ensure(spec).changes()).as("idempotent").isEmpty();
+
+    Ip.ip("-n", spec.name(), "-6", "route", "del", "default");
+    assertThat(manager.ensure(spec).changes())
+        .containsExactly(
+            new Change(ROUTE_ADDED, "default via fe80::1 dev " + spec.interfaceName()));
+
+    NamespaceSpec v4Only = withIpv6Link(spec, false);
+    // Link-scope addresses the spec does not list are left alone (the kernel makes its own).
+    assertThat(manager.ensure(v4Only).changes())
+        .contains(new Change(ChangeKind.NEIGHBOUR_REMOVED, "fe80::1"))
+        .anySatisfy(
+            c -> {
+              assertThat(c.kind()).isEqualTo(ROUTE_REMOVED);
+              assertThat(c.subject()).startsWith("default via fe80::1 dev");
+            });
+    assertThat(ipv6Defaults(v4Only)).isEmpty();
+    assertThat(manager.ensure(v4Only).changes()).isEmpty();
   }
 
   private static NamespaceSpec withBlackholes(NamespaceSpec base, String... destinations) {

@@ -9,7 +9,11 @@ import java.util.List;
  * PSKs reach charon only over VICI.
  */
 final class CharonConf {
-  /** Crypto and utility plugins; the backend's and the control plugins are added around them. */
+  /**
+   * Crypto and utility plugins, and those that read certificates and keys (pem, pkcs1, pkcs8, x509,
+   * pubkey), check chains (constraints) and revocation (revocation, fetching CRLs with curl); the
+   * backend's and the control plugins are added around them.
+   */
   private static final List<String> BASE_PLUGINS =
       List.of(
           "random",
@@ -25,7 +29,15 @@ final class CharonConf {
           "cmac",
           "xcbc",
           "curve25519",
-          "kdf");
+          "kdf",
+          "pem",
+          "pkcs1",
+          "pkcs8",
+          "x509",
+          "pubkey",
+          "constraints",
+          "revocation",
+          "curl");
 
   static final String CONF = "strongswan.conf";
   static final String VICI_SOCKET = "charon.vici";

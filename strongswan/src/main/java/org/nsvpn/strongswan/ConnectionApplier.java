@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.model.AuthMethod;
 import org.nsvpn.chainrules.model.Initiator;
 import org.nsvpn.chainrules.status.IkeSaStatus;
 import org.nsvpn.chainrules.status.Reason;
@@ -34,13 +36,15 @@ import org.slf4j.LoggerFactory;
  * blocks (every VICI command returns a future).
  *
  * <p>A connection is reloaded only when its {@code load-conn} message changed (compared by digest);
- * its PSK only when the key changed (a salted digest kept in memory). An SA keeps the configuration
- * it was negotiated with, also across rekeys (strongSwan 5.9, verified): a reloaded connection
- * takes effect only in new SAs. So a reload replaces the connection's SAs: for a connection that
- * initiates, a new SA is negotiated first and the old ones are terminated once it works ({@link
- * SaHousekeeper}), so traffic does not stop; a response-only connection's old SAs are terminated at
- * once and the peer negotiates again. A changed PSK alone touches no SA (it is used at the next
- * authentication).
+ * its PSK or private key only when the key changed (a salted digest kept in memory). A private key
+ * shared by several connections is unloaded when the last of them goes. The CAs charon trusts are
+ * exactly those of the enabled certificate connections, loaded before the connections. An SA keeps
+ * the configuration it was negotiated with, also across rekeys (strongSwan 5.9, verified): a
+ * reloaded connection takes effect only in new SAs. So a reload replaces the connection's SAs: for
+ * a connection that initiates, a new SA is negotiated first and the old ones are terminated once it
+ * works ({@link SaHousekeeper}), so traffic does not stop; a response-only connection's old SAs are
+ * terminated at once and the peer negotiates again. A changed PSK alone touches no SA (it is used
+ * at the next authentication).
  *
  * <p>Connections are loaded with {@code start_action = trap} only (see {@link ConnectionMapping}):
  * nsvpn initiates them itself, when they are due ({@link StatusTracker#dueForInitiation}) and only
@@ -60,7 +64,15 @@ final class ConnectionApplier {
   private final Map<IpsecSiteConnectionId, Applied> applied = new LinkedHashMap<>();
   private final Map<IpsecSiteConnectionId, String> peerAddresses = new HashMap<>();
   private final Map<IpsecSiteConnectionId, CompletableFuture<?>> lastCommand = new HashMap<>();
+
+  /** charon's identifier of each certificate connection's private key. */
+  private final Map<IpsecSiteConnectionId, String> keyIds = new ConcurrentHashMap<>();
+
+  /** The digest of each authority nsvpn loaded, by authority name. */
+  private final Map<String, String> authorities = new ConcurrentHashMap<>();
+
   private boolean reconciled;
+  private boolean authoritiesReconciled;
 
   ConnectionApplier(String namespace, ViciSession vici, StatusTracker tracker) {
     this.namespace = namespace;
@@ -87,7 +99,94 @@ final class ConnectionApplier {
         reconciled
             ? CompletableFuture.completedFuture(new HashSet<>(applied.keySet()))
             : vici.getConns().thenApply(ConnectionApplier::ours);
-    return present.thenCompose(loaded -> sendChanges(desired, configs, psks, loaded));
+    CompletableFuture<Set<String>> keysBefore =
+        reconciled
+            ? CompletableFuture.completedFuture(Set.of())
+            : vici.getKeys().<Set<String>>thenApply(HashSet::new).exceptionally(e -> Set.of());
+    List<ConnectionSpec> enabled =
+        desired.values().stream().filter(spec -> configs.containsKey(spec.id())).toList();
+    return present.thenCompose(
+        loaded ->
+            keysBefore.thenCompose(
+                stale ->
+                    syncAuthorities(enabled)
+                        .thenCompose(v -> sendChanges(desired, configs, psks, loaded))
+                        .thenCompose(result -> unloadStaleKeys(stale).thenApply(v -> result))));
+  }
+
+  /**
+   * Makes charon trust exactly the CAs of the enabled certificate connections: loads the new and
+   * changed authorities, unloads the ones nsvpn loaded that no connection needs any more (also
+   * those an adopted charon still has from before). A failure is logged; the connections that
+   * needed the authority then fail to authenticate and say so.
+   */
+  private CompletableFuture<Void> syncAuthorities(List<ConnectionSpec> enabled) {
+    Map<String, ViciSection> wanted = ConnectionMapping.loadAuthorities(enabled);
+    CompletableFuture<Set<String>> present =
+        authoritiesReconciled
+            ? CompletableFuture.completedFuture(new HashSet<>(authorities.keySet()))
+            : vici.getAuthorities()
+                .<Set<String>>thenApply(
+                    names -> {
+                      Set<String> ours = new HashSet<>();
+                      names.stream().filter(ConnectionMapping::isAuthorityName).forEach(ours::add);
+                      return ours;
+                    })
+                .exceptionally(e -> new HashSet<>());
+    return present.thenCompose(
+        loaded -> {
+          authoritiesReconciled = true;
+          List<CompletableFuture<Void>> sent = new ArrayList<>();
+          for (Map.Entry<String, ViciSection> entry : wanted.entrySet()) {
+            String name = entry.getKey();
+            String digest = digest(entry.getValue());
+            if (digest.equals(authorities.get(name))) {
+              continue;
+            }
+            sent.add(
+                vici.loadAuthority(entry.getValue())
+                    .handle(
+                        (ok, failure) -> {
+                          if (failure == null) {
+                            authorities.put(name, digest);
+                          } else {
+                            log.warn(
+                                "namespace {}: loading authority {} failed: {}",
+                                namespace,
+                                name,
+                                message(failure));
+                          }
+                          return null;
+                        }));
+          }
+          Set<String> remove = new HashSet<>(loaded);
+          remove.addAll(authorities.keySet());
+          remove.removeAll(wanted.keySet());
+          for (String name : remove) {
+            authorities.remove(name);
+            sent.add(vici.unloadAuthority(name).handle((ok, failure) -> null));
+          }
+          return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+        });
+  }
+
+  /** Unloads private keys an adopted charon holds that no connection uses any more. */
+  private CompletableFuture<Void> unloadStaleKeys(Set<String> before) {
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    for (String keyId : before) {
+      if (!keyIds.containsValue(keyId)) {
+        sent.add(vici.unloadKey(keyId).handle((ok, failure) -> null));
+      }
+    }
+    return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+  }
+
+  /** Unloads private key {@code keyId} unless another connection still uses it. */
+  private CompletableFuture<Void> release(String keyId) {
+    if (keyId == null || keyId.isEmpty() || keyIds.containsValue(keyId)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return vici.unloadKey(keyId).handle((ok, failure) -> null);
   }
 
   /** The connections nsvpn made among charon's config names. */
@@ -133,6 +232,7 @@ final class ConnectionApplier {
                     return null;
                   }));
       sent.add(vici.unloadShared(name).handle((r, failure) -> null));
+      sent.add(release(keyIds.remove(id)));
     }
 
     Instant now = Instant.now();
@@ -144,8 +244,10 @@ final class ConnectionApplier {
       String keyDigest = keyDigest(psk);
       Applied before = applied.get(id);
       boolean sendKey = before == null || !before.keyDigest().equals(keyDigest);
+      boolean cert = spec.connection().auth() == AuthMethod.CERT;
       // The message holds its own copy of the key (a secret value), which dies with it.
-      ViciSection shared = sendKey ? ConnectionMapping.loadShared(spec, psk) : null;
+      ViciSection shared = sendKey && !cert ? ConnectionMapping.loadShared(spec, psk) : null;
+      ViciSection privateKey = sendKey && cert ? ConnectionMapping.loadKey(psk) : null;
       Arrays.fill(psk, (byte) 0);
       boolean sendConfig = before == null || !before.configDigest().equals(configDigest);
       boolean needsNewSas = before != null && sendConfig;
@@ -163,8 +265,24 @@ final class ConnectionApplier {
               id,
               () -> {
                 CompletableFuture<Void> load = CompletableFuture.completedFuture(null);
-                if (sendKey) {
-                  load = vici.loadShared(shared).thenRun(() -> keysReloaded.add(id));
+                if (sendKey && cert) {
+                  String name = ConnectionMapping.charonName(id);
+                  load =
+                      vici.loadKey(privateKey)
+                          .thenCompose(
+                              keyId -> {
+                                keysReloaded.add(id);
+                                return release(keyIds.put(id, keyId));
+                              })
+                          .thenCompose(v -> vici.unloadShared(name));
+                } else if (sendKey) {
+                  load =
+                      vici.loadShared(shared)
+                          .thenCompose(
+                              v -> {
+                                keysReloaded.add(id);
+                                return release(keyIds.remove(id));
+                              });
                 }
                 if (sendConfig) {
                   load =

@@ -1,12 +1,17 @@
 package org.nsvpn.strongswan;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.model.AuthMethod;
+import org.nsvpn.chainrules.model.Certificate;
 import org.nsvpn.chainrules.model.DhGroup;
 import org.nsvpn.chainrules.model.DpdAction;
 import org.nsvpn.chainrules.model.EncapsulationMode;
@@ -26,8 +31,10 @@ import org.nsvpn.strongswan.vici.ViciSection;
 import org.nsvpn.strongswan.vici.ViciValue;
 
 /**
- * Turns a {@link ConnectionSpec} into charon's configuration: the VICI {@code load-conn} message
- * and the {@code load-shared} message for its PSK. Pure; see docs/architecture.md for the table.
+ * Turns a {@link ConnectionSpec} into charon's configuration: the VICI {@code load-conn} message,
+ * the {@code load-shared} message for its PSK or the {@code load-key} message for its private key,
+ * and the {@code load-authority} messages of the CAs it trusts. Pure; see docs/architecture.md for
+ * the table.
  *
  * <p>Names inside charon come from the connection id only ({@code nsvpn-} and its 32 hex digits),
  * never from the operator's name: they are stable across renames and safe in logs. The same name is
@@ -39,6 +46,7 @@ import org.nsvpn.strongswan.vici.ViciValue;
 public final class ConnectionMapping {
   private static final String PREFIX = "nsvpn-";
   private static final Pattern NAME = Pattern.compile("nsvpn-[0-9a-f]{32}");
+  private static final String AUTHORITY_PREFIX = "nsvpn-ca-";
 
   private ConnectionMapping() {}
 
@@ -96,8 +104,13 @@ public final class ConnectionMapping {
       conn.put("dpd_delay", seconds(c.dpd().interval().getSeconds()));
       conn.put("dpd_timeout", seconds(c.dpd().timeout().getSeconds()));
     }
-    conn.put("local", ViciSection.builder().put("auth", "psk").put("id", spec.localId()).build());
-    conn.put("remote", ViciSection.builder().put("auth", "psk").put("id", c.peerId()).build());
+    conn.put("local", local(spec));
+    conn.put(
+        "remote",
+        ViciSection.builder()
+            .put("auth", c.auth() == AuthMethod.CERT ? "pubkey" : "psk")
+            .put("id", c.peerId())
+            .build());
 
     ViciSection.Builder child = ViciSection.builder();
     child.putList("local_ts", texts(c.localCidrs()));
@@ -124,6 +137,79 @@ public final class ConnectionMapping {
     }
     conn.put("children", ViciSection.builder().put(name, child.build()).build());
     return ViciSection.builder().put(name, conn.build()).build();
+  }
+
+  /**
+   * The local authentication round: a PSK and the local id; or the local certificate, given as
+   * data, and its identity. A configured local id that is the certificate's subject is sent as the
+   * subject's DER encoding ({@code asn1dn:#...}): charon compares distinguished names RDN by RDN in
+   * the certificate's order, and the configured text may list them the other way round.
+   */
+  private static ViciSection local(ConnectionSpec spec) {
+    IpsecSiteConnection c = spec.connection();
+    if (c.localCertificate().isEmpty()) {
+      return ViciSection.builder().put("auth", "psk").put("id", spec.localId()).build();
+    }
+    Certificate cert = c.localCertificate().get();
+    boolean sanOrDefault =
+        c.localId().isPresent()
+            && cert.subjectAltNames().stream().anyMatch(n -> n.equalsIgnoreCase(c.localId().get()));
+    String id =
+        sanOrDefault
+            ? c.localId().get()
+            : "asn1dn:#" + java.util.HexFormat.of().formatHex(cert.subjectDer());
+    return ViciSection.builder()
+        .put("auth", "pubkey")
+        .put("id", id)
+        .put("certs", new ViciList(List.of(ViciValue.ofBytes(cert.der()))))
+        .build();
+  }
+
+  /**
+   * The {@code load-key} message for a certificate connection's private key (PEM or DER, as
+   * stored). The key is a secret value: it never appears in the message's text form.
+   */
+  public static ViciSection loadKey(byte[] privateKey) {
+    if (privateKey.length == 0) {
+      throw new InvalidValueException("private-key", "(empty)", "a private key must not be empty");
+    }
+    return ViciSection.builder()
+        .put("type", "any")
+        .put("data", ViciValue.secret(privateKey))
+        .build();
+  }
+
+  /** The name of a CA certificate's authority inside charon, from its fingerprint. */
+  public static String authorityName(Certificate ca) {
+    return AUTHORITY_PREFIX + ca.fingerprint().substring(0, 32);
+  }
+
+  /** Whether {@code name} is an authority nsvpn loaded. */
+  static boolean isAuthorityName(String name) {
+    return name.startsWith(AUTHORITY_PREFIX);
+  }
+
+  /**
+   * The {@code load-authority} messages of the certification authorities {@code specs} trust, by
+   * authority name: each CA certificate with the service's CRL URIs.
+   */
+  public static Map<String, ViciSection> loadAuthorities(Collection<ConnectionSpec> specs) {
+    Map<String, ViciSection> out = new TreeMap<>();
+    for (ConnectionSpec spec : specs) {
+      if (spec.connection().auth() != AuthMethod.CERT) {
+        continue;
+      }
+      for (Certificate ca : spec.caCertificates()) {
+        ViciSection.Builder authority =
+            ViciSection.builder().put("cacert", ViciValue.ofBytes(ca.der()));
+        if (!spec.crlUris().isEmpty()) {
+          authority.putList("crl_uris", spec.crlUris());
+        }
+        String name = authorityName(ca);
+        out.put(name, ViciSection.builder().put(name, authority.build()).build());
+      }
+    }
+    return out;
   }
 
   /**
@@ -192,7 +278,8 @@ public final class ConnectionMapping {
           c.dpd().action().text(),
           "strongSwan has no restart-by-peer; use hold, clear, restart or disabled");
     }
-    if (c.initiator() == Initiator.RESPONSE_ONLY
+    if (c.auth() == AuthMethod.PSK
+        && c.initiator() == Initiator.RESPONSE_ONLY
         && c.ikePolicy().version() == IkeVersion.V1
         && c.ikePolicy().phase1Mode() == Phase1Mode.AGGRESSIVE) {
       throw new InvalidValueException(

@@ -1,20 +1,30 @@
 package org.nsvpn.strongswan;
 
+import java.util.List;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.Require;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.model.Certificate;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.net.IpAddress;
 
 /**
  * A site connection as charon runs it: the chain-rules connection and the local IKE endpoint, the
- * external IP of the connection's VPN service (also the default local identity).
+ * external IP of the connection's VPN service (also the default local identity of a PSK
+ * connection), and the service's certification authorities, which a certificate-authenticated
+ * connection trusts.
  */
-public record ConnectionSpec(IpsecSiteConnection connection, IpAddress localAddress) {
+public record ConnectionSpec(
+    IpsecSiteConnection connection,
+    IpAddress localAddress,
+    List<Certificate> caCertificates,
+    List<String> crlUris) {
   public ConnectionSpec {
     Require.nonNull("ipsec-site-connection", connection);
     Require.nonNull("external-ip", localAddress);
+    caCertificates = List.copyOf(caCertificates);
+    crlUris = List.copyOf(crlUris);
     if (localAddress.family() != connection.peerAddress().family()) {
       throw new InvalidValueException(
           "peer-address",
@@ -45,15 +55,24 @@ public record ConnectionSpec(IpsecSiteConnection connection, IpAddress localAddr
               + " belongs to another VPN service than "
               + service.id());
     }
-    return new ConnectionSpec(connection, service.externalIp());
+    return new ConnectionSpec(
+        connection, service.externalIp(), service.caCertificates(), service.crlUris());
+  }
+
+  /** A spec without certification authorities (enough for a PSK connection). */
+  public ConnectionSpec(IpsecSiteConnection connection, IpAddress localAddress) {
+    this(connection, localAddress, List.of(), List.of());
   }
 
   public IpsecSiteConnectionId id() {
     return connection.id();
   }
 
-  /** The identity this side presents: the configured local id, else the external IP. */
+  /**
+   * The identity this side presents: the configured local id, else the local certificate's subject,
+   * else the external IP.
+   */
   public String localId() {
-    return connection.localId().orElse(localAddress.toString());
+    return connection.effectiveLocalId(localAddress.toString());
   }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.nsvpn.chainrules.model.AuthMethod;
 import org.nsvpn.chainrules.model.Initiator;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.status.IkeSaStatus;
@@ -64,15 +65,30 @@ final class FailureClassifier {
       case LOCAL_AUTH_FAILED ->
           fail(
               ReasonCode.AUTHENTICATION_FAILED,
-              "the peer refused this side's credentials (check the pre-shared key and local-id "
-                  + spec.localId()
-                  + ")");
+              c.auth() == AuthMethod.CERT
+                  ? "the peer refused this side's credentials (check that the peer trusts the CA"
+                      + " of the local certificate "
+                      + c.localCertificate().orElseThrow().subject()
+                      + " and expects local-id "
+                      + spec.localId()
+                      + ")"
+                  : "the peer refused this side's credentials (check the pre-shared key and"
+                      + " local-id "
+                      + spec.localId()
+                      + ")");
       case PEER_AUTH_FAILED ->
           fail(
               ReasonCode.AUTHENTICATION_FAILED,
-              "this side refused the peer's credentials (check the pre-shared key and peer-id "
-                  + c.peerId()
-                  + ")");
+              c.auth() == AuthMethod.CERT
+                  ? "this side refused the peer's credentials (check that the peer's certificate"
+                      + " is issued by one of the service's CA certificates, is valid now and"
+                      + " names peer-id "
+                      + c.peerId()
+                      + ")"
+                  : "this side refused the peer's credentials (check the pre-shared key and"
+                      + " peer-id "
+                      + c.peerId()
+                      + ")");
       case AUTHORIZATION_FAILED,
           CERT_EXPIRED,
           CERT_REVOKED,

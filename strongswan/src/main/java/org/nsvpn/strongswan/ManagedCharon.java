@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.model.AuthMethod;
 import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.chainrules.status.IkeSaStatus;
 import org.nsvpn.namespacemanager.process.ExitWatcher;
@@ -320,10 +321,12 @@ final class ManagedCharon implements CharonInstance {
     try {
       for (ConnectionSpec spec : desired.values()) {
         if (spec.connection().adminStateUp()) {
-          byte[] key = keys.presharedKey(spec.connection().psk());
+          byte[] key = keys.presharedKey(spec.connection().secret());
           if (key == null || key.length == 0) {
             throw new InvalidValueException(
-                "psk", spec.connection().psk().name(), "the secret store returned no key");
+                spec.connection().auth() == AuthMethod.CERT ? "private-key" : "psk",
+                spec.connection().secret().name(),
+                "the secret store returned no key");
           }
           out.put(spec.id(), key);
         }

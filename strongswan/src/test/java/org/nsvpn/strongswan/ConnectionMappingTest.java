@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,61 @@ class ConnectionMappingTest {
     ViciSection conn = map(connection, Backend.KERNEL_NETLINK);
     assertThat(conn.texts("proposals")).containsExactly("aes256gcm16-prfsha384-ecp384");
     assertThat(child(conn).texts("esp_proposals")).containsExactly("aes128ccm12-curve25519");
+  }
+
+  private static org.nsvpn.chainrules.model.Certificate certificate(String name) {
+    try (java.io.InputStream in =
+        ConnectionMappingTest.class.getResourceAsStream("/certs/" + name)) {
+      return org.nsvpn.chainrules.model.Certificate.parse("cert", in.readAllBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aCertificateConnectionAuthenticatesByPublicKeyWithItsCertificateAsData() {
+    org.nsvpn.chainrules.model.Certificate site = certificate("site.crt");
+    org.nsvpn.chainrules.model.Certificate ca = certificate("ca.crt");
+    IpsecSiteConnection connection =
+        site()
+            .peerId("C=CH, O=nsvpn test, CN=peer.example.org")
+            .certificate(site, new org.nsvpn.chainrules.model.SecretRef("site-key"))
+            .build();
+    ViciSection conn = map(connection, Backend.KERNEL_NETLINK);
+    ViciSection local = conn.section("local").orElseThrow();
+    assertThat(local.text("auth")).contains("pubkey");
+    assertThat(local.text("id"))
+        .as("the subject, DER-encoded: charon compares DNs in the certificate's order")
+        .contains("asn1dn:#" + java.util.HexFormat.of().formatHex(site.subjectDer()));
+    assertThat(local.list("certs").orElseThrow().items().get(0).bytes()).isEqualTo(site.der());
+    ViciSection remote = conn.section("remote").orElseThrow();
+    assertThat(remote.text("auth")).contains("pubkey");
+    assertThat(remote.text("id")).contains("C=CH, O=nsvpn test, CN=peer.example.org");
+
+    IpsecSiteConnection bySan =
+        connection.toBuilder().localId(java.util.Optional.of("site.example.org")).build();
+    assertThat(map(bySan, Backend.KERNEL_NETLINK).section("local").orElseThrow().text("id"))
+        .contains("site.example.org");
+
+    VpnService trusting =
+        SERVICE.withCaCertificates(List.of(ca), List.of("http://crl.example.org/ca.crl"));
+    java.util.Map<String, ViciSection> authorities =
+        ConnectionMapping.loadAuthorities(List.of(ConnectionSpec.of(trusting, connection)));
+    String name = ConnectionMapping.authorityName(ca);
+    assertThat(authorities).containsOnlyKeys(name);
+    ViciSection authority = authorities.get(name).section(name).orElseThrow();
+    assertThat(authority.value("cacert").orElseThrow().bytes()).isEqualTo(ca.der());
+    assertThat(authority.texts("crl_uris")).containsExactly("http://crl.example.org/ca.crl");
+    assertThat(
+            ConnectionMapping.loadAuthorities(List.of(ConnectionSpec.of(trusting, site().build()))))
+        .as("a PSK connection needs no authority")
+        .isEmpty();
+
+    ViciSection key =
+        ConnectionMapping.loadKey(
+            "-----BEGIN PRIVATE KEY-----".getBytes(StandardCharsets.US_ASCII));
+    assertThat(key.text("type")).contains("any");
+    assertThat(key.toString()).doesNotContain("PRIVATE");
   }
 
   @Test

@@ -34,7 +34,7 @@ public final class StockCharon {
         """
         charon {
           load_modular = no
-          load = random nonce openssl aes sha1 sha2 hmac gcm kdf %s socket-default vici
+          load = random nonce openssl aes sha1 sha2 hmac gcm kdf pem pkcs1 pkcs8 x509 pubkey constraints revocation %s socket-default vici
           plugins {
             vici {
               socket = unix:///run/charon.vici
@@ -51,7 +51,7 @@ public final class StockCharon {
           }
         }
         swanctl {
-          load = random nonce openssl pem pkcs1 x509
+          load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey
         }
         """
             .formatted(kernel));
@@ -103,6 +103,30 @@ public final class StockCharon {
     Path file = directory.resolve("swanctl.conf");
     write(file, swanctlConf);
     Ip.Result result = swanctl("--load-all", "--file", file.toString());
+    if (!result.ok()) {
+      throw new AssertionError("swanctl --load-all failed: " + result.stdout() + result.stderr());
+    }
+  }
+
+  /**
+   * Writes swanctl.conf into {@code swanctlDir}, a swanctl directory whose {@code x509}, {@code
+   * x509ca} and {@code private} folders hold the credentials, and loads it all with {@code swanctl
+   * --load-all} (swanctl reads credentials only from such a directory).
+   */
+  public void loadAll(String swanctlConf, Path swanctlDir) {
+    Path file = swanctlDir.resolve("swanctl.conf");
+    write(file, swanctlConf);
+    List<String> command =
+        List.of(
+            "env",
+            "SWANCTL_DIR=" + swanctlDir,
+            "swanctl",
+            "--load-all",
+            "--uri",
+            "unix://" + directory.resolve("charon.vici"),
+            "--file",
+            file.toString());
+    Ip.Result result = Ip.exec(command.toArray(String[]::new));
     if (!result.ok()) {
       throw new AssertionError("swanctl --load-all failed: " + result.stdout() + result.stderr());
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
@@ -88,8 +87,8 @@ class StrongSwanTunnelIT {
     Ip.ip("netns", "add", nsA);
     Ip.ip("netns", "add", nsB);
     Ip.ip("link", "add", "wan", "netns", nsA, "type", "veth", "peer", "name", "wan", "netns", nsB);
-    side(nsA, A, 1);
-    side(nsB, B, 2);
+    TunnelLab.side(nsA, A, 1, 7);
+    TunnelLab.side(nsB, B, 2, 7);
     service =
         CharonFixture.service(
             StrongSwanConfig.defaults()
@@ -105,22 +104,6 @@ class StrongSwanTunnelIT {
     KEYS.put("psk-7", "seventh-site-secret-7b7b");
     peer = StockCharon.start(nsB, backend);
     peer.loadAll(peerConfig(backend));
-  }
-
-  /**
-   * Addresses of one side: the veth end, and the protected subnets on an interface of their own.
-   */
-  private static void side(String namespace, String address, int site) {
-    Ip.ip("-n", namespace, "link", "set", "lo", "up");
-    Ip.ip("-n", namespace, "addr", "add", address + "/24", "dev", "wan");
-    Ip.ip("-n", namespace, "link", "set", "wan", "up");
-    // This kernel has no dummy interfaces; a veth pair inside the namespace serves.
-    Ip.ip("-n", namespace, "link", "add", "lan", "type", "veth", "peer", "name", "lan-end");
-    Ip.ip("-n", namespace, "link", "set", "lan-end", "up");
-    for (int n = 1; n <= 7; n++) {
-      Ip.ip("-n", namespace, "addr", "add", "10." + site + "." + n + ".1/24", "dev", "lan");
-    }
-    Ip.ip("-n", namespace, "link", "set", "lan", "up");
   }
 
   private static String peerConfig(Backend backend) {
@@ -669,21 +652,13 @@ class StrongSwanTunnelIT {
     IpsecSiteConnection site = connection(1);
     await(charon.apply(specs(site), STORE));
     awaitState(site, ConnectionState.UP);
-    byte[] psk = KEYS.get("psk-1").getBytes(StandardCharsets.UTF_8);
+    KeyMaterial psk = KeyMaterial.of(KEYS.get("psk-1").getBytes(StandardCharsets.UTF_8));
 
-    assertThat(contains(Files.readAllBytes(peer.directory().resolve("swanctl.conf")), psk))
+    assertThat(psk.in(Files.readAllBytes(peer.directory().resolve("swanctl.conf"))))
         .as("sanity: the search finds the key where it is (the stock peer's file)")
         .isTrue();
-    try (Stream<Path> files = Files.walk(charon.directory())) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        assertThat(contains(Files.readAllBytes(file), psk)).as("PSK in %s", file).isFalse();
-      }
-    }
-    long pid = charon.pid();
-    for (String proc : List.of("cmdline", "environ")) {
-      byte[] content = Files.readAllBytes(Path.of("/proc/" + pid + "/" + proc));
-      assertThat(contains(content, psk)).as("PSK in /proc/%d/%s", pid, proc).isFalse();
-    }
+    assertThat(psk.filesUnder(charon.directory())).as("files holding the PSK").isEmpty();
+    assertThat(psk.inProcesses()).as("argv or environments holding the PSK").isEmpty();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(charon.directory())))
         .isEqualTo("rwx------");
   }
@@ -709,19 +684,6 @@ class StrongSwanTunnelIT {
         .map(Long::parseLong)
         .filter(CharonFixture::isCharon)
         .toList();
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   /** Records what listeners hear. */

@@ -938,19 +938,22 @@ final class CuratorTopologyStore implements TopologyStore {
     for (Identified o : tx.change().upserts()) {
       if (o instanceof IpsecSiteConnection c) {
         boolean changedRef =
-            base.topology().connection(c.id()).map(old -> !old.psk().equals(c.psk())).orElse(true);
-        boolean written = tx.secrets().getOrDefault(c.psk(), Optional.empty()).isPresent();
+            base.topology()
+                .connection(c.id())
+                .map(old -> !old.secret().equals(c.secret()))
+                .orElse(true);
+        boolean written = tx.secrets().getOrDefault(c.secret(), Optional.empty()).isPresent();
         // Asked only when it decides: secretExists lists every secret, one round trip each.
         if (changedRef
             && !written
-            && !(pending.containsKey(c.psk())
-                ? pending.get(c.psk()).isPresent()
-                : secretExists(c.psk()))) {
+            && !(pending.containsKey(c.secret())
+                ? pending.get(c.secret()).isPresent()
+                : secretExists(c.secret()))) {
           problems.add(
               "psk: ipsec-site-connection "
                   + c.name()
                   + " refers to secret '"
-                  + c.psk()
+                  + c.secret()
                   + "', which does not exist; give the PSK with the connection");
         }
       }
@@ -969,7 +972,7 @@ final class CuratorTopologyStore implements TopologyStore {
     }
     for (SecretRef ref : deletedSecrets) {
       for (IpsecSiteConnection c : after.values()) {
-        if (c.psk().equals(ref)) {
+        if (c.secret().equals(ref)) {
           problems.add(
               "cannot delete secret '"
                   + ref

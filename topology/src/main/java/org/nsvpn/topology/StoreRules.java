@@ -17,6 +17,7 @@ import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.id.RouteId;
 import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.AuthMethod;
 import org.nsvpn.chainrules.model.Bridge;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
@@ -44,6 +45,8 @@ import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
  *       namespace port: the uplink whose MAC and address the namespace takes over.
  *   <li>A connection's peer address is neither loopback nor link-local (no peer is reachable there
  *       through a router), nor its own service's external IP.
+ *   <li>A connection that authenticates by certificate belongs to a service with CA certificates:
+ *       without one, charon could trust no peer certificate.
  *   <li>A route's gateway lies in a subnet of its next-hop port, where the router resolves it (ARP,
  *       neighbour discovery); an IPv6 link-local gateway is on-link on any port.
  *   <li>Names are unique within their scope ({@link NameScopes}), except hosts'.
@@ -178,7 +181,12 @@ final class StoreRules {
               });
     }
     for (IpsecSiteConnectionId id : subjects.connections()) {
-      t.connection(id).ifPresent(c -> out.addAll(peerAddress(snapshot, c, touched)));
+      t.connection(id)
+          .ifPresent(
+              c -> {
+                out.addAll(peerAddress(snapshot, c, touched));
+                trustsACa(snapshot, c, touched).ifPresent(out::add);
+              });
     }
     for (RouteId id : subjects.routes()) {
       t.route(id).ifPresent(r -> gatewayOnLink(snapshot, r, touched).ifPresent(out::add));
@@ -267,6 +275,33 @@ final class StoreRules {
       out.add(new Violation("peer-own " + connection.id() + " " + peer, message));
     }
     return out;
+  }
+
+  private static Optional<Violation> trustsACa(
+      StoreSnapshot snapshot, IpsecSiteConnection connection, Set<EntityId> touched) {
+    if (connection.auth() != AuthMethod.CERT) {
+      return Optional.empty();
+    }
+    Optional<VpnService> service = snapshot.topology().vpnService(connection.vpnService());
+    if (service.isEmpty() || !service.get().caCertificates().isEmpty()) {
+      return Optional.empty();
+    }
+    String label = snapshot.label(service.get().id());
+    String message =
+        touched.contains(connection.id())
+            ? "auth: ipsec-site-connection "
+                + snapshot.label(connection.id())
+                + " authenticates by certificate, but vpn-service "
+                + label
+                + " has no ca-certificates to check the peer's against; first: vpn-service "
+                + label
+                + " set ca-certificates file:PATH"
+            : "ca-certificates: vpn-service "
+                + label
+                + " needs at least one while ipsec-site-connection "
+                + snapshot.label(connection.id())
+                + " authenticates by certificate";
+    return Optional.of(new Violation("no-ca " + connection.id(), message));
   }
 
   private static Optional<String> unreachable(IpAddress peer) {

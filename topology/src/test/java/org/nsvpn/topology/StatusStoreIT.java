@@ -121,7 +121,8 @@ class StatusStoreIT {
     store.commit(
         withService()
             .create(Fixtures.connection())
-            .putSecret(Fixtures.connection().psk(), "k3y-k3y-k3y".getBytes(StandardCharsets.UTF_8))
+            .putSecret(
+                Fixtures.connection().secret(), "k3y-k3y-k3y".getBytes(StandardCharsets.UTF_8))
             .build());
     StatusStore status = store.status();
     assertThat(status.connectionStatus(Fixtures.CONNECTION)).isEmpty();
@@ -216,7 +217,8 @@ class StatusStoreIT {
     store.commit(
         withService()
             .create(Fixtures.connection())
-            .putSecret(Fixtures.connection().psk(), "k3y-k3y-k3y".getBytes(StandardCharsets.UTF_8))
+            .putSecret(
+                Fixtures.connection().secret(), "k3y-k3y-k3y".getBytes(StandardCharsets.UTF_8))
             .build());
     store.status().publish(Fixtures.HOST, upStatus());
     String path = "/nsvpn/status/ipsec-site-connections/" + Fixtures.CONNECTION;

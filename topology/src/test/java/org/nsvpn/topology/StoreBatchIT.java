@@ -73,7 +73,7 @@ class StoreBatchIT {
         .contains("ports/" + Fixtures.UPLINK)
         .contains("vpn-services/" + Fixtures.SERVICE)
         .contains("ipsec-site-connections/" + Fixtures.CONNECTION);
-    assertThat(store.readSecret(Fixtures.connection().psk())).isEqualTo(PSK);
+    assertThat(store.readSecret(Fixtures.connection().secret())).isEqualTo(PSK);
     try (TopologyStore reader =
         TopologyStore.open(client, ROOT, Optional.of(StoreFixture.CREDENTIAL))) {
       assertThat(reader.snapshot().get(ObjectKind.ROUTER, Fixtures.ROUTER)).contains(stored);
@@ -91,7 +91,7 @@ class StoreBatchIT {
     batch.add(
         StoreTransaction.builder()
             .create(Fixtures.connection())
-            .putSecret(Fixtures.connection().psk(), PSK)
+            .putSecret(Fixtures.connection().secret(), PSK)
             .build());
     Versioned<Router> router =
         batch.snapshot().get(ObjectKind.ROUTER, Fixtures.ROUTER).orElseThrow();
@@ -143,7 +143,7 @@ class StoreBatchIT {
       assertThat(after.label(theirs)).isEqualTo("chain0");
       assertThat(after.get(ObjectKind.ROUTER, Fixtures.ROUTER).orElseThrow().value().adminStateUp())
           .isFalse();
-      assertThat(store.readSecret(Fixtures.connection().psk())).isEqualTo(PSK);
+      assertThat(store.readSecret(Fixtures.connection().secret())).isEqualTo(PSK);
       try (TopologyStore reader =
           TopologyStore.open(client, ROOT, Optional.of(StoreFixture.CREDENTIAL))) {
         assertThat(reader.snapshot().topology()).isEqualTo(after.topology());

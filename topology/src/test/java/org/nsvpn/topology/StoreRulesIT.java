@@ -59,7 +59,7 @@ class StoreRulesIT {
             .create(Fixtures.tenant())
             .create(Fixtures.service())
             .create(Fixtures.connection())
-            .putSecret(Fixtures.connection().psk(), PSK)
+            .putSecret(Fixtures.connection().secret(), PSK)
             .build());
   }
 

@@ -219,7 +219,7 @@ class TopologyStoreIT {
         StoreTransaction.builder()
             .create(Fixtures.service())
             .create(Fixtures.connection())
-            .putSecret(Fixtures.connection().psk(), PSK)
+            .putSecret(Fixtures.connection().secret(), PSK)
             .build());
     StoreSnapshot s = store.snapshot();
     VpnRedirectPlan plan = VpnRedirectPlan.request(s.topology(), Fixtures.SERVICE).compute();
@@ -241,7 +241,7 @@ class TopologyStoreIT {
     assertThat(gone.topology().routes()).isEmpty();
     assertThat(gone.topology().connections()).isEmpty();
     assertThat(gone.topology().hosts()).hasSize(1);
-    assertThat(store.secretExists(Fixtures.connection().psk()))
+    assertThat(store.secretExists(Fixtures.connection().secret()))
         .as("the secret is the caller's to delete")
         .isTrue();
   }
@@ -253,9 +253,9 @@ class TopologyStoreIT {
         StoreTransaction.builder()
             .create(Fixtures.service())
             .create(Fixtures.connection())
-            .putSecret(Fixtures.connection().psk(), PSK)
+            .putSecret(Fixtures.connection().secret(), PSK)
             .build());
-    assertThat(store.readSecret(Fixtures.connection().psk())).isEqualTo(PSK);
+    assertThat(store.readSecret(Fixtures.connection().secret())).isEqualTo(PSK);
     String secretPath = ROOT + "/secrets/site-b-psk";
     assertThatThrownBy(() -> plainClient.getData().forPath(secretPath))
         .isInstanceOf(KeeperException.NoAuthException.class);
@@ -268,8 +268,8 @@ class TopologyStoreIT {
     assertThat(connectionNode).contains("\"psk-ref\":\"site-b-psk\"").doesNotContain("horse");
 
     try (TopologyStore noCredential = TopologyStore.open(plainClient, ROOT, Optional.empty())) {
-      assertThat(noCredential.secretExists(Fixtures.connection().psk())).isTrue();
-      assertThatThrownBy(() -> noCredential.readSecret(Fixtures.connection().psk()))
+      assertThat(noCredential.secretExists(Fixtures.connection().secret())).isTrue();
+      assertThatThrownBy(() -> noCredential.readSecret(Fixtures.connection().secret()))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("needs the secrets credential");
       Map<String, String> before = StoreFixture.dump(plainClient, ROOT);
@@ -295,12 +295,14 @@ class TopologyStoreIT {
     store.commit(
         StoreTransaction.builder()
             .create(Fixtures.connection())
-            .putSecret(Fixtures.connection().psk(), PSK)
+            .putSecret(Fixtures.connection().secret(), PSK)
             .build());
     assertThatThrownBy(
             () ->
                 store.commit(
-                    StoreTransaction.builder().deleteSecret(Fixtures.connection().psk()).build()))
+                    StoreTransaction.builder()
+                        .deleteSecret(Fixtures.connection().secret())
+                        .build()))
         .hasMessage("cannot delete secret 'site-b-psk': used by ipsec-site-connection vpn0:conn0");
   }
 
@@ -434,7 +436,7 @@ class TopologyStoreIT {
         StoreTransaction.builder()
             .create(Fixtures.service())
             .create(Fixtures.connection())
-            .putSecret(Fixtures.connection().psk(), PSK)
+            .putSecret(Fixtures.connection().secret(), PSK)
             .build());
     Versioned<IpsecSiteConnection> c =
         store.snapshot().get(ObjectKind.CONNECTION, Fixtures.CONNECTION).orElseThrow();

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import org.nsvpn.chainrules.model.Certificate;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Topology;
 import org.nsvpn.chainrules.model.VpnService;
@@ -92,6 +93,60 @@ final class ConnectionMetrics {
         "nsvpn_ipsec_child_rekey_seconds",
         "seconds until the current child SA is rekeyed",
         s -> s.currentChildSa().flatMap(c -> c.rekeyAt()).map(at -> -ago(at)));
+    certificates(registry, board, topology);
+  }
+
+  /**
+   * The local certificate's expiry, for certificate connections: seconds left (negative once
+   * expired), and 1 while it needs renewal ({@link Certificate#RENEWAL_WARNING} ahead).
+   */
+  private static void certificates(
+      PrometheusRegistry registry, StatusBoard board, Supplier<Topology> topology) {
+    certificateGauge(
+        registry,
+        board,
+        topology,
+        "nsvpn_ipsec_certificate_expiry_seconds",
+        "seconds until the connection's local certificate expires, negative once expired",
+        cert -> Duration.between(Instant.now(), cert.notAfter()).toMillis() / 1000.0);
+    certificateGauge(
+        registry,
+        board,
+        topology,
+        "nsvpn_ipsec_certificate_renewal_due",
+        "1 when the connection's local certificate has expired or expires within 30 days",
+        cert -> cert.needsRenewal(Instant.now()) ? 1 : 0);
+  }
+
+  private static void certificateGauge(
+      PrometheusRegistry registry,
+      StatusBoard board,
+      Supplier<Topology> topology,
+      String name,
+      String help,
+      java.util.function.ToDoubleFunction<Certificate> value) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help + " (certificate connections only)")
+        .labelNames(LABELS)
+        .callback(
+            cb ->
+                eachCertificate(
+                    board, topology, (l, cert) -> cb.call(value.applyAsDouble(cert), l)))
+        .register(registry);
+  }
+
+  /** Calls {@code out} with the labels and local certificate of every certificate connection. */
+  private static void eachCertificate(
+      StatusBoard board, Supplier<Topology> topology, BiConsumer<String[], Certificate> out) {
+    Topology t = topology.get();
+    each(
+        board,
+        topology,
+        (labels, status) ->
+            t.connection(status.connection())
+                .flatMap(IpsecSiteConnection::localCertificate)
+                .ifPresent(cert -> out.accept(labels, cert)));
   }
 
   private static void counter(

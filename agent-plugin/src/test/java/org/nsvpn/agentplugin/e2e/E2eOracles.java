@@ -84,6 +84,11 @@ final class E2eOracles {
     return command;
   }
 
+  /** {@code nsvpn-cli -e COMMAND} as a process against the agent's ZooKeeper: its output. */
+  static String cli(AgentProcess agent, String command) {
+    return run(tool(agent, NsvpnCli.class, "-e", command).toArray(String[]::new));
+  }
+
   /** {@code nsvpn-cli -e "vpn-service NAME show status"} against the agent's ZooKeeper. */
   static String showStatus(AgentProcess agent, String service) {
     return run(

@@ -440,6 +440,24 @@ public final class VpnTestbed {
 
   /** swanctl.conf of site C: the stock peer of connection a-to-c, with the defaults' proposals. */
   String siteCConfig() {
+    return siteCConfig(
+        "auth = psk\n id = 203.0.113.30",
+        "auth = psk\n id = 203.0.113.10",
+        """
+        secrets {
+          ike-a { id-1 = 203.0.113.10
+                  id-2 = 203.0.113.30
+                  secret = "%s" }
+        }
+        """
+            .formatted(PSK_AC));
+  }
+
+  /**
+   * swanctl.conf of site C with the given bodies of its {@code local} and {@code remote} sections
+   * (authentication and identity) and its {@code secrets} section (or nothing).
+   */
+  String siteCConfig(String local, String remote, String secrets) {
     return """
         connections {
           to-a {
@@ -448,10 +466,8 @@ public final class VpnTestbed {
             remote_addrs = 203.0.113.10
             proposals = aes256-sha256-modp2048
             encap = yes
-            local { auth = psk
-                    id = 203.0.113.30 }
-            remote { auth = psk
-                     id = 203.0.113.10 }
+            local { %s }
+            remote { %s }
             children {
               to-a {
                 local_ts = 10.3.0.0/24
@@ -462,13 +478,8 @@ public final class VpnTestbed {
             }
           }
         }
-        secrets {
-          ike-a { id-1 = 203.0.113.10
-                  id-2 = 203.0.113.30
-                  secret = "%s" }
-        }
-        """
-        .formatted(PSK_AC);
+        %s"""
+        .formatted(local, remote, secrets);
   }
 
   /** {@code ping} from a namespace: 3 echo requests, 1 s timeout each. */

@@ -23,12 +23,18 @@ import org.nsvpn.chainrules.net.Ipv6Address;
  * <p>Invariants: local and peer CIDR lists are non-empty, free of duplicates, all of one family,
  * and no local CIDR overlaps a peer CIDR (traffic between them could not be told apart); the peer
  * address is a unicast address; identities are 1-255 printable ASCII characters; the MTU is
- * 68..9216 (1280..9216 for IPv6 CIDRs).
+ * 68..9216 (1280..9216 for IPv6 CIDRs); a local id given with a local certificate must name that
+ * certificate (its subject or a subject alternative name).
  *
  * @param peerAddress the peer's public IKE endpoint
  * @param peerId the identity the peer must authenticate as (defaults to the peer address)
  * @param localId the identity this side presents; empty means the service's external IP
- * @param psk reference to the pre-shared key, kept outside the topology
+ * @param secret reference to the connection's secret, kept outside the topology: the pre-shared
+ *     key, or with a local certificate its private key (PEM)
+ * @param localCertificate the certificate this side authenticates with; present exactly when the
+ *     connection authenticates by certificate ({@link AuthMethod#CERT}). Its private key is {@code
+ *     secret}. The peer's certificate must name {@code peerId} (subject or subject alternative
+ *     name) and chain to one of the VPN service's CA certificates.
  * @param forceUdpEncapsulation encapsulate ESP in UDP 4500 even without NAT
  */
 public record IpsecSiteConnection(
@@ -40,7 +46,8 @@ public record IpsecSiteConnection(
     Optional<String> localId,
     List<IpSubnet> localCidrs,
     List<IpSubnet> peerCidrs,
-    SecretRef psk,
+    SecretRef secret,
+    Optional<Certificate> localCertificate,
     IkePolicy ikePolicy,
     IpsecPolicy ipsecPolicy,
     DeadPeerDetection dpd,
@@ -76,7 +83,19 @@ public record IpsecSiteConnection(
         }
       }
     }
-    Require.nonNull("psk", psk);
+    Require.nonNull("secret", secret);
+    Require.nonNull("local-certificate", localCertificate);
+    if (localCertificate.isPresent() && localId.isPresent()) {
+      Certificate cert = localCertificate.get();
+      if (!cert.matchesIdentity(localId.get())) {
+        throw new InvalidValueException(
+            "local-id",
+            localId.get(),
+            "is neither the subject nor a subject alternative name of the local certificate ("
+                + cert.subject()
+                + ")");
+      }
+    }
     Require.nonNull("ike-policy", ikePolicy);
     Require.nonNull("ipsec-policy", ipsecPolicy);
     Require.nonNull("dpd", dpd);
@@ -99,7 +118,8 @@ public record IpsecSiteConnection(
         .localId(localId)
         .localCidrs(localCidrs)
         .peerCidrs(peerCidrs)
-        .psk(psk)
+        .secret(secret)
+        .localCertificate(localCertificate)
         .ikePolicy(ikePolicy)
         .ipsecPolicy(ipsecPolicy)
         .dpd(dpd)
@@ -107,6 +127,19 @@ public record IpsecSiteConnection(
         .mtu(mtu)
         .forceUdpEncapsulation(forceUdpEncapsulation)
         .adminStateUp(adminStateUp);
+  }
+
+  /** How this connection authenticates: by certificate when it has one, else by PSK. */
+  public AuthMethod auth() {
+    return localCertificate.isPresent() ? AuthMethod.CERT : AuthMethod.PSK;
+  }
+
+  /**
+   * The identity this side presents when none is configured: the local certificate's subject, or
+   * for a PSK connection {@code externalIp}.
+   */
+  public String effectiveLocalId(String externalIp) {
+    return localId.orElseGet(() -> localCertificate.map(Certificate::subject).orElse(externalIp));
   }
 
   /** The family of all the connection's CIDRs. */
@@ -156,7 +189,8 @@ public record IpsecSiteConnection(
     private Optional<String> localId = Optional.empty();
     private List<IpSubnet> localCidrs;
     private List<IpSubnet> peerCidrs;
-    private SecretRef psk;
+    private SecretRef secret;
+    private Optional<Certificate> localCertificate = Optional.empty();
     private IkePolicy ikePolicy = IkePolicy.DEFAULT;
     private IpsecPolicy ipsecPolicy = IpsecPolicy.DEFAULT;
     private DeadPeerDetection dpd = DeadPeerDetection.DEFAULT;
@@ -216,8 +250,27 @@ public record IpsecSiteConnection(
       return peerCidrs(List.of(value));
     }
 
+    /** Authenticates with the pre-shared key {@code value} names (no local certificate). */
     public Builder psk(SecretRef value) {
-      this.psk = value;
+      this.secret = value;
+      this.localCertificate = Optional.empty();
+      return this;
+    }
+
+    /** Authenticates with {@code certificate}, whose private key {@code privateKey} names. */
+    public Builder certificate(Certificate certificate, SecretRef privateKey) {
+      this.secret = privateKey;
+      this.localCertificate = Optional.of(certificate);
+      return this;
+    }
+
+    public Builder secret(SecretRef value) {
+      this.secret = value;
+      return this;
+    }
+
+    public Builder localCertificate(Optional<Certificate> value) {
+      this.localCertificate = value;
       return this;
     }
 
@@ -268,7 +321,8 @@ public record IpsecSiteConnection(
           localId,
           localCidrs,
           peerCidrs,
-          psk,
+          secret,
+          localCertificate,
           ikePolicy,
           ipsecPolicy,
           dpd,

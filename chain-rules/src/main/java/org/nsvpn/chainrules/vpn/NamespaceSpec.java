@@ -1,6 +1,7 @@
 package org.nsvpn.chainrules.vpn;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.Require;
@@ -8,6 +9,7 @@ import org.nsvpn.chainrules.model.HostBinding;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.IpSubnet;
 import org.nsvpn.chainrules.net.Ipv4Address;
+import org.nsvpn.chainrules.net.Ipv6Address;
 import org.nsvpn.chainrules.net.MacAddress;
 
 /**
@@ -36,6 +38,9 @@ import org.nsvpn.chainrules.net.MacAddress;
  *     the peer subnets. strongSwan installs its tunnel routes in a table consulted before the main
  *     one, so these only catch what arrives while charon is down or an SA is missing; without them
  *     such cleartext would go back to the router through the default route (and loop).
+ * @param ipv6Gateway next hop of the namespace's IPv6 default route, present when the service's
+ *     tunnels carry IPv6: a link-local address on the interface's link (its MAC pinned by a
+ *     neighbour entry, as for IPv4), since the namespace's IPv6 link to the router is link-local
  */
 public record NamespaceSpec(
     String name,
@@ -46,7 +51,8 @@ public record NamespaceSpec(
     Ipv4Address defaultGateway,
     List<StaticNeighbour> neighbours,
     List<InterfaceAddress> loopbackAddresses,
-    List<IpSubnet> blackholeRoutes) {
+    List<IpSubnet> blackholeRoutes,
+    Optional<Ipv6Address> ipv6Gateway) {
 
   private static final Pattern NETNS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
@@ -88,6 +94,11 @@ public record NamespaceSpec(
             "loopback addresses", a, "is listed twice or also on the interface");
       }
     }
+    Require.nonNull("ipv6 gateway", ipv6Gateway);
+    if (ipv6Gateway.isPresent() && !ipv6Gateway.get().isLinkLocal()) {
+      throw new InvalidValueException(
+          "ipv6 gateway", ipv6Gateway.get(), "must be a link-local address (fe80::/10)");
+    }
     blackholeRoutes = List.copyOf(Require.noNulls("blackhole routes", blackholeRoutes));
     if (new java.util.HashSet<>(blackholeRoutes).size() != blackholeRoutes.size()) {
       throw new InvalidValueException(
@@ -98,7 +109,7 @@ public record NamespaceSpec(
         throw new InvalidValueException(
             "blackhole routes", d, "must not be a default route (IKE itself would be dropped)");
       }
-      if (d.contains(defaultGateway)) {
+      if (d.contains(defaultGateway) || ipv6Gateway.filter(d::contains).isPresent()) {
         throw new InvalidValueException("blackhole routes", d, "covers the default gateway");
       }
       for (InterfaceAddress a : addresses) {
@@ -108,6 +119,30 @@ public record NamespaceSpec(
         }
       }
     }
+  }
+
+  /** A spec whose tunnels carry no IPv6 (no IPv6 default route). */
+  public NamespaceSpec(
+      String name,
+      String interfaceName,
+      String hostInterfaceName,
+      MacAddress interfaceMac,
+      List<InterfaceAddress> addresses,
+      Ipv4Address defaultGateway,
+      List<StaticNeighbour> neighbours,
+      List<InterfaceAddress> loopbackAddresses,
+      List<IpSubnet> blackholeRoutes) {
+    this(
+        name,
+        interfaceName,
+        hostInterfaceName,
+        interfaceMac,
+        addresses,
+        defaultGateway,
+        neighbours,
+        loopbackAddresses,
+        blackholeRoutes,
+        Optional.empty());
   }
 
   /**
@@ -131,7 +166,8 @@ public record NamespaceSpec(
         defaultGateway,
         neighbours,
         List.of(),
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   /**

@@ -25,9 +25,11 @@ import org.nsvpn.chainrules.model.TopologyChange;
 import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.IpAddress;
+import org.nsvpn.chainrules.net.IpFamily;
 import org.nsvpn.chainrules.net.IpSubnet;
 import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.chainrules.net.Ipv4Subnet;
+import org.nsvpn.chainrules.net.Ipv6Address;
 import org.nsvpn.chainrules.net.MacAddress;
 import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.routing.RouteType;
@@ -46,8 +48,12 @@ import org.nsvpn.chainrules.rules.Rule;
  * <p>Traffic flow it sets up (seed 002): ESP, IKE (UDP 500) and NAT-T (UDP 4500) addressed to the
  * public IP are redirected, unchanged, from the router's local-redirect chain to the namespace
  * port; cleartext from each local CIDR to each peer CIDR is routed to the namespace through its
- * link-local address. Routes stay in place while a connection is administratively down, so its
- * traffic is dropped in the namespace instead of leaking in clear through other routes.
+ * link-local address: the namespace side of the /30 for IPv4, {@link #NAMESPACE_SIDE_V6} for IPv6
+ * (inside an IPv4 tunnel). A service with IPv6 connections gets an IPv6 link-local pair on the
+ * namespace link ({@link #ROUTER_SIDE_V6} on the namespace port, {@link #NAMESPACE_SIDE_V6} in the
+ * namespace, whose IPv6 default route goes via the router side, MAC pinned). Routes stay in place
+ * while a connection is administratively down, so its traffic is dropped in the namespace instead
+ * of leaking in clear through other routes.
  *
  * @param service the VPN service
  * @param router the service's router
@@ -86,6 +92,17 @@ public record VpnRedirectPlan(
 
   /** NAT-T's UDP port (IKE and UDP-encapsulated ESP behind NAT, or when forced). */
   public static final int PORT_NAT_T = 4500;
+
+  /**
+   * The router side of the namespace link for IPv6 carried inside the tunnels. Link-local, so the
+   * same pair serves every service: each namespace link is a link of its own.
+   */
+  public static final Ipv6Address ROUTER_SIDE_V6 = Ipv6Address.parse("fe80::1");
+
+  /** The namespace side of the IPv6 namespace link: the next hop of routes to IPv6 peer CIDRs. */
+  public static final Ipv6Address NAMESPACE_SIDE_V6 = Ipv6Address.parse("fe80::2");
+
+  private static final int LINK_V6_PREFIX = 64;
 
   public VpnRedirectPlan {
     Require.nonNull("vpn-service", service);
@@ -270,7 +287,7 @@ public record VpnRedirectPlan(
      *
      * @throws InvalidValueException naming the field at fault: a missing service, a second service
      *     on the router, an external IP that is not IPv4 or not on any port of the router, a peer
-     *     address or CIDR that is not IPv4, CIDRs of different connections that overlap
+     *     address that is not IPv4, CIDRs of different connections that overlap
      * @throws LinkLocalExhaustedException when no link-local block is free
      */
     public VpnRedirectPlan compute() {
@@ -311,21 +328,36 @@ public record VpnRedirectPlan(
       Ipv4Subnet block = linkLocal != null ? linkLocal : existingOrNewBlock(routerId, nsPortId);
       Ipv4Address routerSide = block.address().plus(1);
       Ipv4Address namespaceSide = block.address().plus(2);
-
+      boolean v6 =
+          topology.connections(serviceId).stream().anyMatch(c -> c.family() == IpFamily.IPV6);
+      List<InterfaceAddress> portAddresses = new ArrayList<>();
+      portAddresses.add(new InterfaceAddress(routerSide, 30));
+      List<InterfaceAddress> nsAddresses = new ArrayList<>();
+      nsAddresses.add(new InterfaceAddress(namespaceSide, 30));
+      nsAddresses.add(InterfaceAddress.host(publicIp));
+      List<StaticNeighbour> neighbours = new ArrayList<>();
+      neighbours.add(new StaticNeighbour(routerSide, nsMac));
+      if (v6) {
+        portAddresses.add(new InterfaceAddress(ROUTER_SIDE_V6, LINK_V6_PREFIX));
+        nsAddresses.add(new InterfaceAddress(NAMESPACE_SIDE_V6, LINK_V6_PREFIX));
+        neighbours.add(new StaticNeighbour(ROUTER_SIDE_V6, nsMac));
+      }
       RouterPort nsPort =
-          RouterPort.of(nsPortId, routerId, nsMac, new InterfaceAddress(routerSide, 30));
+          RouterPort.of(nsPortId, routerId, nsMac, portAddresses.toArray(InterfaceAddress[]::new));
       NamespaceSpec spec =
           new NamespaceSpec(
               VpnNames.namespace(serviceId),
               VpnNames.namespaceInterface(serviceId),
               VpnNames.hostInterface(serviceId),
               uplink.mac(),
-              List.of(new InterfaceAddress(namespaceSide, 30), InterfaceAddress.host(publicIp)),
+              nsAddresses,
               routerSide,
-              List.of(new StaticNeighbour(routerSide, nsMac)),
+              neighbours,
               selectorAddresses(routerId, topology.connections(serviceId)),
               blackholes(
-                  topology.connections(serviceId), List.of(routerSide, namespaceSide, publicIp)));
+                  topology.connections(serviceId),
+                  List.of(routerSide, namespaceSide, publicIp, ROUTER_SIDE_V6, NAMESPACE_SIDE_V6)),
+              v6 ? Optional.of(ROUTER_SIDE_V6) : Optional.empty());
 
       Router router = topology.router(routerId).orElseThrow();
       Optional<ChainId> existingChain = router.localRedirectChain();
@@ -437,7 +469,6 @@ public record VpnRedirectPlan(
               "must be IPv4 (IPv6 endpoints are not supported)");
         }
         for (IpSubnet peer : c.peerCidrs()) {
-          requireIpv4(where + "peer-cidrs", peer);
           for (IpSubnet seen : peersSoFar) {
             if (seen.overlaps(peer)) {
               throw new InvalidValueException(
@@ -456,7 +487,6 @@ public record VpnRedirectPlan(
           }
         }
         for (IpSubnet local : c.localCidrs()) {
-          requireIpv4(where + "local-cidrs", local);
           for (IpSubnet peer : peersSoFar) {
             if (peer.overlaps(local)) {
               throw new InvalidValueException(
@@ -470,7 +500,8 @@ public record VpnRedirectPlan(
         localsSoFar.addAll(c.localCidrs());
         for (IpSubnet local : c.localCidrs()) {
           for (IpSubnet peer : c.peerCidrs()) {
-            Optional<IpAddress> gw = Optional.of(gateway);
+            Optional<IpAddress> gw =
+                Optional.of(c.family() == IpFamily.IPV6 ? NAMESPACE_SIDE_V6 : gateway);
             routes.add(
                 new Route(
                     routeId(serviceId, local, peer),
@@ -485,12 +516,6 @@ public record VpnRedirectPlan(
         }
       }
       return routes;
-    }
-
-    private static void requireIpv4(String field, IpSubnet cidr) {
-      if (!(cidr instanceof Ipv4Subnet)) {
-        throw new InvalidValueException(field, cidr, "must be IPv4 (the namespace link is IPv4)");
-      }
     }
   }
 }

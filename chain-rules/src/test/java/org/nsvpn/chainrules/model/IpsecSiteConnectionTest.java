@@ -139,7 +139,7 @@ class IpsecSiteConnectionTest {
                     .mtu(1000),
             "mtu: invalid value '1000': must be in 1280..9216"),
         bad("name", b -> b.name("site b"), "ipsec-site-connection name: invalid value 'site b'"),
-        bad("psk missing", b -> b.psk(null), "psk: invalid value 'null': is required"));
+        bad("secret missing", b -> b.psk(null), "secret: invalid value 'null': is required"));
   }
 
   private static Arguments bad(

@@ -381,21 +381,57 @@ class VpnRedirectPlanTest {
         .hasMessageStartingWith(
             "ipsec-site-connection site-c local-cidrs: invalid value '192.168.20.0/25': overlaps peer CIDR 192.168.20.0/24");
 
-    Topology v6Cidrs =
-        base.toBuilder()
-            .put(
-                Seed002.connection("site-c", "2001:db8:1::/48", "2001:db8:2::/48", "203.0.113.50")
-                    .build())
-            .build();
-    assertThatThrownBy(() -> Seed002.plan(v6Cidrs))
-        .hasMessageContaining("peer-cidrs: invalid value '2001:db8:2::/48': must be IPv4");
-
     Topology v6Peer =
         base.toBuilder()
             .put(Seed002.connection("site-c", "10.1.0.0/16", "10.2.0.0/16", "2001:db8::9").build())
             .build();
     assertThatThrownBy(() -> Seed002.plan(v6Peer))
         .hasMessageContaining("site-c peer-address: invalid value '2001:db8::9': must be IPv4");
+  }
+
+  @Test
+  void ipv6CidrsInsideTheTunnelGetALinkLocalPairOnTheNamespaceLinkAndRoutesThroughIt() {
+    Topology base = Seed002.topology();
+    VpnRedirectPlan v4Only = Seed002.plan(base);
+    assertThat(v4Only.namespace().ipv6Gateway()).isEmpty();
+    assertThat(v4Only.namespacePort().addresses()).hasSize(1);
+
+    Topology withV6 =
+        base.toBuilder()
+            .put(
+                Seed002.connection("site-c", "2001:db8:1::/48", "2001:db8:2::/48", "203.0.113.50")
+                    .build())
+            .build();
+    VpnRedirectPlan plan = Seed002.plan(withV6);
+
+    assertThat(plan.namespacePort().addresses())
+        .contains(InterfaceAddress.parse("fe80::1/64"))
+        .contains(v4Only.namespacePort().addresses().get(0));
+    NamespaceSpec ns = plan.namespace();
+    assertThat(ns.addresses()).contains(InterfaceAddress.parse("fe80::2/64"));
+    assertThat(ns.ipv6Gateway()).contains(VpnRedirectPlan.ROUTER_SIDE_V6);
+    assertThat(ns.neighbours())
+        .contains(new StaticNeighbour(VpnRedirectPlan.ROUTER_SIDE_V6, plan.namespacePort().mac()));
+    assertThat(ns.blackholeRoutes()).contains(IpSubnet.parse("2001:db8:2::/48"));
+    assertThat(ns.loopbackAddresses())
+        .as("libipsec needs an address inside the IPv6 local CIDR too")
+        .contains(InterfaceAddress.parse("2001:db8:1::/128"));
+    assertThat(plan.routes())
+        .filteredOn(r -> r.destination().equals(IpSubnet.parse("2001:db8:2::/48")))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.source()).isEqualTo(IpSubnet.parse("2001:db8:1::/48"));
+              assertThat(r.nextHopGateway()).contains(VpnRedirectPlan.NAMESPACE_SIDE_V6);
+              assertThat(r.nextHopPort()).contains(plan.namespacePort().id());
+            });
+    assertThat(plan.routes())
+        .filteredOn(r -> r.destination().family() == org.nsvpn.chainrules.net.IpFamily.IPV4)
+        .allMatch(
+            r ->
+                r.nextHopGateway()
+                    .orElseThrow()
+                    .equals(v4Only.routes().get(0).nextHopGateway().orElseThrow()));
   }
 
   @Test

@@ -24,6 +24,11 @@ public final class NetSysctls {
     return ROOT.resolve("ipv4").resolve("ip_forward");
   }
 
+  /** {@code net.ipv6.conf.all.forwarding}: routes IPv6 between the namespace's interfaces. */
+  public static Path ipv6Forwarding() {
+    return ROOT.resolve("ipv6").resolve("conf").resolve("all").resolve("forwarding");
+  }
+
   /**
    * {@code net.ipv4.conf.SCOPE.rp_filter}, where scope is {@code all}, {@code default} or an
    * interface name (validated, so the path cannot leave {@code /proc/sys/net}).

@@ -1,11 +1,14 @@
 package org.nsvpn.simulator.device;
 
+import java.util.List;
+import java.util.Optional;
 import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.RouterPort;
 import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.net.Ipv4Address;
 import org.nsvpn.chainrules.net.Ipv4Subnet;
+import org.nsvpn.chainrules.net.Ipv6Address;
 import org.nsvpn.chainrules.net.MacAddress;
 
 /** A port of the compiled snapshot, with what the hot path needs precomputed. */
@@ -27,6 +30,9 @@ final class PortSim {
   final MacAddress macAddress;
   final int[] v4Address;
   final int[] v4Mask;
+
+  /** The port's IPv6 addresses, with their subnets. */
+  final List<InterfaceAddress> v6Addresses;
 
   PortSim(Port port) {
     this.port = port;
@@ -52,12 +58,44 @@ final class PortSim {
           i++;
         }
       }
+      v6Addresses =
+          rp.addresses().stream().filter(a -> a.address() instanceof Ipv6Address).toList();
     } else {
       macAddress = null;
       mac = -1;
       v4Address = new int[0];
       v4Mask = new int[0];
+      v6Addresses = List.of();
     }
+  }
+
+  /** Whether {@code address} is one of the port's IPv6 addresses. */
+  boolean hasV6(Ipv6Address address) {
+    return v6Addresses.stream().anyMatch(a -> a.address().equals(address));
+  }
+
+  /** Whether {@code address} is on the link: in a subnet of the port, or link-local. */
+  boolean v6OnLink(Ipv6Address address) {
+    return address.isLinkLocal()
+        || v6Addresses.stream().anyMatch(a -> a.subnet().contains(address));
+  }
+
+  /**
+   * The address to solicit {@code neighbour} from: the port's address on its subnet, else a
+   * link-local one, else any; empty when the port has no IPv6 address.
+   */
+  Optional<Ipv6Address> v6SourceFor(Ipv6Address neighbour) {
+    return v6Addresses.stream()
+        .filter(a -> a.subnet().contains(neighbour))
+        .map(a -> (Ipv6Address) a.address())
+        .findFirst()
+        .or(
+            () ->
+                v6Addresses.stream()
+                    .map(a -> (Ipv6Address) a.address())
+                    .filter(Ipv6Address::isLinkLocal)
+                    .findFirst())
+        .or(() -> v6Addresses.stream().map(a -> (Ipv6Address) a.address()).findFirst());
   }
 
   boolean deviceUp() {

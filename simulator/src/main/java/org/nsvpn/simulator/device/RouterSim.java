@@ -1,6 +1,7 @@
 package org.nsvpn.simulator.device;
 
 import java.util.List;
+import java.util.Optional;
 import org.nsvpn.chainrules.id.ChainId;
 import org.nsvpn.chainrules.model.Router;
 import org.nsvpn.chainrules.net.IpAddress;
@@ -19,6 +20,9 @@ import org.nsvpn.simulator.packet.Frame;
 import org.nsvpn.simulator.packet.IcmpPacket;
 import org.nsvpn.simulator.packet.IpProtocol;
 import org.nsvpn.simulator.packet.Ipv4Packet;
+import org.nsvpn.simulator.packet.Ipv6Packet;
+import org.nsvpn.simulator.packet.NdpMessage;
+import org.nsvpn.simulator.packet.RawIpPayload;
 import org.nsvpn.simulator.result.DropReason;
 import org.nsvpn.simulator.result.EmissionKind;
 import org.nsvpn.simulator.state.ArpCache;
@@ -39,8 +43,16 @@ import org.nsvpn.simulator.state.ArpCache;
  * addresses. Frames from the IPsec namespace carry the router's uplink MAC as source; nothing here
  * treats that as the router's own frame.
  *
- * <p>Not simulated: IPv6 neighbour discovery (IPv6 is forwarded only to neighbours with a permanent
- * entry in the ARP cache), ICMPv6, router ports with VLAN tags, IP options processing, MTU.
+ * <p>IPv6 neighbour discovery works as ARP does: a neighbour solicitation (to the solicited-node
+ * multicast address or the port's MAC) for an address of the port, from an on-link sender with a
+ * link-layer address option, is answered with a solicited advertisement and teaches the router the
+ * sender's MAC; an unresolved IPv6 next hop is solicited from the port's address on its subnet (or
+ * a link-local one) and its frames wait, as for ARP, until the advertisement arrives. Messages with
+ * a hop limit other than 255, duplicate address detection probes and unsolicited advertisements are
+ * not acted on.
+ *
+ * <p>Not simulated: router advertisements and redirects, other ICMPv6 (echo, errors), router ports
+ * with VLAN tags, IP options processing, MTU.
  */
 final class RouterSim {
 
@@ -129,6 +141,11 @@ final class RouterSim {
     boolean toPort = f.ethDst() == in.mac;
     if (type == EtherType.ARP && (toPort || f.ethDstAddress().isBroadcast())) {
       arp(walk, in, f);
+    } else if (type == EtherType.IPV6
+        && f.protocol() == NdpMessage.PROTOCOL
+        && (toPort || f.ethDstAddress().isMulticast())
+        && ndp(walk, in, f, toPort)) {
+      return;
     } else if (!toPort) {
       walk.drop(
           DropReason.NOT_ADDRESSED_TO_ROUTER,
@@ -154,10 +171,7 @@ final class RouterSim {
     Ipv4Address sender = new Ipv4Address(senderIp);
     boolean learned = false;
     if (senderOnLink && (forPort || arp(walk).contains(in.id, sender))) {
-      for (byte[] waiting : arp(walk).learn(in.id, sender, senderMac)) {
-        senderMac.writeTo(waiting, 0);
-        walk.sendGenerated(in, waiting, EmissionKind.RELEASED);
-      }
+      release(walk, in, arp(walk).learn(in.id, sender, senderMac), senderMac);
       learned = true;
     }
     int operation = f.arpOperation();
@@ -188,6 +202,89 @@ final class RouterSim {
             + ": "
             + why
             + (learned ? " (the sender's cache entry was refreshed)" : ""));
+  }
+
+  // ---- IPv6 neighbour discovery ---------------------------------------------------------------
+
+  /**
+   * Neighbour discovery, as {@link #arp} for IPv4: a solicitation for one of the port's addresses
+   * from an on-link sender is answered with an advertisement and teaches the router the sender's
+   * MAC; an advertisement answering the router's own solicitation resolves the neighbour and
+   * releases the frames that waited for it. Returns false for an ICMPv6 message that is no
+   * neighbour solicitation or advertisement and was sent to the port's MAC: it is routed as any
+   * packet.
+   */
+  private boolean ndp(Walk walk, PortSim in, Frame f, boolean toPort) {
+    Ipv6Packet packet = (Ipv6Packet) f.toEthernetFrame().payload();
+    Optional<NdpMessage> decoded =
+        packet.payload() instanceof RawIpPayload raw && packet.extensions().isEmpty()
+            ? NdpMessage.decode(packet.source(), packet.destination(), raw.bytes().toArray())
+            : Optional.empty();
+    if (decoded.isEmpty()) {
+      if (toPort) {
+        return false;
+      }
+      walk.drop(
+          DropReason.NDP_NOT_HANDLED,
+          "ICMPv6 to " + packet.destination() + " is no neighbour solicitation or advertisement");
+      return true;
+    }
+    NdpMessage message = decoded.get();
+    Ipv6Address sender = packet.source();
+    Ipv6Address target = message.target();
+    boolean solicitation = message.type() == NdpMessage.SOLICITATION;
+    String refused = null;
+    if (packet.hopLimit() != NdpMessage.HOP_LIMIT) {
+      refused = "hop limit " + packet.hopLimit() + ", not 255: the message was forwarded";
+    } else if (solicitation && !in.hasV6(target)) {
+      refused = "target " + target + " is not an address of " + in;
+    } else if (solicitation && sender.equals(Ipv6Address.ANY)) {
+      refused = "a duplicate address detection probe for " + target;
+    } else if (solicitation && (!in.v6OnLink(sender) || in.hasV6(sender))) {
+      refused = "sender " + sender + " is not a neighbour on " + in;
+    } else if (!solicitation && (!in.v6OnLink(target) || in.hasV6(target))) {
+      refused = "target " + target + " is not a neighbour on " + in;
+    } else if (message.linkLayer().filter(MacAddress::isUnicast).isEmpty()) {
+      refused = "no unicast link-layer address option";
+    }
+    if (refused != null) {
+      walk.drop(DropReason.NDP_NOT_HANDLED, "neighbour discovery from " + sender + ": " + refused);
+      return true;
+    }
+    MacAddress senderMac = message.linkLayer().get();
+    ArpCache cache = arp(walk);
+    if (!solicitation) {
+      // The target is the advertised address: learn it only when the router asked for it.
+      if (!cache.contains(in.id, target)) {
+        walk.drop(
+            DropReason.NDP_NOT_HANDLED,
+            "unsolicited advertisement of " + target + " on " + in + " (not waited for)");
+        return true;
+      }
+      release(walk, in, cache.learn(in.id, target, senderMac), senderMac);
+      walk.consumed();
+      return true;
+    }
+    release(walk, in, cache.learn(in.id, sender, senderMac), senderMac);
+    NdpMessage advertisement =
+        new NdpMessage(
+            NdpMessage.ADVERTISEMENT,
+            NdpMessage.ROUTER | NdpMessage.SOLICITED | NdpMessage.OVERRIDE,
+            target,
+            Optional.of(in.macAddress));
+    walk.sendGenerated(
+        in,
+        advertisement.frame(in.macAddress, senderMac, target, sender).encode(),
+        EmissionKind.NEIGHBOUR_ADVERTISEMENT);
+    walk.consumed();
+    return true;
+  }
+
+  private static void release(Walk walk, PortSim in, List<byte[]> waiting, MacAddress mac) {
+    for (byte[] frame : waiting) {
+      mac.writeTo(frame, 0);
+      walk.sendGenerated(in, frame, EmissionKind.RELEASED);
+    }
   }
 
   // ---- IP -----------------------------------------------------------------------------------
@@ -345,23 +442,20 @@ final class RouterSim {
 
   private void resolveAndHold(
       Walk walk, PortSim out, Frame f, IpAddress nextHop, ArpCache arp, EmissionKind kind) {
-    if (!(nextHop instanceof Ipv4Address v4)) {
-      walk.drop(
-          DropReason.NEIGHBOUR_UNRESOLVED,
-          "no permanent neighbour entry for "
-              + nextHop
-              + " on "
-              + out
-              + " (IPv6 neighbour discovery is not simulated)");
-      return;
-    }
-    if (!out.hasV4Address()) {
+    if (nextHop instanceof Ipv6Address v6) {
+      if (out.v6SourceFor(v6).isEmpty()) {
+        walk.drop(
+            DropReason.NEIGHBOUR_UNRESOLVED,
+            out + " has no IPv6 address to send a neighbour solicitation for " + nextHop + " from");
+        return;
+      }
+    } else if (!out.hasV4Address()) {
       walk.drop(
           DropReason.NEIGHBOUR_UNRESOLVED,
           out + " has no IPv4 address to send an ARP request for " + nextHop + " from");
       return;
     }
-    if (out.isSubnetBroadcast(v4.bits())) {
+    if (nextHop instanceof Ipv4Address v4 && out.isSubnetBroadcast(v4.bits())) {
       walk.drop(DropReason.NOT_ROUTABLE, nextHop + " is the broadcast address of " + out);
       return;
     }
@@ -394,8 +488,27 @@ final class RouterSim {
     }
   }
 
-  /** Broadcasts an ARP request for {@code nextHop} (IPv4) out of {@code out}. */
+  /**
+   * Broadcasts an ARP request for {@code nextHop} (IPv4), or sends a neighbour solicitation to its
+   * solicited-node multicast address (IPv6), out of {@code out}.
+   */
   private static void sendRequest(Walk walk, PortSim out, IpAddress nextHop) {
+    if (nextHop instanceof Ipv6Address v6) {
+      out.v6SourceFor(v6)
+          .ifPresent(
+              source -> {
+                Ipv6Address group = NdpMessage.solicitedNode(v6);
+                NdpMessage solicitation =
+                    new NdpMessage(NdpMessage.SOLICITATION, 0, v6, Optional.of(out.macAddress));
+                walk.sendGenerated(
+                    out,
+                    solicitation
+                        .frame(out.macAddress, NdpMessage.multicastMac(group), source, group)
+                        .encode(),
+                    EmissionKind.NEIGHBOUR_SOLICITATION);
+              });
+      return;
+    }
     if (!(nextHop instanceof Ipv4Address v4) || !out.hasV4Address()) {
       return;
     }

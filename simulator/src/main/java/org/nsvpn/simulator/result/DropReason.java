@@ -32,6 +32,11 @@ public enum DropReason {
   UNSUPPORTED_ETHERTYPE,
   /** ARP a router does not answer or learn from (not for its port address, sender off-link). */
   ARP_NOT_HANDLED,
+  /**
+   * Neighbour discovery a router does not answer or learn from (not for its port address, sender
+   * off-link, no link-layer address, malformed or forwarded).
+   */
+  NDP_NOT_HANDLED,
   /** A source or destination address a router must not forward (broadcast, multicast, zero). */
   NOT_ROUTABLE,
   /** No route matches (an ICMP network unreachable is sent back). */

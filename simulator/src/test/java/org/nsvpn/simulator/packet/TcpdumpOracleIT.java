@@ -162,6 +162,50 @@ class TcpdumpOracleIT {
         .contains("ICMP echo reply", "ICMP time exceeded in-transit", "Reply 169.254.1.1 is-at");
   }
 
+  @Test
+  void tcpdumpReadsTheNeighbourDiscoveryOfCodecAndSimulatorWithCorrectChecksums() throws Exception {
+    Path tcpdump = findTcpdump();
+    MacAddress routerMac = MacAddress.parse("02:00:00:00:0b:01");
+    MacAddress hostMac = MacAddress.parse("02:00:00:00:0b:10");
+    Ipv6Address router = Ipv6Address.parse("2001:db8:b::1");
+    Ipv6Address host = Ipv6Address.parse("2001:db8:b::10");
+    Ipv6Address elsewhere = Ipv6Address.parse("2001:db8:f::10");
+    TestNetwork net =
+        TestNetwork.builder()
+            .router("r1")
+            .routerPort("r1.b", routerMac.toString(), "2001:db8:b::1/64")
+            .bind("r1.b")
+            .routerPort("r1.f", "02:00:00:00:0f:01", "2001:db8:f::1/64")
+            .bind("r1.f")
+            .build();
+    Simulator sim = net.simulator(NetworkState.create());
+    Ipv6Address group = NdpMessage.solicitedNode(router);
+    byte[] solicitation =
+        new NdpMessage(NdpMessage.SOLICITATION, 0, router, java.util.Optional.of(hostMac))
+            .frame(hostMac, NdpMessage.multicastMac(group), host, group)
+            .encode();
+    List<byte[]> frames = new ArrayList<>();
+    frames.add(solicitation);
+    sim.simulate(net.port("r1.b"), solicitation).emissions().forEach(e -> frames.add(e.frame()));
+    byte[] routed =
+        Packets.ethernet(hostMac, routerMac).ipv6(host, elsewhere).udp(7, 9, Bytes.EMPTY).encode();
+    sim.simulate(net.port("r1.b"), routed).emissions().forEach(e -> frames.add(e.frame()));
+    assertThat(frames)
+        .as("the solicitation, the advertisement, the router's solicitation")
+        .hasSize(3);
+
+    String output = tcpdump(tcpdump, writePcap(frames));
+
+    assertThat(PROBLEM.matcher(output).find()).as(output).isFalse();
+    assertThat(output)
+        .contains("neighbor solicitation, length 32, who has 2001:db8:b::1")
+        .contains(
+            "neighbor advertisement, length 32, tgt is 2001:db8:b::1, Flags [router, solicited, override]")
+        .contains("neighbor solicitation, length 32, who has 2001:db8:f::10")
+        .contains("destination link-address option (2), length 8 (1): 02:00:00:00:0b:01");
+    assertThat(count(Pattern.compile("icmp6 sum ok"), output)).as(output).isEqualTo(3);
+  }
+
   private static Bytes randomBytes(Random random, int n) {
     byte[] b = new byte[n];
     random.nextBytes(b);

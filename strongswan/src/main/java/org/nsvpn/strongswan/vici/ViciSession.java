@@ -78,6 +78,49 @@ public final class ViciSession {
         .thenAccept(r -> {});
   }
 
+  /**
+   * {@code load-key} of a private-key message (its key never appears in text form); completes with
+   * charon's identifier of the key (hex SHA-1 of the public key).
+   */
+  public CompletableFuture<String> loadKey(ViciSection key) {
+    return client
+        .request("load-key", key)
+        .thenApply(r -> r.requireSuccess("load-key").text("id").orElse(""));
+  }
+
+  /** {@code unload-key}; succeeds also when no such key is loaded. */
+  public CompletableFuture<Void> unloadKey(String id) {
+    return client
+        .request("unload-key", ViciSection.builder().put("id", id).build())
+        .thenAccept(r -> {});
+  }
+
+  /** {@code get-keys}: identifiers of the private keys loaded over VICI. */
+  public CompletableFuture<List<String>> getKeys() {
+    return client.request("get-keys", ViciSection.empty()).thenApply(r -> r.texts("keys"));
+  }
+
+  /** {@code load-authority} of a message holding one authority section; replaces a namesake. */
+  public CompletableFuture<Void> loadAuthority(ViciSection authority) {
+    return client
+        .request("load-authority", authority)
+        .thenAccept(r -> r.requireSuccess("load-authority " + authority.sections().keySet()));
+  }
+
+  /** {@code unload-authority}; succeeds also when no such authority is loaded. */
+  public CompletableFuture<Void> unloadAuthority(String name) {
+    return client
+        .request("unload-authority", ViciSection.builder().put("name", name).build())
+        .thenAccept(r -> {});
+  }
+
+  /** {@code get-authorities}: the names of the loaded certification authorities. */
+  public CompletableFuture<List<String>> getAuthorities() {
+    return client
+        .request("get-authorities", ViciSection.empty())
+        .thenApply(r -> r.texts("authorities"));
+  }
+
   /** {@code get-conns}: the names of the loaded connections. */
   public CompletableFuture<List<String>> getConns() {
     return client.request("get-conns", ViciSection.empty()).thenApply(r -> r.texts("conns"));

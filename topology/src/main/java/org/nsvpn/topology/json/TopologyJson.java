@@ -24,8 +24,10 @@ import org.nsvpn.chainrules.id.RouteId;
 import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.id.RuleId;
 import org.nsvpn.chainrules.id.VpnServiceId;
+import org.nsvpn.chainrules.model.AuthMethod;
 import org.nsvpn.chainrules.model.Bridge;
 import org.nsvpn.chainrules.model.BridgePort;
+import org.nsvpn.chainrules.model.Certificate;
 import org.nsvpn.chainrules.model.DeadPeerDetection;
 import org.nsvpn.chainrules.model.DhGroup;
 import org.nsvpn.chainrules.model.DpdAction;
@@ -438,6 +440,14 @@ public final class TopologyJson {
     out.put("external-ip", v.externalIp().toString());
     out.put("admin-state-up", v.adminStateUp());
     Fields.putOptional(out, "gateway-group", v.gatewayGroup());
+    if (!v.caCertificates().isEmpty()) {
+      out.set(
+          "ca-certificates",
+          Fields.strings(v.caCertificates().stream().map(Certificate::pem).toList()));
+    }
+    if (!v.crlUris().isEmpty()) {
+      out.set("crl-uris", Fields.strings(v.crlUris()));
+    }
     return out;
   }
 
@@ -448,7 +458,12 @@ public final class TopologyJson {
         Fields.parsed(in, "router", RouterId::parse),
         Fields.parsed(in, "external-ip", IpAddress::parse),
         Fields.bool(in, "admin-state-up"),
-        Fields.optionalParsed(in, "gateway-group", GatewayGroupId::parse));
+        Fields.optionalParsed(in, "gateway-group", GatewayGroupId::parse),
+        in.has("ca-certificates")
+            ? Fields.parsedList(
+                in, "ca-certificates", pem -> Certificate.fromPem("ca-certificates", pem))
+            : List.of(),
+        in.has("crl-uris") ? Fields.parsedList(in, "crl-uris", uri -> uri) : List.of());
   }
 
   static ObjectNode connection(IpsecSiteConnection c) {
@@ -461,7 +476,14 @@ public final class TopologyJson {
     Fields.putOptional(out, "local-id", c.localId());
     out.set("local-cidrs", Fields.strings(c.localCidrs()));
     out.set("peer-cidrs", Fields.strings(c.peerCidrs()));
-    out.put("psk-ref", c.psk().name());
+    // A PSK connection keeps the form it had before certificates existed.
+    if (c.auth() == AuthMethod.CERT) {
+      out.put("auth", c.auth().text());
+      out.put("local-certificate", c.localCertificate().orElseThrow().pem());
+      out.put("private-key-ref", c.secret().name());
+    } else {
+      out.put("psk-ref", c.secret().name());
+    }
     ObjectNode ike = out.putObject("ike-policy");
     ike.put("version", c.ikePolicy().version().text());
     ike.put("encryption", c.ikePolicy().encryption().text());
@@ -501,7 +523,19 @@ public final class TopologyJson {
         .localId(Fields.optionalText(in, "local-id"))
         .localCidrs(Fields.parsedList(in, "local-cidrs", IpSubnet::parse))
         .peerCidrs(Fields.parsedList(in, "peer-cidrs", IpSubnet::parse))
-        .psk(Fields.parsed(in, "psk-ref", SecretRef::new))
+        .localCertificate(
+            Fields.optionalParsed(
+                in, "local-certificate", pem -> Certificate.fromPem("local-certificate", pem)))
+        .secret(
+            Fields.parsed(
+                in,
+                Fields.optionalText(in, "auth")
+                            .map(a -> AuthMethod.parse("auth", a))
+                            .orElse(AuthMethod.PSK)
+                        == AuthMethod.CERT
+                    ? "private-key-ref"
+                    : "psk-ref",
+                SecretRef::new))
         .ikePolicy(
             new IkePolicy(
                 IkeVersion.parse("ike-version", Fields.text(ike, "version")),

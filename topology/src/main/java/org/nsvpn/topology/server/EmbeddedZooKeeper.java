@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -52,7 +53,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   }
 
   /**
-   * Starts a server keeping its data in {@code dataDir} (created if absent).
+   * Starts a server keeping its data in {@code dataDir} (created if absent, and made accessible to
+   * its owner only: ZooKeeper's files hold the secrets).
    *
    * @param address the address to listen on, normally {@code 127.0.0.1}
    * @param port the client port, or 0 for any free port
@@ -117,6 +119,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     FileChannel channel = null;
     try {
       Files.createDirectories(dataDir);
+      // Its snapshots and logs hold the secrets (PSKs, private keys): its owner's alone.
+      Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
       channel =
           FileChannel.open(
               dataDir.resolve("nsvpn-zookeeper.lock"),

@@ -148,6 +148,53 @@ class TopologyJsonTest {
             .build());
   }
 
+  private static org.nsvpn.chainrules.model.Certificate certificate(String name) {
+    try (java.io.InputStream in = TopologyJsonTest.class.getResourceAsStream("/certs/" + name)) {
+      return org.nsvpn.chainrules.model.Certificate.parse("cert", in.readAllBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void certificatesRoundTripAndPskConnectionsKeepTheirOldForm() {
+    org.nsvpn.chainrules.model.Certificate ca = certificate("ca.crt");
+    org.nsvpn.chainrules.model.Certificate site = certificate("site.crt");
+    roundTrips(
+        new VpnService(
+            org.nsvpn.chainrules.id.VpnServiceId.random(),
+            "trusting",
+            R,
+            IpAddress.parse("203.0.113.3"),
+            true,
+            Optional.empty(),
+            java.util.List.of(ca),
+            java.util.List.of("http://crl.example.org/ca.crl")));
+    IpsecSiteConnection byCert =
+        IpsecSiteConnection.builder()
+            .id(org.nsvpn.chainrules.id.IpsecSiteConnectionId.random())
+            .vpnService(org.nsvpn.chainrules.id.VpnServiceId.random())
+            .name("c2")
+            .peerAddress(IpAddress.parse("198.51.100.8"))
+            .peerId("C=CH, O=nsvpn test, CN=peer.example.org")
+            .localId(Optional.of("site.example.org"))
+            .localCidrs(IpSubnet.parse("10.1.0.0/16"))
+            .peerCidrs(IpSubnet.parse("10.2.0.0/16"))
+            .certificate(site, new SecretRef("site-key"))
+            .build();
+    roundTrips(byCert);
+    com.fasterxml.jackson.databind.JsonNode stored = TopologyJson.encode(byCert);
+    assertThat(stored.get("auth").asText()).isEqualTo("cert");
+    assertThat(stored.get("private-key-ref").asText()).isEqualTo("site-key");
+    assertThat(stored.get("local-certificate").asText()).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(stored.has("psk-ref")).isFalse();
+    com.fasterxml.jackson.databind.JsonNode psk =
+        TopologyJson.encode(
+            byCert.toBuilder().localId(Optional.empty()).psk(new SecretRef("k")).build());
+    assertThat(psk.has("auth")).as("a PSK connection is stored as before").isFalse();
+    assertThat(psk.get("psk-ref").asText()).isEqualTo("k");
+  }
+
   @Test
   void storedFormIsStableText() {
     Router r = Router.of(R, "router1").withLocalRedirectChain(Optional.of(C));

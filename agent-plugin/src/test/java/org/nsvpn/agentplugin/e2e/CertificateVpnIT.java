@@ -1,0 +1,186 @@
+package org.nsvpn.agentplugin.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nsvpn.chainrules.model.AuthMethod;
+import org.nsvpn.chainrules.model.IpsecSiteConnection;
+import org.nsvpn.chainrules.status.ConnectionState;
+import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.namespacemanager.testing.KernelResources;
+import org.nsvpn.strongswan.Backend;
+import org.nsvpn.strongswan.CharonFixture;
+import org.nsvpn.strongswan.KeyMaterial;
+import org.nsvpn.strongswan.Pki;
+import org.nsvpn.strongswan.StockCharon;
+import org.nsvpn.topology.ObjectKind;
+
+/**
+ * Certificate authentication end to end, configured as an operator does it: the agent as a process,
+ * the demo's topology ({@link VpnTestbed}), nsvpn-cli (a process of its own) giving VPN service A
+ * its CA and connection a-to-c its certificate and key from files, and site C a stock strongSwan
+ * configured by a swanctl.conf, with certificates made by strongSwan's pki. VM A pings site C
+ * through the tunnel; the key is then looked for everywhere it must not be.
+ */
+class CertificateVpnIT {
+  private static final Duration TUNNEL = Duration.ofSeconds(60);
+  private static final String A_ID = "vpn-a.example.org";
+  private static final String C_ID = "site-c.example.org";
+
+  @RegisterExtension final KernelResources kernel = new KernelResources();
+
+  private Path state;
+  private Pki pki;
+  private VpnTestbed bed;
+  private AgentProcess agent;
+  private StockCharon siteC;
+
+  @BeforeEach
+  void start() throws IOException {
+    CharonFixture.requireCharon();
+    state = Files.createTempDirectory("nsvpn-e2e-cert-");
+    CharonFixture.trackRoot(state.resolve("run/charon"));
+    pki = Pki.create();
+    bed = VpnTestbed.create(kernel);
+    agent = new AgentProcess(state);
+    agent.start();
+  }
+
+  @AfterEach
+  void stop(TestInfo test) throws IOException {
+    try {
+      if (agent != null) {
+        agent.close();
+      }
+      Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
+      Path log = state.resolve("agent.log");
+      if (Files.exists(log)) {
+        Files.copy(
+            log,
+            logs.resolve(test.getTestMethod().orElseThrow().getName() + ".log"),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+      if (siteC != null) {
+        siteC.stop();
+      }
+      CharonFixture.cleanUp();
+    } finally {
+      pki.close();
+      try (Stream<Path> files = Files.walk(state)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** Site C's swanctl directory and configuration: its certificate, the CA, and connection to-a. */
+  private void startSiteC(Path ca, Path cert) throws IOException {
+    Path dir = Files.createDirectories(CharonFixture.stateRoot().resolve("swanctl"));
+    for (String sub : List.of("x509", "x509ca", "private")) {
+      Files.createDirectories(dir.resolve(sub));
+    }
+    Files.copy(ca, dir.resolve("x509ca/ca.crt"));
+    Files.copy(cert, dir.resolve("x509/c.crt"));
+    Files.copy(Pki.keyOf(cert), dir.resolve("private/c.key"));
+    siteC = StockCharon.start(bed.siteC, Backend.KERNEL_LIBIPSEC);
+    siteC.loadAll(
+        bed.siteCConfig(
+            "auth = pubkey\n certs = c.crt\n id = " + C_ID, "auth = pubkey\n id = " + A_ID, ""),
+        dir);
+  }
+
+  @Test
+  void aTunnelAuthenticatedByCertificatesCarriesTrafficAndTheKeyStaysSecret() throws Exception {
+    Path ca = pki.ca("ca", "C=CH, O=nsvpn e2e, CN=e2e CA");
+    Path a = pki.issue("a", ca, "C=CH, O=nsvpn e2e, CN=" + A_ID, A_ID, null, null);
+    Path c = pki.issue("c", ca, "C=CH, O=nsvpn e2e, CN=" + C_ID, C_ID, null, null);
+    byte[] key = Files.readAllBytes(Pki.keyOf(a));
+    assertThat(Files.getPosixFilePermissions(Pki.keyOf(a)))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    startSiteC(ca, c);
+    agent.store().commit(bed.topology(agent.hostId().orElseThrow(), false));
+
+    E2eOracles.cli(agent, "vpn-service vpnA set ca-certificates file:" + ca);
+    E2eOracles.cli(
+        agent,
+        "vpn-service vpnA add ipsec-site-connection name a-to-c peer-address 203.0.113.30"
+            + " peer-id "
+            + C_ID
+            + " local-id "
+            + A_ID
+            + " local-cidrs 10.1.0.0/24 peer-cidrs 10.3.0.0/24 force-udp-encapsulation true"
+            + " auth cert certificate file:"
+            + a
+            + " private-key file:"
+            + Pki.keyOf(a));
+    IpsecSiteConnection aToC =
+        agent.store().refresh().list(ObjectKind.CONNECTION).stream()
+            .map(v -> v.value())
+            .filter(x -> x.name().equals("a-to-c"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(aToC.auth()).isEqualTo(AuthMethod.CERT);
+
+    await("VM A reaches site C")
+        .atMost(TUNNEL)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> VpnTestbed.ping(bed.vmA, "10.3.0.1").ok());
+    await("a-to-c up")
+        .atMost(TUNNEL)
+        .until(
+            () ->
+                agent
+                        .store()
+                        .status()
+                        .connectionStatus(aToC.id())
+                        .map(r -> r.status().state())
+                        .orElse(null)
+                    == ConnectionState.UP);
+    ConnectionStatus up = agent.store().status().connectionStatus(aToC.id()).orElseThrow().status();
+    assertThat(up.currentIkeSa().orElseThrow().remoteId()).isEqualTo(C_ID);
+    assertThat(siteC.swanctl("--list-sas").stdout()).contains(A_ID);
+
+    String status = E2eOracles.showStatus(agent, "vpnA");
+    assertThat(status)
+        .contains("auth cert")
+        .contains("certificate CN=" + A_ID)
+        .doesNotContain("warning certificate");
+    Map<String, Double> metrics = E2eOracles.metrics(state);
+    Map<String, String> labels =
+        Map.of("service", "vpnA", "connection", "a-to-c", "peer", "203.0.113.30");
+    assertThat(metrics.get(E2eOracles.sample("nsvpn_ipsec_certificate_expiry_seconds", labels)))
+        .as("pki's default: 365 days")
+        .isBetween(364 * 86400.0, 365 * 86400.0);
+    assertThat(metrics.get(E2eOracles.sample("nsvpn_ipsec_certificate_renewal_due", labels)))
+        .isEqualTo(0.0);
+
+    // The key is a secret of the store: ZooKeeper's own files hold it (as they hold PSKs), in a
+    // directory only its owner can enter. Nothing else on disk has it, nor any argv.
+    KeyMaterial material = KeyMaterial.ofPem(key);
+    assertThat(material.filesUnder(state))
+        .as("files holding key material (the agent's log and charon's included)")
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(state.relativize(p).toString()).startsWith("zookeeper"));
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.resolve("zookeeper"))))
+        .as("ZooKeeper's data directory is its owner's")
+        .isEqualTo("rwx------");
+    assertThat(material.inProcesses()).as("argv or environments holding key material").isEmpty();
+  }
+}

@@ -1,0 +1,219 @@
+package org.nsvpn.agentplugin.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.id.PortId;
+import org.nsvpn.chainrules.model.RouterPort;
+import org.nsvpn.chainrules.net.InterfaceAddress;
+import org.nsvpn.chainrules.status.ConnectionState;
+import org.nsvpn.namespacemanager.testing.Ip;
+import org.nsvpn.namespacemanager.testing.KernelResources;
+import org.nsvpn.strongswan.CharonFixture;
+import org.nsvpn.topology.ObjectKind;
+import org.nsvpn.topology.StoreSnapshot;
+import org.nsvpn.topology.StoreTransaction;
+
+/**
+ * IPv6 inside IPv4 tunnels, end to end: the demo's sites A and B ({@link VpnTestbed}) with an IPv6
+ * subnet behind each router (2001:db8:1::/64, 2001:db8:2::/64) and a connection of IPv6 CIDRs on
+ * each VPN service, over the services' IPv4 public addresses. VM A pings VM B over IPv6 through the
+ * agent's datapath and both namespaces; tcpdump on the internet segment sees the tunnel (UDP 4500)
+ * and not one IPv6 frame.
+ */
+class Ipv6InsideVpnIT {
+  private static final Duration TUNNEL = Duration.ofSeconds(60);
+
+  @RegisterExtension final KernelResources kernel = new KernelResources();
+
+  private Path state;
+  private VpnTestbed bed;
+  private AgentProcess agent;
+
+  @BeforeEach
+  void start() throws IOException {
+    CharonFixture.requireCharon();
+    state = Files.createTempDirectory("nsvpn-e2e-v6-");
+    CharonFixture.trackRoot(state.resolve("run/charon"));
+    bed = VpnTestbed.create(kernel);
+    agent = new AgentProcess(state);
+    agent.start();
+  }
+
+  @AfterEach
+  void stop(TestInfo test) throws IOException {
+    try {
+      if (agent != null) {
+        agent.close();
+      }
+      Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
+      try (Stream<Path> files = Files.list(state)) {
+        for (Path f :
+            files
+                .filter(p -> p.toString().endsWith(".log") || p.toString().endsWith(".pcap"))
+                .toList()) {
+          Files.copy(
+              f,
+              logs.resolve(test.getTestMethod().orElseThrow().getName() + "-" + f.getFileName()),
+              StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      CharonFixture.cleanUp();
+    } finally {
+      try (Stream<Path> files = Files.walk(state)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** An IPv6 address on a VM and its default route via the router's tenant port. */
+  private static void vm6(String namespace, String address, String router) {
+    Ip.ip("-n", namespace, "addr", "add", address, "dev", "eth0", "nodad");
+    Ip.ip("-n", namespace, "-6", "route", "add", "default", "via", router);
+  }
+
+  private static RouterPort withAddress(StoreSnapshot s, PortId port, String address) {
+    RouterPort p = (RouterPort) s.get(ObjectKind.PORT, port).orElseThrow().value();
+    List<InterfaceAddress> addresses = new ArrayList<>(p.addresses());
+    addresses.add(InterfaceAddress.parse(address));
+    return p.withAddresses(addresses);
+  }
+
+  @Test
+  void vmAPingsVmBOverIpv6InsideTheTunnelAndTheInternetSeesNoIpv6() throws Exception {
+    vm6(bed.vmA, "2001:db8:1::10/64", "2001:db8:1::1");
+    vm6(bed.vmB, "2001:db8:2::10/64", "2001:db8:2::1");
+    agent.store().commit(bed.topology(agent.hostId().orElseThrow(), false));
+
+    StoreSnapshot s = agent.store().refresh();
+    int tenantA = s.get(ObjectKind.PORT, bed.tenantA).orElseThrow().version();
+    int tenantB = s.get(ObjectKind.PORT, bed.tenantB).orElseThrow().version();
+    IpsecSiteConnectionId aToB6 = IpsecSiteConnectionId.random();
+    IpsecSiteConnectionId bToA6 = IpsecSiteConnectionId.random();
+    agent
+        .store()
+        .commit(
+            StoreTransaction.builder()
+                .update(withAddress(s, bed.tenantA, "2001:db8:1::1/64"), tenantA)
+                .update(withAddress(s, bed.tenantB, "2001:db8:2::1/64"), tenantB)
+                // Identities of their own: between the same two addresses, the responder picks the
+                // connection by the identities the initiator sends.
+                .create(
+                    VpnTestbed.connection(
+                            aToB6,
+                            bed.serviceA,
+                            "a-to-b-v6",
+                            "203.0.113.20",
+                            "2001:db8:1::/64",
+                            "2001:db8:2::/64",
+                            "psk-ab")
+                        .toBuilder()
+                        .localId(Optional.of("a6.example.org"))
+                        .peerId("b6.example.org")
+                        .build())
+                .create(
+                    VpnTestbed.connection(
+                            bToA6,
+                            bed.serviceB,
+                            "b-to-a-v6",
+                            "203.0.113.10",
+                            "2001:db8:2::/64",
+                            "2001:db8:1::/64",
+                            "psk-ab")
+                        .toBuilder()
+                        .localId(Optional.of("b6.example.org"))
+                        .peerId("a6.example.org")
+                        .build())
+                .build());
+
+    await("a-to-b-v6 up")
+        .atMost(TUNNEL)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        agent
+                            .store()
+                            .status()
+                            .connectionStatus(aToB6)
+                            .map(r -> r.status().state())
+                            .orElse(null))
+                    .as("a-to-b-v6: %s", agent.store().status().connectionStatus(aToB6))
+                    .isEqualTo(ConnectionState.UP));
+
+    try (Capture internet = Capture.start(bed.internet, "br0", state.resolve("internet.pcap"))) {
+      await("VM A reaches VM B over IPv6")
+          .atMost(TUNNEL)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  Ip.exec(
+                          "ip",
+                          "netns",
+                          "exec",
+                          bed.vmA,
+                          "ping",
+                          "-6",
+                          "-c",
+                          "3",
+                          "-i",
+                          "0.2",
+                          "-W",
+                          "1",
+                          "2001:db8:2::10")
+                      .ok());
+      Ip.Result ping =
+          Ip.exec(
+              "ip",
+              "netns",
+              "exec",
+              bed.vmA,
+              "ping",
+              "-6",
+              "-c",
+              "5",
+              "-i",
+              "0.2",
+              "-W",
+              "1",
+              "2001:db8:2::10");
+      assertThat(ping.stdout()).contains("5 received");
+      List<byte[]> frames = internet.stop();
+      long ipv6 = frames.stream().filter(f -> etherType(f) == 0x86dd).count();
+      long nat = frames.stream().filter(Ipv6InsideVpnIT::udp4500).count();
+      assertThat(nat)
+          .as("the capture sees the tunnel (ESP in UDP 4500)")
+          .isGreaterThanOrEqualTo(10);
+      assertThat(ipv6).as("IPv6 frames on the internet segment").isZero();
+    }
+  }
+
+  private static int etherType(byte[] f) {
+    return f.length < 14 ? -1 : (f[12] & 0xff) << 8 | (f[13] & 0xff);
+  }
+
+  private static boolean udp4500(byte[] f) {
+    if (etherType(f) != 0x0800 || f.length < 38 || f[23] != 17) {
+      return false;
+    }
+    int l4 = 14 + (f[14] & 0x0f) * 4;
+    int sport = (f[l4] & 0xff) << 8 | (f[l4 + 1] & 0xff);
+    int dport = (f[l4 + 2] & 0xff) << 8 | (f[l4 + 3] & 0xff);
+    return sport == 4500 || dport == 4500;
+  }
+}
