@@ -359,9 +359,20 @@ final class OvsdbStatusPublisher implements IpsecStatusPublisher, MonitorListene
       Map<String, Set<Atom>> added,
       Map<String, Set<Atom>> removed) {
     int n = 0;
+    // Memoised by value instance: with 1,000 connections, computing every row's status map per
+    // publish was a quarter of the agent's CPU while they came up.
+    table.plannedFrom.keySet().retainAll(entries.keySet());
+    table.plannedStatus.keySet().retainAll(entries.keySet());
     for (Map.Entry<K, V> e : entries.entrySet()) {
       K key = e.getKey();
-      Map<String, String> status = statusOf.apply(key, e.getValue());
+      Map<String, String> status;
+      if (table.plannedFrom.get(key) == e.getValue() && table.plannedStatus.containsKey(key)) {
+        status = table.plannedStatus.get(key);
+      } else {
+        status = statusOf.apply(key, e.getValue());
+        table.plannedFrom.put(key, e.getValue());
+        table.plannedStatus.put(key, status);
+      }
       Optional<UUID> row = ipsecRow.isPresent() ? table.rowOf(key) : Optional.empty();
       if (row.isEmpty()) {
         String name = table.namePrefix + n++;

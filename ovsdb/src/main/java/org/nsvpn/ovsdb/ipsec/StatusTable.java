@@ -32,6 +32,15 @@ final class StatusTable<K> {
   /** Status maps this publisher wrote and the server confirmed; cleared on any doubt. */
   final Map<K, Map<String, String>> written = new HashMap<>();
 
+  /**
+   * The status value each key's status map was last computed from, and that map: a key whose value
+   * is the same instance as last time (the values are immutable) gets the same map without
+   * computing it, which also makes the comparison with {@link #written} an identity check.
+   */
+  final Map<K, Object> plannedFrom = new HashMap<>();
+
+  final Map<K, Map<String, String>> plannedStatus = new HashMap<>();
+
   StatusTable(
       String table,
       String statusColumn,
