@@ -152,10 +152,29 @@ class Ipv6InsideVpnIT {
                           "1",
                           "2001:db8:2::10")
                       .ok());
-      // Both ends initiate at once; the extra SAs go within seconds, and a packet on one of
-      // them as it goes may be lost. Count only once each side has one IKE SA and one child SA.
+      // Both ends initiate at once; the extra SAs go within seconds, and packets on one of
+      // them as it goes may be lost (seen: one or two of five). Count only once each side has
+      // one IKE SA and one child SA and the settled pair has carried a ping.
       awaitOneSaPair(aToB6);
       awaitOneSaPair(bToA6);
+      await("VM A reaches VM B over the settled SAs")
+          .atMost(TUNNEL)
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () ->
+                  Ip.exec(
+                          "ip",
+                          "netns",
+                          "exec",
+                          bed.vmA,
+                          "ping",
+                          "-6",
+                          "-c",
+                          "1",
+                          "-W",
+                          "1",
+                          "2001:db8:2::10")
+                      .ok());
       Ip.Result ping =
           Ip.exec(
               "ip",
