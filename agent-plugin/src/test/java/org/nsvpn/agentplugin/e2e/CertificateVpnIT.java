@@ -6,14 +6,11 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +42,7 @@ class CertificateVpnIT {
 
   @RegisterExtension final KernelResources kernel = new KernelResources();
 
+  private AgentBed run;
   private Path state;
   private Pki pki;
   private VpnTestbed bed;
@@ -52,38 +50,26 @@ class CertificateVpnIT {
   private StockCharon siteC;
 
   @BeforeEach
-  void start() throws IOException {
-    CharonFixture.requireCharon();
-    state = Files.createTempDirectory("nsvpn-e2e-cert-");
-    CharonFixture.trackRoot(state.resolve("run/charon"));
+  void start(TestInfo test) throws IOException {
     pki = Pki.create();
-    bed = VpnTestbed.create(kernel);
-    agent = new AgentProcess(state);
-    agent.start();
+    run = AgentBed.start(kernel, test.getTestMethod().orElseThrow().getName());
+    bed = run.bed;
+    agent = run.agent;
+    state = run.state;
   }
 
   @AfterEach
-  void stop(TestInfo test) throws IOException {
+  void stop() {
     try {
-      if (agent != null) {
-        agent.close();
-      }
-      Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
-      Path log = state.resolve("agent.log");
-      if (Files.exists(log)) {
-        Files.copy(
-            log,
-            logs.resolve(test.getTestMethod().orElseThrow().getName() + ".log"),
-            StandardCopyOption.REPLACE_EXISTING);
-      }
       if (siteC != null) {
         siteC.stop();
       }
-      CharonFixture.cleanUp();
+      if (run != null) {
+        run.close();
+      }
     } finally {
-      pki.close();
-      try (Stream<Path> files = Files.walk(state)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      if (pki != null) {
+        pki.close();
       }
     }
   }
