@@ -70,7 +70,8 @@ class IpsecVpnIT {
                     + "host-name = \"e2e\"\n"
                     + "zookeeper.embedded.port = "
                     + port
-                    + " }")));
+                    // Any free port: 9478 may be taken by an agent running on this machine.
+                    + "\nmetrics.port = 0 }")));
   }
 
   @Test

@@ -90,6 +90,6 @@ class OrphanRemovalIT {
                     + state.resolve("run")
                     + "\"\nhost-name = \"orphans-it\"\nzookeeper.embedded.port = "
                     + port
-                    + "\ndatapath.enabled = false }")));
+                    + "\ndatapath.enabled = false\nmetrics.port = 0 }")));
   }
 }
