@@ -124,7 +124,9 @@ class ConnectionLossIT {
                     "host-a",
                     ProcessHandle.current().pid(),
                     java.time.Instant.now()));
-    assertThat(writer.status().isAlive(Fixtures.HOST)).isTrue();
+    // The writer may talk to another server of the ensemble, which applies the registration a
+    // moment later: ZooKeeper orders reads per client, not across clients.
+    await().atMost(WAIT).until(() -> writer.status().isAlive(Fixtures.HOST));
     writer.create(Fixtures.route(0));
     await().atMost(WAIT).until(() -> routes.state().size() == 1);
 
