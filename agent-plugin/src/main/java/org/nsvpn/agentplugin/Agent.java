@@ -317,7 +317,12 @@ public final class Agent implements AutoCloseable {
       OvsdbClient ovsdb,
       Optional<DatapathControl> datapath) {
     Map<String, Supplier<Readiness.Check>> checks = new LinkedHashMap<>();
-    checks.put("zookeeper", zookeeperCheck(curator));
+    checks.put(
+        "zookeeper",
+        () ->
+            curator.getZookeeperClient().isConnected()
+                ? Readiness.Check.ok("connected")
+                : Readiness.Check.failing("not connected to ZooKeeper"));
     checks.put(
         "ovsdb",
         () ->
@@ -336,14 +341,6 @@ public final class Agent implements AutoCloseable {
                                 "datapath " + dp.state().name().toLowerCase()))
                 .orElse(Readiness.Check.ok("disabled")));
     return serveMetrics(config, config.metricsPort(), "metrics-address", registry, checks);
-  }
-
-  /** {@code curator}'s connection as a readiness check. */
-  static Supplier<Readiness.Check> zookeeperCheck(CuratorFramework curator) {
-    return () ->
-        curator.getZookeeperClient().isConnected()
-            ? Readiness.Check.ok("connected")
-            : Readiness.Check.failing("not connected to ZooKeeper");
   }
 
   /**

@@ -60,6 +60,9 @@ public final class DatapathProcess implements AutoCloseable {
   /** How long a predecessor may take to hand over, and the lock to come free after it did. */
   private static final Duration HANDOVER = Duration.ofSeconds(10);
 
+  /** The lock the forwarding datapath holds, in the run directory. */
+  private static final String LOCK_NAME = "datapath.lock";
+
   private final Deque<AutoCloseable> resources;
   private final CompletableFuture<Void> handedOver;
   private volatile boolean closed;
@@ -105,7 +108,7 @@ public final class DatapathProcess implements AutoCloseable {
       long asked = System.nanoTime();
       boolean tookOver = RemoteDatapath.askToHandOver(socket, HANDOVER);
       long released = System.nanoTime();
-      Lock lock = Lock.acquire(config.runDirectory().resolve("datapath.lock"), HANDOVER);
+      Lock lock = Lock.acquire(config.runDirectory().resolve(LOCK_NAME), HANDOVER);
       resources.push(lock);
       long locked = System.nanoTime();
 

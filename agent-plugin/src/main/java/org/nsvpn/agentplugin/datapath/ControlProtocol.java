@@ -30,7 +30,6 @@ final class ControlProtocol {
   private ControlProtocol() {}
 
   static final String SOCKET_NAME = "datapath.sock";
-  static final String LOCK_NAME = "datapath.lock";
 
   static final String READING = "reading";
   static final String FENCE = "fence";
