@@ -31,12 +31,18 @@ final class AgentBed implements AutoCloseable {
 
   /** Builds the testbed and starts the agent; fails with install hints when charon is missing. */
   static AgentBed start(KernelResources kernel, String testName) throws IOException {
+    return start(kernel, testName, "");
+  }
+
+  /** As {@link #start(KernelResources, String)}, the agent's settings adding {@code settings}. */
+  static AgentBed start(KernelResources kernel, String testName, String settings)
+      throws IOException {
     CharonFixture.requireCharon();
     Path state = Files.createTempDirectory("nsvpn-e2e-");
     CharonFixture.trackRoot(state.resolve("run/charon"));
     VpnTestbed bed = VpnTestbed.create(kernel);
     // Assigned before it starts, so that a failed start is still cleaned up after.
-    AgentProcess agent = new AgentProcess(state);
+    AgentProcess agent = new AgentProcess(state, settings);
     AgentBed run = new AgentBed(state, bed, agent, testName);
     try {
       agent.start();

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.nsvpn.agentplugin.AgentMain;
 import org.nsvpn.chainrules.id.HostId;
+import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
+import org.nsvpn.chainrules.status.ConnectionState;
 import org.nsvpn.topology.SecretsCredential;
 import org.nsvpn.topology.TopologyStore;
 import org.nsvpn.topology.ZooKeeperClients;
@@ -62,18 +64,25 @@ final class AgentProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The command that runs {@code main} (nsvpn-agent's or nsvpn-datapath's) on this test JVM's class
+   * path with the agent.conf in {@code state}, and the product's logging (not the test class path's
+   * quieter logback-test.xml).
+   */
+  static List<String> command(Class<?> main, Path state) {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dlogback.configurationFile=" + AgentProcess.class.getResource("/logback.xml"),
+        "-cp",
+        System.getProperty("java.class.path"),
+        main.getName(),
+        "--config",
+        state.resolve("agent.conf").toString());
+  }
+
   /** Starts the agent and waits until it reports itself alive in ZooKeeper. */
   AgentProcess start() {
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            // The product's logging, not the test class path's quieter logback-test.xml.
-            "-Dlogback.configurationFile=" + AgentProcess.class.getResource("/logback.xml"),
-            "-cp",
-            System.getProperty("java.class.path"),
-            AgentMain.class.getName(),
-            "--config",
-            state.resolve("agent.conf").toString());
+    List<String> command = command(AgentMain.class, state);
     try {
       process =
           new ProcessBuilder(command)
@@ -141,6 +150,28 @@ final class AgentProcess implements AutoCloseable {
   synchronized org.apache.curator.framework.CuratorFramework curator() {
     store();
     return curator;
+  }
+
+  /**
+   * Waits until the agent reports {@code connection} up with one IKE SA and one child SA: when both
+   * ends initiated at once, charon closes the duplicates a moment after the tunnel first carries
+   * traffic, and frames in flight on them are lost; a measurement starts after that.
+   */
+  void awaitOneSaPair(IpsecSiteConnectionId connection, Duration atMost) {
+    await(connection + " settles on one IKE SA and one child SA")
+        .atMost(atMost)
+        .until(
+            () ->
+                store()
+                    .status()
+                    .connectionStatus(connection)
+                    .map(r -> r.status())
+                    .map(
+                        s ->
+                            s.state() == ConnectionState.UP
+                                && s.ikeSas().size() == 1
+                                && s.ikeSas().get(0).childSas().size() == 1)
+                    .orElse(false));
   }
 
   int zookeeperPort() {

@@ -29,15 +29,7 @@ final class DatapathProcessHandle implements AutoCloseable {
   /** Starts it and waits until it forwards (it said so, and the control socket is there). */
   static DatapathProcessHandle start(Path state, String name) {
     DatapathProcessHandle handle = new DatapathProcessHandle(state, name);
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Dlogback.configurationFile=" + AgentProcess.class.getResource("/logback.xml"),
-            "-cp",
-            System.getProperty("java.class.path"),
-            DatapathMain.class.getName(),
-            "--config",
-            state.resolve("agent.conf").toString());
+    List<String> command = AgentProcess.command(DatapathMain.class, state);
     try {
       handle.process =
           new ProcessBuilder(command)

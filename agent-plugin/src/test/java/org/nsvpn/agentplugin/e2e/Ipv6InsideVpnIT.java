@@ -155,8 +155,8 @@ class Ipv6InsideVpnIT {
       // Both ends initiate at once; the extra SAs go within seconds, and packets on one of
       // them as it goes may be lost (seen: one or two of five). Count only once each side has
       // one IKE SA and one child SA and the settled pair has carried a ping.
-      awaitOneSaPair(aToB6);
-      awaitOneSaPair(bToA6);
+      agent.awaitOneSaPair(aToB6, TUNNEL);
+      agent.awaitOneSaPair(bToA6, TUNNEL);
       await("VM A reaches VM B over the settled SAs")
           .atMost(TUNNEL)
           .pollInterval(Duration.ofMillis(500))
@@ -199,24 +199,6 @@ class Ipv6InsideVpnIT {
           .isGreaterThanOrEqualTo(10);
       assertThat(ipv6).as("IPv6 frames on the internet segment").isZero();
     }
-  }
-
-  private void awaitOneSaPair(IpsecSiteConnectionId connection) {
-    await(connection + " settles on one IKE SA and one child SA")
-        .atMost(TUNNEL)
-        .until(
-            () ->
-                agent
-                    .store()
-                    .status()
-                    .connectionStatus(connection)
-                    .map(r -> r.status())
-                    .map(
-                        s ->
-                            s.state() == ConnectionState.UP
-                                && s.ikeSas().size() == 1
-                                && s.ikeSas().get(0).childSas().size() == 1)
-                    .orElse(false));
   }
 
   private static int etherType(byte[] f) {

@@ -3,25 +3,20 @@ package org.nsvpn.agentplugin.e2e;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 import org.nsvpn.strongswan.Backend;
-import org.nsvpn.strongswan.CharonFixture;
 import org.nsvpn.strongswan.StockCharon;
 
 /**
  * The demo's topology ({@link VpnTestbed}) with both tunnels up, served by an agent process with
- * {@code datapath.mode = process} and an nsvpn-datapath process beside it: the bed of {@link
- * DatapathRestartIT} and of the restart benchmark. {@link #close()} stops both processes and site
- * C, keeps the logs and captures under target/e2e-logs, and removes the state directory.
+ * {@code datapath.mode = process} ({@link AgentBed}) and an nsvpn-datapath process beside it: the
+ * bed of {@link DatapathRestartIT} and of the restart benchmark. {@link #close()} stops the
+ * capture, the datapath and site C, then the {@link AgentBed} (which keeps every log and capture).
  */
 final class RestartBed implements AutoCloseable {
   static final Duration TUNNEL = Duration.ofSeconds(60);
@@ -34,46 +29,46 @@ final class RestartBed implements AutoCloseable {
   final Capture capture;
 
   DatapathProcessHandle datapath;
-  private final String name;
+  private final AgentBed run;
   private int datapaths = 1;
   private StockCharon siteC;
 
-  private RestartBed(String name, Path state, VpnTestbed bed, AgentProcess agent) {
-    this.name = name;
-    this.state = state;
-    this.bed = bed;
-    this.agent = agent;
+  private RestartBed(AgentBed run) {
+    this.run = run;
+    this.state = run.state;
+    this.bed = run.bed;
+    this.agent = run.agent;
     this.capture = Capture.start(bed.internet, "br0", state.resolve("internet.pcap"));
   }
 
   /** Starts the agent and the datapath, builds both VPN sites and site C, waits for both pings. */
   static RestartBed start(KernelResources kernel, String name) throws IOException {
-    CharonFixture.requireCharon();
-    Path state = Files.createTempDirectory("nsvpn-dp-");
-    CharonFixture.trackRoot(state.resolve("run/charon"));
-    VpnTestbed bed = VpnTestbed.create(kernel);
-    RestartBed r =
-        new RestartBed(
+    AgentBed run =
+        AgentBed.start(
+            kernel,
             name,
-            state,
-            bed,
-            new AgentProcess(
-                state,
-                "  datapath.mode = process\n  datapath.metrics-port = " + freePort() + "\n"));
+            "  datapath.mode = process\n  datapath.metrics-port = " + freePort() + "\n");
+    RestartBed r;
     try {
-      r.agent.start();
-      r.datapath = DatapathProcessHandle.start(state, "datapath-1");
-      r.siteC = StockCharon.start(bed.siteC, Backend.KERNEL_LIBIPSEC);
-      r.siteC.loadAll(bed.siteCConfig());
-      r.agent.store().commit(bed.topology(r.agent.hostId().orElseThrow(), true));
-      awaitPing(bed.vmA, "10.2.0.10");
-      awaitPing(bed.vmA, "10.3.0.1");
-    } catch (RuntimeException | AssertionError e) {
-      try {
-        r.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
+      r = new RestartBed(run);
+    } catch (RuntimeException | Error e) {
+      run.close();
+      throw e;
+    }
+    try {
+      r.datapath = DatapathProcessHandle.start(r.state, "datapath-1");
+      r.siteC = StockCharon.start(r.bed.siteC, Backend.KERNEL_LIBIPSEC);
+      r.siteC.loadAll(r.bed.siteCConfig());
+      r.agent.store().commit(r.bed.topology(r.agent.hostId().orElseThrow(), true));
+      awaitPing(r.bed.vmA, "10.2.0.10");
+      awaitPing(r.bed.vmA, "10.3.0.1");
+      // The measurements count lost pings: they start once the duplicate SAs of A and B (both
+      // initiate) are gone.
+      for (var connection : List.of(r.bed.aToB, r.bed.bToA)) {
+        r.agent.awaitOneSaPair(connection, TUNNEL);
       }
+    } catch (RuntimeException | AssertionError e) {
+      r.close();
       throw e;
     }
     return r;
@@ -139,31 +134,17 @@ final class RestartBed implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     try {
       capture.close();
       if (datapath != null) {
         datapath.close();
       }
-      agent.close();
-    } finally {
-      Path logs = Files.createDirectories(Path.of("target", "e2e-logs"));
-      try (Stream<Path> files = Files.list(state)) {
-        for (Path f :
-            files
-                .filter(p -> p.toString().endsWith(".log") || p.toString().endsWith(".pcap"))
-                .toList()) {
-          Files.copy(
-              f, logs.resolve(name + "-" + f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
       if (siteC != null) {
         siteC.stop();
       }
-      CharonFixture.cleanUp();
-      try (Stream<Path> files = Files.walk(state)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+    } finally {
+      run.close();
     }
   }
 }

@@ -398,8 +398,8 @@ class VpnEndToEndIT {
           .until(() -> history.of(bed.aToB).contains("namespace-repair"));
       // Both ends initiated after the repair (A anew, B when A's old charon closed its SAs): the
       // extra SAs go, on both ends alike.
-      awaitOneSaPair(bed.aToB);
-      awaitOneSaPair(bed.bToA);
+      agent.awaitOneSaPair(bed.aToB, TUNNEL);
+      agent.awaitOneSaPair(bed.bToA, TUNNEL);
 
       // A connection updated: the other keeps its SAs.
       awaitState(bed.aToB, ConnectionState.UP);
@@ -597,20 +597,6 @@ class VpnEndToEndIT {
   }
 
   /** Waits until the connection has one IKE SA with one child SA. */
-  private void awaitOneSaPair(IpsecSiteConnectionId connection) {
-    await(connection + " settles on one IKE SA and one child SA")
-        .atMost(TUNNEL)
-        .until(
-            () ->
-                status(connection)
-                    .map(
-                        s ->
-                            s.state() == ConnectionState.UP
-                                && s.ikeSas().size() == 1
-                                && s.ikeSas().get(0).childSas().size() == 1)
-                    .orElse(false));
-  }
-
   /** Pings that must not get through in clear; their outcome does not matter, the capture does. */
   private void pingDuringFault() {
     VpnTestbed.ping(bed.vmA, "10.2.0.10");
