@@ -110,10 +110,14 @@ final class AgentProcess implements AutoCloseable {
               if (!process.isAlive()) {
                 throw new AssertionError("agent exited: " + log());
               }
-              // The credential file appears just after the host id file: wait for both.
+              // The credential file appears just after the host id file: wait for both. Alive
+              // means this process's record: after a SIGKILL, the killed agent's record stays
+              // until its session expires, and this one may still be starting.
               return hostId().isPresent()
                   && Files.exists(state.resolve("secrets.auth"))
-                  && store().status().isAlive(hostId().get());
+                  && Optional.ofNullable(store().status().liveHosts().get(hostId().get()))
+                      .filter(live -> live.pid() == process.pid())
+                      .isPresent();
             });
   }
 

@@ -382,8 +382,13 @@ public final class MultiHostTestbed implements AutoCloseable {
                   throw new AssertionError("agent of host " + index + " exited: " + log());
                 }
                 Optional<HostId> id = id();
+                // This process's liveness record: a SIGKILLed agent's stays until its session
+                // expires, while the new one may still be starting (and would not survive a
+                // ZooKeeper outage then).
                 return id.isPresent()
-                    && store().status().isAlive(id.get())
+                    && Optional.ofNullable(store().status().liveHosts().get(id.get()))
+                        .filter(live -> live.pid() == agent.pid())
+                        .isPresent()
                     && store()
                         .refresh()
                         .topology()
