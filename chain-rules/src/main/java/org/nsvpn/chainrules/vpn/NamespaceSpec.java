@@ -17,10 +17,11 @@ import org.nsvpn.chainrules.net.MacAddress;
  * network namespace holding one end of a veth pair, whose other end stays in the host namespace and
  * is bound to the router's namespace port.
  *
- * <p>The interface carries the router's public MAC and public IP (as a /32, so that nothing is
- * considered on-link through it) and the namespace side of the link-local /30; the default route
+ * <p>The interface carries the router's public MAC and public IP (as a /32 or /128, so that nothing
+ * is considered on-link through it) and the namespace side of the link-local /30; the default route
  * goes via the router side of the /30, whose MAC is pinned by a permanent neighbour entry because
- * an ARP request sourced from the public IP would never be answered.
+ * an ARP request sourced from the public IP would never be answered. With an IPv6 public IP, the
+ * namespace's IKE and ESP leave by the IPv6 default route ({@link #ipv6Gateway()}).
  *
  * @param name network namespace name (iproute2's {@code /run/netns/NAME})
  * @param interfaceName the veth end inside the namespace
@@ -39,8 +40,9 @@ import org.nsvpn.chainrules.net.MacAddress;
  *     one, so these only catch what arrives while charon is down or an SA is missing; without them
  *     such cleartext would go back to the router through the default route (and loop).
  * @param ipv6Gateway next hop of the namespace's IPv6 default route, present when the service's
- *     tunnels carry IPv6: a link-local address on the interface's link (its MAC pinned by a
- *     neighbour entry, as for IPv4), since the namespace's IPv6 link to the router is link-local
+ *     tunnels carry IPv6 or run between IPv6 public addresses: a link-local address on the
+ *     interface's link (its MAC pinned by a neighbour entry, as for IPv4), since the namespace's
+ *     IPv6 link to the router is link-local
  */
 public record NamespaceSpec(
     String name,

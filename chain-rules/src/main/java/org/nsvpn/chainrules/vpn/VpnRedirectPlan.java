@@ -48,12 +48,16 @@ import org.nsvpn.chainrules.rules.Rule;
  * <p>Traffic flow it sets up (seed 002): ESP, IKE (UDP 500) and NAT-T (UDP 4500) addressed to the
  * public IP are redirected, unchanged, from the router's local-redirect chain to the namespace
  * port; cleartext from each local CIDR to each peer CIDR is routed to the namespace through its
- * link-local address: the namespace side of the /30 for IPv4, {@link #NAMESPACE_SIDE_V6} for IPv6
- * (inside an IPv4 tunnel). A service with IPv6 connections gets an IPv6 link-local pair on the
+ * link-local address: the namespace side of the /30 for IPv4, {@link #NAMESPACE_SIDE_V6} for IPv6.
+ * A service with IPv6 connections or an IPv6 public IP gets an IPv6 link-local pair on the
  * namespace link ({@link #ROUTER_SIDE_V6} on the namespace port, {@link #NAMESPACE_SIDE_V6} in the
- * namespace, whose IPv6 default route goes via the router side, MAC pinned). Routes stay in place
- * while a connection is administratively down, so its traffic is dropped in the namespace instead
- * of leaking in clear through other routes.
+ * namespace, whose IPv6 default route goes via the router side, MAC pinned): over it go the IPv6
+ * CIDRs' cleartext and, when the public IP is IPv6, the namespace's IKE and ESP towards its peers.
+ * The /30 stays in either case, for IPv4 CIDRs carried over IPv6 tunnels. The public IP and every
+ * peer address of a service are of one family (the tunnels' outer family); the CIDRs of each
+ * connection are of one family, either. Routes stay in place while a connection is administratively
+ * down, so its traffic is dropped in the namespace instead of leaking in clear through other
+ * routes.
  *
  * @param service the VPN service
  * @param router the service's router
@@ -72,7 +76,7 @@ public record VpnRedirectPlan(
     VpnServiceId service,
     RouterId router,
     PortId uplinkPort,
-    Ipv4Address publicIp,
+    IpAddress publicIp,
     Ipv4Subnet linkLocal,
     RouterPort namespacePort,
     NamespaceSpec namespace,
@@ -286,8 +290,8 @@ public record VpnRedirectPlan(
      * Validates the service against the topology and computes the plan.
      *
      * @throws InvalidValueException naming the field at fault: a missing service, a second service
-     *     on the router, an external IP that is not IPv4 or not on any port of the router, a peer
-     *     address that is not IPv4, CIDRs of different connections that overlap
+     *     on the router, an external IP not on any port of the router, a peer address of the other
+     *     family than the external IP's, CIDRs of different connections that overlap
      * @throws LinkLocalExhaustedException when no link-local block is free
      */
     public VpnRedirectPlan compute() {
@@ -303,10 +307,7 @@ public record VpnRedirectPlan(
               "router", routerId, "already has vpn-service " + other.name() + "; one per router");
         }
       }
-      if (!(service.externalIp() instanceof Ipv4Address publicIp)) {
-        throw new InvalidValueException(
-            "external-ip", service.externalIp(), "must be IPv4 (IPv6 endpoints are not supported)");
-      }
+      IpAddress publicIp = service.externalIp();
       PortId nsPortId = namespacePortId != null ? namespacePortId : namespacePortId(serviceId);
       MacAddress nsMac = namespacePortMac != null ? namespacePortMac : namespacePortMac(serviceId);
       RouterPort uplink =
@@ -329,7 +330,9 @@ public record VpnRedirectPlan(
       Ipv4Address routerSide = block.address().plus(1);
       Ipv4Address namespaceSide = block.address().plus(2);
       boolean v6 =
-          topology.connections(serviceId).stream().anyMatch(c -> c.family() == IpFamily.IPV6);
+          publicIp.family() == IpFamily.IPV6
+              || topology.connections(serviceId).stream()
+                  .anyMatch(c -> c.family() == IpFamily.IPV6);
       List<InterfaceAddress> portAddresses = new ArrayList<>();
       portAddresses.add(new InterfaceAddress(routerSide, 30));
       List<InterfaceAddress> nsAddresses = new ArrayList<>();
@@ -389,7 +392,7 @@ public record VpnRedirectPlan(
                   toNamespace));
 
       List<Route> routes =
-          routes(routerId, nsPortId, namespaceSide, topology.connections(serviceId));
+          routes(routerId, nsPortId, namespaceSide, publicIp, topology.connections(serviceId));
       return new VpnRedirectPlan(
           serviceId,
           routerId,
@@ -456,17 +459,22 @@ public record VpnRedirectPlan(
         RouterId routerId,
         PortId nsPortId,
         Ipv4Address gateway,
+        IpAddress publicIp,
         List<IpsecSiteConnection> connections) {
       List<Route> routes = new ArrayList<>();
       Set<IpSubnet> peersSoFar = new LinkedHashSet<>();
       Set<IpSubnet> localsSoFar = new LinkedHashSet<>();
       for (IpsecSiteConnection c : connections) {
         String where = "ipsec-site-connection " + c.name() + " ";
-        if (!(c.peerAddress() instanceof Ipv4Address)) {
+        if (c.peerAddress().family() != publicIp.family()) {
           throw new InvalidValueException(
               where + "peer-address",
               c.peerAddress(),
-              "must be IPv4 (IPv6 endpoints are not supported)");
+              "must be "
+                  + publicIp.family()
+                  + " like the service's external-ip "
+                  + publicIp
+                  + " (a tunnel's two ends are of one family)");
         }
         for (IpSubnet peer : c.peerCidrs()) {
           for (IpSubnet seen : peersSoFar) {

@@ -9,6 +9,7 @@ import static org.nsvpn.chainrules.vpn.Seed002.PORT1_MAC;
 import static org.nsvpn.chainrules.vpn.Seed002.ROUTER;
 import static org.nsvpn.chainrules.vpn.Seed002.SERVICE;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -334,12 +335,13 @@ class VpnRedirectPlanTest {
         .hasMessageStartingWith(
             "external-ip: invalid value '203.0.113.1': is not an address of any port of router");
 
-    Topology v6 =
+    Topology v6OffUplink =
         t.toBuilder()
             .put(new VpnService(SERVICE, "vpn0", ROUTER, IpAddress.parse("2001:db8::1"), true))
             .build();
-    assertThatThrownBy(() -> Seed002.plan(v6))
-        .hasMessageStartingWith("external-ip: invalid value '2001:db8::1': must be IPv4");
+    assertThatThrownBy(() -> Seed002.plan(v6OffUplink))
+        .hasMessageStartingWith(
+            "external-ip: invalid value '2001:db8::1': is not an address of any port of router");
 
     Topology twoServices =
         t.toBuilder()
@@ -386,7 +388,89 @@ class VpnRedirectPlanTest {
             .put(Seed002.connection("site-c", "10.1.0.0/16", "10.2.0.0/16", "2001:db8::9").build())
             .build();
     assertThatThrownBy(() -> Seed002.plan(v6Peer))
-        .hasMessageContaining("site-c peer-address: invalid value '2001:db8::9': must be IPv4");
+        .hasMessageContaining(
+            "site-c peer-address: invalid value '2001:db8::9': must be IPv4 like the service's"
+                + " external-ip 201.201.201.1");
+
+    Topology v4PeerOfV6Service =
+        ipv6Outside(base).toBuilder()
+            .put(Seed002.connection("site-d", "10.1.0.0/16", "10.4.0.0/16", "198.51.100.4").build())
+            .build();
+    assertThatThrownBy(() -> Seed002.plan(v4PeerOfV6Service))
+        .hasMessageContaining(
+            "site-d peer-address: invalid value '198.51.100.4': must be IPv6 like the service's"
+                + " external-ip 2001:db8:ff::1");
+  }
+
+  /**
+   * The seed's router with an IPv6 address on its uplink as the service's external IP, and one
+   * connection of each inner family to an IPv6 peer.
+   */
+  private static Topology ipv6Outside(Topology base) {
+    RouterPort uplink = Seed002.port(base, Seed002.PORT0).orElseThrow();
+    List<InterfaceAddress> addresses = new ArrayList<>(uplink.addresses());
+    addresses.add(InterfaceAddress.parse("2001:db8:ff::1/64"));
+    return base.toBuilder()
+        .put(uplink.withAddresses(addresses))
+        .put(new VpnService(SERVICE, "vpn0", ROUTER, IpAddress.parse("2001:db8:ff::1"), true))
+        .remove(base.connections(SERVICE).get(0).id())
+        .put(
+            Seed002.connection("v4-inside", "192.168.10.0/24", "192.168.20.0/24", "2001:db8:ff::2")
+                .build())
+        .put(
+            Seed002.connection("v6-inside", "2001:db8:1::/48", "2001:db8:2::/48", "2001:db8:ff::2")
+                .build())
+        .build();
+  }
+
+  @Test
+  void anIpv6PublicIpIsMirroredAsA128AndEspIkeAndNatTForItAreRedirected() {
+    VpnRedirectPlan plan = Seed002.plan(ipv6Outside(Seed002.topology()));
+    IpAddress publicIp = IpAddress.parse("2001:db8:ff::1");
+    assertThat(plan.publicIp()).isEqualTo(publicIp);
+    assertThat(plan.uplinkPort()).isEqualTo(Seed002.PORT0);
+
+    NamespaceSpec ns = plan.namespace();
+    assertThat(ns.interfaceMac()).as("the router's public MAC").isEqualTo(Seed002.PORT0_MAC);
+    assertThat(ns.addresses())
+        .contains(InterfaceAddress.parse("2001:db8:ff::1/128"))
+        .contains(InterfaceAddress.parse("fe80::2/64"))
+        .anyMatch(a -> a.prefixLength() == 30);
+    assertThat(ns.ipv6Gateway())
+        .as("the namespace's IKE and ESP leave by the IPv6 link")
+        .contains(VpnRedirectPlan.ROUTER_SIDE_V6);
+    assertThat(ns.neighbours())
+        .contains(new StaticNeighbour(VpnRedirectPlan.ROUTER_SIDE_V6, Seed002.PORT1_MAC));
+    assertThat(ns.blackholeRoutes())
+        .containsExactlyInAnyOrder(
+            IpSubnet.parse("192.168.20.0/24"), IpSubnet.parse("2001:db8:2::/48"));
+    assertThat(plan.namespacePort().addresses()).contains(InterfaceAddress.parse("fe80::1/64"));
+
+    IpSubnet host = IpSubnet.parse("2001:db8:ff::1/128");
+    assertThat(plan.redirectRules())
+        .extracting(r -> r.condition())
+        .containsExactly(
+            Condition.builder().nwDst(host).nwProto(VpnRedirectPlan.PROTO_ESP).build(),
+            Condition.builder()
+                .nwDst(host)
+                .nwProto(VpnRedirectPlan.PROTO_UDP)
+                .tpDst(PortRange.of(VpnRedirectPlan.PORT_IKE))
+                .build(),
+            Condition.builder()
+                .nwDst(host)
+                .nwProto(VpnRedirectPlan.PROTO_UDP)
+                .tpDst(PortRange.of(VpnRedirectPlan.PORT_NAT_T))
+                .build());
+    assertThat(plan.routes())
+        .extracting(r -> r.destination().toString() + " via " + r.nextHopGateway().orElseThrow())
+        .containsExactlyInAnyOrder(
+            "192.168.20.0/24 via "
+                + plan.namespace().addresses().stream()
+                    .filter(a -> a.prefixLength() == 30)
+                    .findFirst()
+                    .orElseThrow()
+                    .address(),
+            "2001:db8:2::/48 via fe80::2");
   }
 
   @Test
