@@ -44,7 +44,8 @@ import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
  *   <li>A VPN service's external IP is an address of a port of its router other than the service's
  *       namespace port: the uplink whose MAC and address the namespace takes over.
  *   <li>A connection's peer address is neither loopback nor link-local (no peer is reachable there
- *       through a router), nor its own service's external IP.
+ *       through a router), nor its own service's external IP, and is of that IP's family (IPv4 or
+ *       IPv6: the tunnel's outer family).
  *   <li>A connection that authenticates by certificate belongs to a service with CA certificates:
  *       without one, charon could trust no peer certificate.
  *   <li>A route's gateway lies in a subnet of its next-hop port, where the router resolves it (ARP,
@@ -273,6 +274,34 @@ final class StoreRules {
                   + snapshot.label(connection.id())
                   + " of this vpn-service";
       out.add(new Violation("peer-own " + connection.id() + " " + peer, message));
+    }
+    if (service.isPresent() && service.get().externalIp().family() != peer.family()) {
+      IpAddress external = service.get().externalIp();
+      String message =
+          touched.contains(connection.id())
+              ? "peer-address: "
+                  + peer
+                  + " is "
+                  + peer.family()
+                  + ", but the external-ip of vpn-service "
+                  + snapshot.label(service.get().id())
+                  + " is "
+                  + external.family()
+                  + " ("
+                  + external
+                  + "); a tunnel's two ends are of one family"
+              : "external-ip: "
+                  + external
+                  + " is "
+                  + external.family()
+                  + ", but ipsec-site-connection "
+                  + snapshot.label(connection.id())
+                  + " of this vpn-service has the "
+                  + peer.family()
+                  + " peer-address "
+                  + peer
+                  + "; a tunnel's two ends are of one family";
+      out.add(new Violation("peer-family " + connection.id() + " " + peer, message));
     }
     return out;
   }

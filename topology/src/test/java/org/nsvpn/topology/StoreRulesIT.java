@@ -177,6 +177,47 @@ class StoreRulesIT {
   }
 
   @Test
+  void aPeerIsOfTheExternalIpsFamily() throws Exception {
+    assertThat(refused(create(connection("c2", "2001:db8::9"))))
+        .isEqualTo(
+            "peer-address: 2001:db8::9 is IPv6, but the external-ip of vpn-service vpn0 is IPv4"
+                + " (201.201.201.1); a tunnel's two ends are of one family");
+
+    // The uplink gets an IPv6 address; the service may not move to it while its peer is IPv4.
+    RouterPort dualStack =
+        Fixtures.uplink()
+            .withAddresses(
+                List.of(
+                    InterfaceAddress.parse("201.201.201.1/24"),
+                    InterfaceAddress.parse("2001:db8:ff::1/64")));
+    store.commit(StoreTransaction.builder().update(dualStack, 0).build());
+    VpnService vpn0 = Fixtures.service();
+    VpnService overIpv6 =
+        new VpnService(
+            vpn0.id(), vpn0.name(), vpn0.router(), IpAddress.parse("2001:db8:ff::1"), true);
+    assertThat(refused(StoreTransaction.builder().update(overIpv6, 0).build()))
+        .isEqualTo(
+            "external-ip: 2001:db8:ff::1 is IPv6, but ipsec-site-connection vpn0:conn0 of this"
+                + " vpn-service has the IPv4 peer-address 198.51.100.2; a tunnel's two ends are"
+                + " of one family");
+
+    // Both ends move in one transaction: accepted.
+    IpsecSiteConnection existing = Fixtures.connection();
+    store.commit(
+        StoreTransaction.builder()
+            .update(overIpv6, 0)
+            .update(
+                existing.toBuilder()
+                    .peerAddress(IpAddress.parse("2001:db8:ff::2"))
+                    .peerId("2001:db8:ff::2")
+                    .build(),
+                0)
+            .build());
+    assertThat(store.refresh().topology().vpnService(vpn0.id()).orElseThrow().externalIp())
+        .isEqualTo(IpAddress.parse("2001:db8:ff::1"));
+  }
+
+  @Test
   void aRoutesGatewayIsOnItsPortsSubnet() throws Exception {
     Route offLink =
         Route.normal(
