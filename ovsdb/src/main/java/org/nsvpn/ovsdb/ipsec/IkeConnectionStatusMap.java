@@ -23,6 +23,9 @@ import org.nsvpn.chainrules.status.SaCounters;
  *   <tr><td>{@code request_id}</td><td>reqid of the current child SA, when known</td></tr>
  *   <tr><td>{@code ike_status}</td><td>the current IKE SA's state in lower case
  *       ({@code established}, {@code connecting}, ...), or the connection state without one</td></tr>
+ *   <tr><td>{@code ike_local_addr}, {@code ike_remote_addr}, {@code ip_family}</td><td>the
+ *       current IKE SA's addresses and their family ({@code IPv4} or {@code IPv6}, the spelling of
+ *       the config column of that name): the tunnel's outer addresses as negotiated</td></tr>
  *   <tr><td>{@code ike_spi_inbound}, {@code ike_spi_outbound}</td><td>this side's and the peer's
  *       IKE SPI, 16 hex digits</td></tr>
  *   <tr><td>{@code ike_proposals}, {@code sa_proposal}</td><td>negotiated algorithms</td></tr>
@@ -59,6 +62,14 @@ public final class IkeConnectionStatusMap {
         ike.map(sa -> sa.state().toLowerCase(Locale.ROOT)).orElse(status.state().text()));
     ike.ifPresent(
         sa -> {
+          m.put("ike_local_addr", sa.localAddress().toString());
+          m.put("ike_remote_addr", sa.remoteAddress().toString());
+          m.put(
+              "ip_family",
+              (sa.remoteAddress().family() == org.nsvpn.chainrules.net.IpFamily.IPV6
+                      ? IpFamily.IPV6
+                      : IpFamily.IPV4)
+                  .text());
           long mine = sa.initiator() ? sa.initiatorSpi() : sa.responderSpi();
           long theirs = sa.initiator() ? sa.responderSpi() : sa.initiatorSpi();
           m.put("ike_spi_inbound", String.format("%016x", mine));

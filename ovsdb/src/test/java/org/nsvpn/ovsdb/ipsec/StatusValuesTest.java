@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.chainrules.status.IkeSaStatus;
 import org.nsvpn.chainrules.status.Reason;
@@ -24,6 +25,9 @@ class StatusValuesTest {
             "policy_name",
             "request_id",
             "ike_status",
+            "ike_local_addr",
+            "ike_remote_addr",
+            "ip_family",
             "ike_spi_inbound",
             "ike_spi_outbound",
             "ike_proposals",
@@ -99,6 +103,43 @@ class StatusValuesTest {
     assertThat(map)
         .containsEntry("ike_spi_inbound", "0000200000000001")
         .containsEntry("ike_spi_outbound", "0000100000000001");
+  }
+
+  @Test
+  void theOuterAddressesAndTheirFamilyComeFromTheCurrentIkeSa() {
+    ConnectionStatus up = Snapshots.connection(1, 1);
+    assertThat(IkeConnectionStatusMap.of("site-1", up))
+        .containsEntry("ike_local_addr", "192.0.2.1")
+        .containsEntry("ike_remote_addr", "203.0.113.1")
+        .containsEntry("ip_family", "IPv4");
+
+    IkeSaStatus v4 = up.ikeSas().get(0);
+    IkeSaStatus v6 =
+        new IkeSaStatus(
+            v4.uniqueId(),
+            v4.state(),
+            v4.version(),
+            IpAddress.parse("2001:db8:ff::10"),
+            v4.localPort(),
+            IpAddress.parse("2001:db8:ff::30"),
+            v4.remotePort(),
+            v4.localId(),
+            v4.remoteId(),
+            v4.initiator(),
+            v4.initiatorSpi(),
+            v4.responderSpi(),
+            v4.proposal(),
+            v4.natDetected(),
+            v4.establishedAt(),
+            v4.rekeyAt(),
+            v4.reauthAt(),
+            v4.childSas());
+    assertThat(
+            IkeConnectionStatusMap.of(
+                "site-1", ConnectionStatus.up(up.connection(), List.of(v6), Instant.EPOCH)))
+        .containsEntry("ike_local_addr", "2001:db8:ff::10")
+        .containsEntry("ike_remote_addr", "2001:db8:ff::30")
+        .containsEntry("ip_family", "IPv6");
   }
 
   @Test
