@@ -17,6 +17,8 @@ import org.nsvpn.chainrules.model.Certificate;
 import org.nsvpn.chainrules.model.Host;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.VpnService;
+import org.nsvpn.chainrules.net.IpAddress;
+import org.nsvpn.chainrules.net.IpFamily;
 import org.nsvpn.chainrules.status.ChildSaStatus;
 import org.nsvpn.chainrules.status.ConnectionStatus;
 import org.nsvpn.chainrules.status.IkeSaStatus;
@@ -461,13 +463,9 @@ final class StatusView {
               + " "
               + ike.version().text()
               + (ike.initiator() ? " initiator " : " responder ")
-              + ike.localAddress()
-              + ":"
-              + ike.localPort()
+              + endpoint(ike.localAddress(), ike.localPort())
               + " <-> "
-              + ike.remoteAddress()
-              + ":"
-              + ike.remotePort()
+              + endpoint(ike.remoteAddress(), ike.remotePort())
               + " ids "
               + SafeText.escape(ike.localId())
               + " <-> "
@@ -546,5 +544,13 @@ final class StatusView {
 
   private String when(Instant t) {
     return RelativeTime.both(t, now);
+  }
+
+  /**
+   * ADDRESS:PORT, an IPv6 address in brackets (RFC 3986) so that the port is not read as a group.
+   */
+  private static String endpoint(IpAddress address, int port) {
+    String host = address.family() == IpFamily.IPV6 ? "[" + address + "]" : address.toString();
+    return host + ":" + port;
   }
 }
