@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -15,11 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
-import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.id.VpnServiceId;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
-import org.nsvpn.chainrules.model.RouterPort;
-import org.nsvpn.chainrules.net.InterfaceAddress;
 import org.nsvpn.chainrules.status.ConnectionState;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
@@ -59,12 +55,6 @@ class Ipv6InsideVpnIT {
     }
   }
 
-  /** An IPv6 address on a VM and its default route via the router's tenant port. */
-  private static void vm6(String namespace, String address, String router) {
-    Ip.ip("-n", namespace, "addr", "add", address, "dev", "eth0", "nodad");
-    Ip.ip("-n", namespace, "-6", "route", "add", "default", "via", router);
-  }
-
   /** A connection between 2001:db8:LOCAL::/64 and 2001:db8:PEER::/64, identities aN.../bN... */
   private static IpsecSiteConnection v6(
       IpsecSiteConnectionId id,
@@ -87,17 +77,10 @@ class Ipv6InsideVpnIT {
         .build();
   }
 
-  private static RouterPort withAddress(StoreSnapshot s, PortId port, String address) {
-    RouterPort p = (RouterPort) s.get(ObjectKind.PORT, port).orElseThrow().value();
-    List<InterfaceAddress> addresses = new ArrayList<>(p.addresses());
-    addresses.add(InterfaceAddress.parse(address));
-    return p.withAddresses(addresses);
-  }
-
   @Test
   void vmAPingsVmBOverIpv6InsideTheTunnelAndTheInternetSeesNoIpv6() throws Exception {
-    vm6(bed.vmA, "2001:db8:1::10/64", "2001:db8:1::1");
-    vm6(bed.vmB, "2001:db8:2::10/64", "2001:db8:2::1");
+    VpnTestbed.vm6(bed.vmA, "2001:db8:1::10/64", "2001:db8:1::1");
+    VpnTestbed.vm6(bed.vmB, "2001:db8:2::10/64", "2001:db8:2::1");
     agent.store().commit(bed.topology(agent.hostId().orElseThrow(), false));
 
     StoreSnapshot s = agent.store().refresh();
@@ -109,8 +92,8 @@ class Ipv6InsideVpnIT {
         .store()
         .commit(
             StoreTransaction.builder()
-                .update(withAddress(s, bed.tenantA, "2001:db8:1::1/64"), tenantA)
-                .update(withAddress(s, bed.tenantB, "2001:db8:2::1/64"), tenantB)
+                .update(VpnTestbed.withAddress(s, bed.tenantA, "2001:db8:1::1/64"), tenantA)
+                .update(VpnTestbed.withAddress(s, bed.tenantB, "2001:db8:2::1/64"), tenantB)
                 // Identities of their own: between the same two addresses, the responder picks the
                 // connection by the identities the initiator sends.
                 .create(v6(aToB6, bed.serviceA, "a-to-b-v6", "203.0.113.20", "1", "2"))

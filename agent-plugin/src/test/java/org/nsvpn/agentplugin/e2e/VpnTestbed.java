@@ -29,6 +29,8 @@ import org.nsvpn.chainrules.vpn.VpnNames;
 import org.nsvpn.chainrules.vpn.VpnRedirectPlan;
 import org.nsvpn.namespacemanager.testing.Ip;
 import org.nsvpn.namespacemanager.testing.KernelResources;
+import org.nsvpn.topology.ObjectKind;
+import org.nsvpn.topology.StoreSnapshot;
 import org.nsvpn.topology.StoreTransaction;
 
 /**
@@ -480,6 +482,20 @@ public final class VpnTestbed {
         }
         %s"""
         .formatted(local, remote, secrets);
+  }
+
+  /** An IPv6 address on a VM (no duplicate address detection) and its IPv6 default route. */
+  static void vm6(String namespace, String address, String router) {
+    Ip.ip("-n", namespace, "addr", "add", address, "dev", "eth0", "nodad");
+    Ip.ip("-n", namespace, "-6", "route", "add", "default", "via", router);
+  }
+
+  /** Router port {@code port} as stored in {@code s}, with {@code address} (CIDR) added. */
+  static RouterPort withAddress(StoreSnapshot s, PortId port, String address) {
+    RouterPort p = (RouterPort) s.get(ObjectKind.PORT, port).orElseThrow().value();
+    List<InterfaceAddress> addresses = new java.util.ArrayList<>(p.addresses());
+    addresses.add(InterfaceAddress.parse(address));
+    return p.withAddresses(addresses);
   }
 
   /** {@code ping} from a namespace: 3 echo requests, 1 s timeout each. */
