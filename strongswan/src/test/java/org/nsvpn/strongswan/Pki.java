@@ -111,6 +111,28 @@ public final class Pki implements AutoCloseable {
     return cert;
   }
 
+  /**
+   * A CRL {@code NAME.crl} (PEM) signed by CA {@code ca} (its key beside it) that revokes {@code
+   * revoked} for key compromise; next update in 15 days.
+   */
+  public Path crl(String name, Path ca, Path revoked) {
+    Path crl = directory.resolve(name + ".crl");
+    run(
+        crl,
+        "--signcrl",
+        "--cacert",
+        ca.toString(),
+        "--cakey",
+        keyOf(ca).toString(),
+        "--reason",
+        "key-compromise",
+        "--cert",
+        revoked.toString(),
+        "--outform",
+        "pem");
+    return crl;
+  }
+
   /** The key file beside certificate {@code cert}. */
   public static Path keyOf(Path cert) {
     return cert.resolveSibling(cert.getFileName().toString().replace(".crt", ".key"));

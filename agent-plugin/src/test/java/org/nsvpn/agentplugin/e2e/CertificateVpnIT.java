@@ -20,6 +20,7 @@ import org.nsvpn.chainrules.model.AuthMethod;
 import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.status.ConnectionState;
 import org.nsvpn.chainrules.status.ConnectionStatus;
+import org.nsvpn.chainrules.status.ReasonCode;
 import org.nsvpn.namespacemanager.testing.KernelResources;
 import org.nsvpn.strongswan.Backend;
 import org.nsvpn.strongswan.CharonFixture;
@@ -74,8 +75,15 @@ class CertificateVpnIT {
     }
   }
 
-  /** Site C's swanctl directory and configuration: its certificate, the CA, and connection to-a. */
+  /**
+   * Site C's swanctl directory and configuration: its certificate, the CA, and connection to-a; a
+   * site C already running is stopped first, so that the next IKE SA presents {@code cert}.
+   */
   private void startSiteC(Path ca, Path cert) throws IOException {
+    if (siteC != null) {
+      siteC.stop();
+      siteC = null;
+    }
     Path dir = Files.createDirectories(CharonFixture.stateRoot().resolve("swanctl"));
     for (String sub : List.of("x509", "x509ca", "private")) {
       Files.createDirectories(dir.resolve(sub));
@@ -88,6 +96,119 @@ class CertificateVpnIT {
         bed.siteCConfig(
             "auth = pubkey\n certs = c.crt\n id = " + C_ID, "auth = pubkey\n id = " + A_ID, ""),
         dir);
+  }
+
+  private IpsecSiteConnection connectionNamed(String name) {
+    return agent.store().refresh().list(ObjectKind.CONNECTION).stream()
+        .map(v -> v.value())
+        .filter(x -> x.name().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private ConnectionStatus awaitState(IpsecSiteConnection c, ConnectionState state) {
+    await(c.name() + " " + state)
+        .atMost(TUNNEL)
+        .until(
+            () ->
+                agent
+                        .store()
+                        .status()
+                        .connectionStatus(c.id())
+                        .map(r -> r.status().state())
+                        .orElse(null)
+                    == state);
+    return agent.store().status().connectionStatus(c.id()).orElseThrow().status();
+  }
+
+  /** The log of service A's charon (the agent's run directory keeps one per namespace). */
+  private String charonLog() throws IOException {
+    Path log = state.resolve("run/charon/" + VpnTestbed.namespaceOf(bed.serviceA) + "/charon.log");
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  /**
+   * Waits until what charon logs after {@code before} (a former {@link #charonLog()}) has {@code
+   * cause}.
+   */
+  private void awaitLogged(String before, String cause) {
+    await("charon's log: " + cause)
+        .atMost(TUNNEL)
+        .until(() -> charonLog().substring(before.length()).contains(cause));
+  }
+
+  /**
+   * Site C presents, in turn, an expired certificate of the trusted CA, a certificate of another
+   * CA, and one the trusted CA revoked in the CRL that the service names by a file URI: each is an
+   * authentication failure of this side, with a reason saying what to check, and charon's log says
+   * which. The operator takes the connection down and up between them (a new IKE SA). A valid
+   * certificate then brings the tunnel up: the refusals were the certificates'.
+   */
+  @Test
+  void expiredOtherCaAndRevokedPeerCertificatesAreAuthenticationFailures() throws Exception {
+    Path ca = pki.ca("ca", "C=CH, O=nsvpn e2e, CN=e2e CA");
+    Path rogue = pki.ca("rogue", "C=CH, O=rogue, CN=rogue CA");
+    Path a = pki.issue("a", ca, "C=CH, O=nsvpn e2e, CN=" + A_ID, A_ID, null, null);
+    String cDn = "C=CH, O=nsvpn e2e, CN=" + C_ID;
+    Path expired = pki.issue("c-expired", ca, cDn, C_ID, "01.01.20 00:00:00", "01.01.21 00:00:00");
+    Path ofRogue = pki.issue("c-rogue", rogue, cDn, C_ID, null, null);
+    Path revoked = pki.issue("c-revoked", ca, cDn, C_ID, null, null);
+    Path valid = pki.issue("c-valid", ca, cDn, C_ID, null, null);
+    Path crl = pki.crl("ca", ca, revoked);
+
+    startSiteC(ca, expired);
+    String log = charonLog();
+    agent.store().commit(bed.topology(agent.hostId().orElseThrow(), false));
+    E2eOracles.cli(agent, "vpn-service vpnA set ca-certificates file:" + ca);
+    E2eOracles.cli(agent, "vpn-service vpnA set crl-uris file://" + crl);
+    E2eOracles.cli(
+        agent,
+        "vpn-service vpnA add ipsec-site-connection name a-to-c peer-address 203.0.113.30"
+            + " peer-id "
+            + C_ID
+            + " local-id "
+            + A_ID
+            + " local-cidrs 10.1.0.0/24 peer-cidrs 10.3.0.0/24 force-udp-encapsulation true"
+            + " auth cert certificate file:"
+            + a
+            + " private-key file:"
+            + Pki.keyOf(a));
+    IpsecSiteConnection aToC = connectionNamed("a-to-c");
+
+    ConnectionStatus failed = awaitState(aToC, ConnectionState.ERROR);
+    assertThat(failed.reason().orElseThrow().code()).isEqualTo(ReasonCode.AUTHENTICATION_FAILED);
+    assertThat(failed.reason().orElseThrow().text())
+        .contains("this side refused the peer's credentials")
+        .contains("valid now");
+    awaitLogged(log, "subject certificate invalid (valid from");
+    assertThat(E2eOracles.showStatus(agent, "vpnA")).contains("authentication-failed");
+
+    List<Path> refused = List.of(ofRogue, revoked);
+    List<String> why = List.of("no issuer certificate found", "certificate was revoked");
+    for (int i = 0; i < refused.size(); i++) {
+      E2eOracles.cli(agent, "ipsec-site-connection vpnA:a-to-c set state down");
+      awaitState(aToC, ConnectionState.DOWN);
+      startSiteC(ca, refused.get(i));
+      log = charonLog();
+      E2eOracles.cli(agent, "ipsec-site-connection vpnA:a-to-c set state up");
+      failed = awaitState(aToC, ConnectionState.ERROR);
+      assertThat(failed.reason().orElseThrow().code())
+          .as("with %s", refused.get(i).getFileName())
+          .isEqualTo(ReasonCode.AUTHENTICATION_FAILED);
+      assertThat(failed.reason().orElseThrow().text())
+          .contains("this side refused the peer's credentials");
+      awaitLogged(log, why.get(i));
+    }
+
+    E2eOracles.cli(agent, "ipsec-site-connection vpnA:a-to-c set state down");
+    awaitState(aToC, ConnectionState.DOWN);
+    startSiteC(ca, valid);
+    E2eOracles.cli(agent, "ipsec-site-connection vpnA:a-to-c set state up");
+    awaitState(aToC, ConnectionState.UP);
+    await("VM A reaches site C")
+        .atMost(TUNNEL)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> VpnTestbed.ping(bed.vmA, "10.3.0.1").ok());
   }
 
   @Test
@@ -114,12 +235,7 @@ class CertificateVpnIT {
             + a
             + " private-key file:"
             + Pki.keyOf(a));
-    IpsecSiteConnection aToC =
-        agent.store().refresh().list(ObjectKind.CONNECTION).stream()
-            .map(v -> v.value())
-            .filter(x -> x.name().equals("a-to-c"))
-            .findFirst()
-            .orElseThrow();
+    IpsecSiteConnection aToC = connectionNamed("a-to-c");
     assertThat(aToC.auth()).isEqualTo(AuthMethod.CERT);
 
     await("VM A reaches site C")
