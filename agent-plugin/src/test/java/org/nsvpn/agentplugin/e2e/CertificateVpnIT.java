@@ -98,6 +98,26 @@ class CertificateVpnIT {
         dir);
   }
 
+  /**
+   * Connection a-to-c of service A to site C, authenticated by certificate {@code cert} and its key
+   * (both from files), added with nsvpn-cli as an operator does.
+   */
+  private IpsecSiteConnection addConnectionToC(Path cert) {
+    E2eOracles.cli(
+        agent,
+        "vpn-service vpnA add ipsec-site-connection name a-to-c peer-address 203.0.113.30"
+            + " peer-id "
+            + C_ID
+            + " local-id "
+            + A_ID
+            + " local-cidrs 10.1.0.0/24 peer-cidrs 10.3.0.0/24 force-udp-encapsulation true"
+            + " auth cert certificate file:"
+            + cert
+            + " private-key file:"
+            + Pki.keyOf(cert));
+    return connectionNamed("a-to-c");
+  }
+
   private IpsecSiteConnection connectionNamed(String name) {
     return agent.store().refresh().list(ObjectKind.CONNECTION).stream()
         .map(v -> v.value())
@@ -161,19 +181,7 @@ class CertificateVpnIT {
     agent.store().commit(bed.topology(agent.hostId().orElseThrow(), false));
     E2eOracles.cli(agent, "vpn-service vpnA set ca-certificates file:" + ca);
     E2eOracles.cli(agent, "vpn-service vpnA set crl-uris file://" + crl);
-    E2eOracles.cli(
-        agent,
-        "vpn-service vpnA add ipsec-site-connection name a-to-c peer-address 203.0.113.30"
-            + " peer-id "
-            + C_ID
-            + " local-id "
-            + A_ID
-            + " local-cidrs 10.1.0.0/24 peer-cidrs 10.3.0.0/24 force-udp-encapsulation true"
-            + " auth cert certificate file:"
-            + a
-            + " private-key file:"
-            + Pki.keyOf(a));
-    IpsecSiteConnection aToC = connectionNamed("a-to-c");
+    IpsecSiteConnection aToC = addConnectionToC(a);
 
     ConnectionStatus failed = awaitState(aToC, ConnectionState.ERROR);
     assertThat(failed.reason().orElseThrow().code()).isEqualTo(ReasonCode.AUTHENTICATION_FAILED);
@@ -223,19 +231,7 @@ class CertificateVpnIT {
     agent.store().commit(bed.topology(agent.hostId().orElseThrow(), false));
 
     E2eOracles.cli(agent, "vpn-service vpnA set ca-certificates file:" + ca);
-    E2eOracles.cli(
-        agent,
-        "vpn-service vpnA add ipsec-site-connection name a-to-c peer-address 203.0.113.30"
-            + " peer-id "
-            + C_ID
-            + " local-id "
-            + A_ID
-            + " local-cidrs 10.1.0.0/24 peer-cidrs 10.3.0.0/24 force-udp-encapsulation true"
-            + " auth cert certificate file:"
-            + a
-            + " private-key file:"
-            + Pki.keyOf(a));
-    IpsecSiteConnection aToC = connectionNamed("a-to-c");
+    IpsecSiteConnection aToC = addConnectionToC(a);
     assertThat(aToC.auth()).isEqualTo(AuthMethod.CERT);
 
     await("VM A reaches site C")
