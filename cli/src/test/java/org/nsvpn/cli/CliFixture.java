@@ -25,6 +25,7 @@ import org.apache.zookeeper.data.Stat;
 import org.nsvpn.topology.SecretsCredential;
 import org.nsvpn.topology.TopologyStore;
 import org.nsvpn.topology.ZooKeeperClients;
+import org.nsvpn.topology.testing.TestingServers;
 
 /**
  * A real ZooKeeper, a store and an interpreter over it, with a PSK source tests control, and the
@@ -185,6 +186,7 @@ final class CliFixture implements AutoCloseable {
     client.close();
     plainClient.close();
     server.close();
+    TestingServers.removeConfigurations(server.getTempDirectory());
     Files.deleteIfExists(auth);
   }
 }

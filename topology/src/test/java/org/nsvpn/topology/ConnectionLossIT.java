@@ -20,6 +20,7 @@ import org.nsvpn.chainrules.id.EntityId;
 import org.nsvpn.chainrules.id.Identified;
 import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.topology.status.HostLiveness;
+import org.nsvpn.topology.testing.TestingServers;
 
 /**
  * Watches and liveness across the failures a ZooKeeper client sees in production: the server it
@@ -73,6 +74,9 @@ class ConnectionLossIT {
     watcherClient.close();
     writerClient.close();
     cluster.close();
+    for (InstanceSpec instance : cluster.getInstances()) {
+      TestingServers.removeConfigurations(instance.getDataDirectory());
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.apache.curator.utils.ZKPaths;
+import org.nsvpn.topology.testing.TestingServers;
 
 /** A real in-process ZooKeeper and clients for it; close releases everything. */
 final class StoreFixture implements AutoCloseable {
@@ -55,5 +56,6 @@ final class StoreFixture implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
+    TestingServers.removeConfigurations(server.getTempDirectory());
   }
 }
