@@ -141,36 +141,6 @@ public final class Topology {
             IpsecSiteConnection::vpnService);
   }
 
-  /**
-   * The route tables {@code base} built whose inputs this snapshot shares: a router's table is
-   * derived only from its routes and its ports (their addresses), so where both lists are the very
-   * ones of {@code base} (the indexes carried them, see {@link #carryIndexes}) the table is the
-   * same. A simulator compiles every router's table for every snapshot; building them anew cost the
-   * agent's topology follower most of its time at 400 routers (each snapshot written by one
-   * router's provisioning).
-   */
-  private void carryRouteTables(Topology base) {
-    Map<DeviceId, List<Port>> portIndex = portsByDevice;
-    Map<DeviceId, List<Port>> basePortIndex = base.portsByDevice;
-    Map<RouterId, List<Route>> routeIndex = routesByRouter;
-    Map<RouterId, List<Route>> baseRouteIndex = base.routesByRouter;
-    if (portIndex == null
-        || basePortIndex == null
-        || routeIndex == null
-        || baseRouteIndex == null
-        || base.routeTables.isEmpty()) {
-      return;
-    }
-    base.routeTables.forEach(
-        (router, table) -> {
-          if (routers.containsKey(router)
-              && portIndex.get(router) == basePortIndex.get(router)
-              && routeIndex.get(router) == baseRouteIndex.get(router)) {
-            routeTables.putIfAbsent(router, table);
-          }
-        });
-  }
-
   private static <K, V extends Identified> Map<K, List<V>> carry(
       Map<K, List<V>> index,
       Map<? extends EntityId, V> before,
@@ -371,7 +341,6 @@ public final class Topology {
       return Optional.empty();
     }
     next.carryIndexes(this, upserts);
-    next.carryRouteTables(this);
     return Optional.of(next);
   }
 

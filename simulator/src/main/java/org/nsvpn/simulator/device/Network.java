@@ -8,10 +8,13 @@ import java.util.function.Predicate;
 import org.nsvpn.chainrules.Require;
 import org.nsvpn.chainrules.id.DeviceId;
 import org.nsvpn.chainrules.id.PortId;
+import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.model.Bridge;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Router;
 import org.nsvpn.chainrules.model.Topology;
+import org.nsvpn.chainrules.routing.Route;
+import org.nsvpn.chainrules.routing.RouteTable;
 import org.nsvpn.chainrules.rules.ChainEvaluator;
 import org.nsvpn.chainrules.rules.RedirectAction;
 import org.nsvpn.simulator.packet.Frame;
@@ -38,7 +41,18 @@ public final class Network {
   private final boolean verifyL4Checksums;
   private final Map<PortId, PortSim> ports;
 
-  private Network(Topology topology, boolean verifyL4Checksums, int maxHops) {
+  /** Each router's route table with the lists it was built from, for the next compilation. */
+  private final Map<RouterId, CompiledTable> tables;
+
+  /**
+   * A router's route table and its inputs: its ports and its routes, the lists {@link Topology}
+   * keeps per router (carried unchanged from snapshot to snapshot for every router a change did not
+   * touch).
+   */
+  private record CompiledTable(List<Port> ports, List<Route> routes, RouteTable table) {}
+
+  private Network(
+      Topology topology, boolean verifyL4Checksums, int maxHops, Map<RouterId, CompiledTable> old) {
     this.evaluator = topology.chainEvaluator();
     this.verifyL4Checksums = verifyL4Checksums;
     this.maxHops = maxHops;
@@ -47,10 +61,13 @@ public final class Network {
       byId.put(p.id(), new PortSim(p));
     }
     Map<DeviceId, RouterSim> routers = new HashMap<>();
+    Map<RouterId, CompiledTable> tables = new HashMap<>();
     for (Router r : topology.routers()) {
-      routers.put(
-          r.id(), new RouterSim(r, topology.routeTable(r.id()), VpnGuard.of(topology, r.id())));
+      CompiledTable table = table(topology, r.id(), old.get(r.id()));
+      tables.put(r.id(), table);
+      routers.put(r.id(), new RouterSim(r, table.table(), VpnGuard.of(topology, r.id())));
     }
+    this.tables = tables;
     Map<DeviceId, BridgeSim> bridges = new HashMap<>();
     for (Bridge b : topology.bridges()) {
       bridges.put(b.id(), new BridgeSim(b));
@@ -78,7 +95,36 @@ public final class Network {
   public static Network compile(Topology topology, boolean verifyL4Checksums, int maxHops) {
     Require.nonNull("topology", topology);
     Require.inRange("max hops", maxHops, 1, 255);
-    return new Network(topology, verifyL4Checksums, maxHops);
+    return new Network(topology, verifyL4Checksums, maxHops, Map.of());
+  }
+
+  /**
+   * Compiles {@code topology}, a snapshot that follows the one this network was compiled from,
+   * taking this network's route table for every router whose ports and routes are the very same
+   * lists (a router the change did not touch): a new snapshot starts without route tables, and
+   * building every router's anew for every snapshot was most of what following the topology cost
+   * the agent at 400 routers (docs/performance.md, issue 18).
+   */
+  public Network recompile(Topology topology, boolean verifyL4Checksums, int maxHops) {
+    Require.nonNull("topology", topology);
+    Require.inRange("max hops", maxHops, 1, 255);
+    return new Network(topology, verifyL4Checksums, maxHops, tables);
+  }
+
+  /** The route table of {@code router}: {@code old}'s when built from the same lists. */
+  private static CompiledTable table(Topology topology, RouterId router, CompiledTable old) {
+    List<Port> ports = topology.ports(router);
+    List<Route> routes = topology.routes(router);
+    if (old != null && old.ports() == ports && old.routes() == routes) {
+      return old;
+    }
+    return new CompiledTable(ports, routes, topology.routeTable(router));
+  }
+
+  /** The route table this network routes {@code router}'s packets by; for tests. */
+  RouteTable routeTable(RouterId router) {
+    CompiledTable table = tables.get(router);
+    return table == null ? null : table.table();
   }
 
   PortSim port(PortId id) {
