@@ -10,9 +10,11 @@ import org.nsvpn.chainrules.id.DeviceId;
 import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.id.RouterId;
 import org.nsvpn.chainrules.model.Bridge;
+import org.nsvpn.chainrules.model.IpsecSiteConnection;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Router;
 import org.nsvpn.chainrules.model.Topology;
+import org.nsvpn.chainrules.model.VpnService;
 import org.nsvpn.chainrules.routing.Route;
 import org.nsvpn.chainrules.routing.RouteTable;
 import org.nsvpn.chainrules.rules.ChainEvaluator;
@@ -41,39 +43,86 @@ public final class Network {
   private final boolean verifyL4Checksums;
   private final Map<PortId, PortSim> ports;
 
-  /** Each router's route table with the lists it was built from, for the next compilation. */
-  private final Map<RouterId, CompiledTable> tables;
+  /** Each router as compiled, with what it was compiled from, for the next compilation. */
+  private final Map<RouterId, CompiledRouter> compiled;
 
   /**
-   * A router's route table and its inputs: its ports and its routes, the lists {@link Topology}
-   * keeps per router (carried unchanged from snapshot to snapshot for every router a change did not
-   * touch).
+   * A router as compiled and its inputs, the lists {@link Topology} keeps per router and per
+   * service (carried unchanged from snapshot to snapshot for every router a change did not touch):
+   * the router, its ports, its routes (the route table), its VPN services and their connections
+   * (the VPN guard). {@code ports} are the router's compiled ports, linked to {@code sim}.
    */
-  private record CompiledTable(List<Port> ports, List<Route> routes, RouteTable table) {}
+  private record CompiledRouter(
+      Router router,
+      List<Port> portInputs,
+      List<Route> routes,
+      List<VpnService> services,
+      List<List<IpsecSiteConnection>> connections,
+      RouteTable table,
+      RouterSim sim,
+      List<PortSim> ports) {
+
+    /**
+     * Whether this router, compiled for an earlier snapshot, is what {@code topology} compiles to:
+     * the same inputs (the very same objects and lists), and no port linked to another device's
+     * port (whose compiled port may be new; routers are linked to bridges and other routers only
+     * through such peers).
+     */
+    boolean sameIn(Topology topology, Router now) {
+      if (router != now
+          || portInputs != topology.ports(now.id())
+          || routes != topology.routes(now.id())
+          || services != topology.vpnServices(now.id())) {
+        return false;
+      }
+      for (int i = 0; i < services.size(); i++) {
+        if (connections.get(i) != topology.connections(services.get(i).id())) {
+          return false;
+        }
+      }
+      for (Port p : portInputs) {
+        if (p.peer().isPresent()) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   private Network(
-      Topology topology, boolean verifyL4Checksums, int maxHops, Map<RouterId, CompiledTable> old) {
+      Topology topology,
+      boolean verifyL4Checksums,
+      int maxHops,
+      Map<RouterId, CompiledRouter> old) {
     this.evaluator = topology.chainEvaluator();
     this.verifyL4Checksums = verifyL4Checksums;
     this.maxHops = maxHops;
     Map<PortId, PortSim> byId = new HashMap<>();
-    for (Port p : topology.ports()) {
-      byId.put(p.id(), new PortSim(p));
-    }
+    Map<RouterId, CompiledRouter> compiled = new HashMap<>();
     Map<DeviceId, RouterSim> routers = new HashMap<>();
-    Map<RouterId, CompiledTable> tables = new HashMap<>();
     for (Router r : topology.routers()) {
-      CompiledTable table = table(topology, r.id(), old.get(r.id()));
-      tables.put(r.id(), table);
-      routers.put(r.id(), new RouterSim(r, table.table(), VpnGuard.of(topology, r.id())));
+      CompiledRouter before = old.get(r.id());
+      if (before != null && before.sameIn(topology, r)) {
+        compiled.put(r.id(), before);
+        for (PortSim p : before.ports()) {
+          byId.put(p.id, p);
+        }
+      } else {
+        routers.put(r.id(), compileRouter(topology, r, before));
+      }
     }
-    this.tables = tables;
+    for (Port p : topology.ports()) {
+      byId.computeIfAbsent(p.id(), id -> new PortSim(p));
+    }
     Map<DeviceId, BridgeSim> bridges = new HashMap<>();
     for (Bridge b : topology.bridges()) {
       bridges.put(b.id(), new BridgeSim(b));
     }
     Map<DeviceId, List<PortSim>> byDevice = new HashMap<>();
     for (Port p : topology.ports()) {
+      if (p.device() instanceof RouterId r && compiled.containsKey(r)) {
+        continue; // a router taken whole from the previous compilation, with its ports
+      }
       PortSim sim = byId.get(p.id());
       sim.router = routers.get(p.device());
       sim.bridge = bridges.get(p.device());
@@ -82,7 +131,38 @@ public final class Network {
     }
     routers.forEach((id, r) -> r.ports(byDevice.getOrDefault(id, List.of())));
     bridges.forEach((id, b) -> b.ports(byDevice.getOrDefault(id, List.of())));
+    for (Router r : topology.routers()) {
+      compiled.computeIfAbsent(
+          r.id(),
+          id -> {
+            RouterSim sim = routers.get(id);
+            return new CompiledRouter(
+                r,
+                topology.ports(id),
+                topology.routes(id),
+                topology.vpnServices(id),
+                topology.vpnServices(id).stream().map(v -> topology.connections(v.id())).toList(),
+                sim.routeTable(),
+                sim,
+                List.copyOf(byDevice.getOrDefault(id, List.of())));
+          });
+    }
+    this.compiled = compiled;
     this.ports = Map.copyOf(byId);
+  }
+
+  /**
+   * A router compiled anew; with {@code before}'s route table when its ports and routes are the
+   * very lists that table was built from (a router whose object or services alone changed).
+   */
+  private static RouterSim compileRouter(Topology topology, Router r, CompiledRouter before) {
+    RouteTable table =
+        before != null
+                && before.portInputs() == topology.ports(r.id())
+                && before.routes() == topology.routes(r.id())
+            ? before.table()
+            : topology.routeTable(r.id());
+    return new RouterSim(r, table, VpnGuard.of(topology, r.id()));
   }
 
   /**
@@ -100,31 +180,29 @@ public final class Network {
 
   /**
    * Compiles {@code topology}, a snapshot that follows the one this network was compiled from,
-   * taking this network's route table for every router whose ports and routes are the very same
-   * lists (a router the change did not touch): a new snapshot starts without route tables, and
-   * building every router's anew for every snapshot was most of what following the topology cost
-   * the agent at 400 routers (docs/performance.md, issue 18).
+   * taking from this network every router whose inputs are the very same objects and lists (a
+   * router the change did not touch; see {@code CompiledRouter.sameIn}) with its ports, and the
+   * route table of a router whose ports and routes alone are unchanged. The agent compiles every
+   * snapshot it follows, one per router provisioned: compiling every router anew each time was 9 %
+   * of its CPU at 1,000 routers (docs/performance.md, issue 18). Compiled routers are immutable, so
+   * this network and the new one share them safely.
    */
   public Network recompile(Topology topology, boolean verifyL4Checksums, int maxHops) {
     Require.nonNull("topology", topology);
     Require.inRange("max hops", maxHops, 1, 255);
-    return new Network(topology, verifyL4Checksums, maxHops, tables);
+    return new Network(topology, verifyL4Checksums, maxHops, compiled);
   }
 
-  /** The route table of {@code router}: {@code old}'s when built from the same lists. */
-  private static CompiledTable table(Topology topology, RouterId router, CompiledTable old) {
-    List<Port> ports = topology.ports(router);
-    List<Route> routes = topology.routes(router);
-    if (old != null && old.ports() == ports && old.routes() == routes) {
-      return old;
-    }
-    return new CompiledTable(ports, routes, topology.routeTable(router));
+  /** The compiled router {@code router}, or null; for tests. */
+  RouterSim router(RouterId router) {
+    CompiledRouter c = compiled.get(router);
+    return c == null ? null : c.sim();
   }
 
-  /** The route table this network routes {@code router}'s packets by; for tests. */
+  /** The route table this network routes {@code router}'s packets by, or null; for tests. */
   RouteTable routeTable(RouterId router) {
-    CompiledTable table = tables.get(router);
-    return table == null ? null : table.table();
+    CompiledRouter c = compiled.get(router);
+    return c == null ? null : c.table();
   }
 
   PortSim port(PortId id) {

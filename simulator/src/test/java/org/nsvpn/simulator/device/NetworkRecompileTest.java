@@ -18,7 +18,10 @@ import org.nsvpn.chainrules.net.Ipv4Subnet;
 import org.nsvpn.chainrules.net.MacAddress;
 import org.nsvpn.chainrules.routing.Route;
 
-/** A network recompiled for the next snapshot keeps the route tables of untouched routers only. */
+/**
+ * A network recompiled for the next snapshot keeps the compiled routers (and route tables) of the
+ * routers the change did not touch, and only those.
+ */
 class NetworkRecompileTest {
   private final RouterId r1 = RouterId.random();
   private final RouterId r2 = RouterId.random();
@@ -49,6 +52,11 @@ class NetworkRecompileTest {
 
     assertThat(second.routeTable(r1)).isSameAs(first.routeTable(r1));
     assertThat(second.routeTable(r2)).isNotSameAs(first.routeTable(r2));
+    assertThat(second.router(r1)).isSameAs(first.router(r1));
+    assertThat(second.router(r2)).isNotSameAs(first.router(r2));
+    assertThat(second.port(p1)).isSameAs(first.port(p1));
+    assertThat(second.port(p2)).isNotSameAs(first.port(p2));
+    assertThat(second.port(p2).router).isSameAs(second.router(r2));
     assertThat(second.routeTable(r2).routes()).contains(added);
     for (RouterId r : List.of(r1, r2)) {
       assertThat(second.routeTable(r).routes())
@@ -67,6 +75,42 @@ class NetworkRecompileTest {
     assertThat(second.routeTable(r2)).isSameAs(first.routeTable(r2));
     assertThat(second.routeTable(r1).lookup(anyHost(), IpAddress.parse("10.0.9.7"))).isPresent();
     assertThat(second.routeTable(r1).lookup(anyHost(), IpAddress.parse("10.0.1.7"))).isEmpty();
+  }
+
+  @Test
+  void aRouterWhoseObjectChangedIsRebuiltWithItsTableKept() {
+    Network first = Network.compile(base, true, 16);
+    Topology next =
+        base.apply(
+            new TopologyChange(List.of(Router.of(r1, "r1").withAdminStateUp(false)), List.of()));
+
+    Network second = first.recompile(next, true, 16);
+
+    assertThat(second.router(r1)).isNotSameAs(first.router(r1));
+    assertThat(second.router(r1).router.adminStateUp()).isFalse();
+    assertThat(second.routeTable(r1)).isSameAs(first.routeTable(r1));
+    assertThat(second.port(p1).router).isSameAs(second.router(r1));
+    assertThat(second.router(r2)).isSameAs(first.router(r2));
+  }
+
+  @Test
+  void routersLinkedToAnotherDeviceAreAlwaysRebuilt() {
+    PortId a = PortId.random();
+    PortId b = PortId.random();
+    Topology linked =
+        base.toBuilder()
+            .put(port(a, r1, "10.0.3.1/24").withPeer(Optional.of(b)))
+            .put(port(b, r2, "10.0.3.2/24").withPeer(Optional.of(a)))
+            .build();
+    Network first = Network.compile(linked, true, 16);
+    Topology next = linked.apply(new TopologyChange(List.of(Router.of(r2, "renamed")), List.of()));
+
+    Network second = first.recompile(next, true, 16);
+
+    assertThat(second.router(r1)).isNotSameAs(first.router(r1));
+    assertThat(second.port(a).peer).isSameAs(second.port(b));
+    assertThat(second.port(b).peer).isSameAs(second.port(a));
+    assertThat(second.port(a).router).isSameAs(second.router(r1));
   }
 
   private static IpAddress anyHost() {
