@@ -21,6 +21,14 @@ final class TopologySimulator implements Simulator {
     this.network = Network.compile(topology, config.verifyL4Checksums(), config.maxHops());
   }
 
+  /** {@code previous} on the snapshot that follows its own: recompiled from its network. */
+  private TopologySimulator(TopologySimulator previous, Topology next) {
+    this.topology = Require.nonNull("topology", next);
+    this.state = previous.state;
+    this.config = previous.config;
+    this.network = previous.network.recompile(next, config.verifyL4Checksums(), config.maxHops());
+  }
+
   @Override
   public SimulationResult simulate(PortId ingress, byte[] frame) {
     return network.simulate(state, ingress, frame, 0, frame.length);
@@ -33,7 +41,7 @@ final class TopologySimulator implements Simulator {
 
   @Override
   public Simulator withTopology(Topology next) {
-    return new TopologySimulator(next, state, config);
+    return new TopologySimulator(this, next);
   }
 
   @Override

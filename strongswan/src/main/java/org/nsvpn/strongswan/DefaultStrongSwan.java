@@ -250,7 +250,7 @@ final class DefaultStrongSwan implements StrongSwan {
   }
 
   private ManagedCharon.Context context() {
-    return new ManagedCharon.Context(config, blocking, scheduler, exits);
+    return new ManagedCharon.Context(config, blocking, scheduler, exits, open::size);
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import org.nsvpn.chainrules.InvalidValueException;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.model.AuthMethod;
@@ -56,12 +57,18 @@ final class ManagedCharon implements CharonInstance {
   /** How long an event waits for error notifications that may explain it, before initiating. */
   private static final Duration EVENT_SETTLE = Duration.ofMillis(300);
 
-  /** What the service lends an instance. */
+  /**
+   * What the service lends an instance.
+   *
+   * @param charons how many charons the service has open now, which paces the periodic listings
+   *     ({@link StrongSwanConfig#listingInterval(int)})
+   */
   record Context(
       StrongSwanConfig config,
       Executor blocking,
       ScheduledExecutorService scheduler,
-      ExitWatcher exits) {}
+      ExitWatcher exits,
+      IntSupplier charons) {}
 
   private final String namespace;
   private final CharonProcess process;
@@ -76,7 +83,11 @@ final class ManagedCharon implements CharonInstance {
   private final AtomicReference<InstanceState> state = new AtomicReference<>(InstanceState.RUNNING);
   private final Runnable onFinal;
   private ErrorNotifyClient errorNotify;
-  private ScheduledFuture<?> periodicRefresh;
+  private volatile ScheduledFuture<?> periodicRefresh;
+
+  /** Set when the connections close: no periodic listing is scheduled after that. */
+  private volatile boolean listingsEnded;
+
   private CompletableFuture<Void> stopped;
 
   // Confined to the executor.
@@ -180,15 +191,33 @@ final class ManagedCharon implements CharonInstance {
       await(found, deadline, "track its connections");
     }
     await(refresh(), deadline, "list its SAs");
-    long interval = context.config().refreshInterval().toNanos();
+    schedulePeriodicRefresh();
+  }
+
+  /**
+   * Lists the SAs again after {@link StrongSwanConfig#listingInterval(int)}, which grows with the
+   * number of charons; then schedules the next listing, with the number of charons then.
+   */
+  private void schedulePeriodicRefresh() {
+    if (listingsEnded || state.get() != InstanceState.RUNNING) {
+      return;
+    }
+    Duration interval = context.config().listingInterval(context.charons().getAsInt());
     periodicRefresh =
         context
             .scheduler()
-            .scheduleWithFixedDelay(
-                () -> executor.execute(this::requestRefresh),
-                interval,
-                interval,
+            .schedule(
+                () ->
+                    executor.execute(
+                        () -> {
+                          requestRefresh();
+                          schedulePeriodicRefresh();
+                        }),
+                interval.toNanos(),
                 TimeUnit.NANOSECONDS);
+    if (listingsEnded) {
+      periodicRefresh.cancel(false);
+    }
   }
 
   /** Waits for a start step, failing early when charon exits. Only for the starting thread. */
@@ -710,8 +739,10 @@ final class ManagedCharon implements CharonInstance {
 
   private void closeConnections() {
     process.unwatch();
-    if (periodicRefresh != null) {
-      periodicRefresh.cancel(false);
+    listingsEnded = true;
+    ScheduledFuture<?> listing = periodicRefresh;
+    if (listing != null) {
+      listing.cancel(false);
     }
     ScheduledFuture<?> retry = retryTimer;
     if (retry != null) {

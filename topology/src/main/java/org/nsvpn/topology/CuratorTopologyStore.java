@@ -46,6 +46,7 @@ import org.nsvpn.topology.References.Reference;
 import org.nsvpn.topology.json.JsonCodec;
 import org.nsvpn.topology.json.StoredDataException;
 import org.nsvpn.topology.json.TopologyJson;
+import org.pcollections.PMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -598,8 +599,7 @@ final class CuratorTopologyStore implements TopologyStore {
           "storing a PSK needs the secrets credential (see --secrets-auth); nothing was written");
     }
 
-    Map<EntityId, Entry> entries = new HashMap<>(base.entries());
-    deletions.forEach(entries::remove);
+    PMap<EntityId, Entry> entries = base.entries().minusAll(deletions);
     Map<String, Set<String>> assigned = new HashMap<>();
     List<Entry> written = new ArrayList<>();
     NavigableSet<TunnelKey> newKeys = new TreeSet<>();
@@ -619,7 +619,7 @@ final class CuratorTopologyStore implements TopologyStore {
       }
       Entry entry =
           new Entry(object, old.map(e -> e.version() + 1).orElse(0), alias, ruleAliases, tunnelKey);
-      entries.put(object.id(), entry);
+      entries = entries.plus(object.id(), entry);
       written.add(entry);
     }
     if (deletions.isEmpty() && written.isEmpty() && tx.secrets().isEmpty()) {
@@ -651,7 +651,7 @@ final class CuratorTopologyStore implements TopologyStore {
     StoreSnapshot base = applied.base();
     StoreSnapshot target = applied.result();
     boolean exact = applied.steps() == 1;
-    Map<EntityId, Entry> entries = exact ? null : new HashMap<>(target.entries());
+    PMap<EntityId, Entry> entries = target.entries();
     long txn = base.txn() + 1;
     List<CuratorOp> ops = new ArrayList<>();
     List<String> journal = new ArrayList<>();
@@ -688,13 +688,13 @@ final class CuratorTopologyStore implements TopologyStore {
         } else if (before.isPresent()
             && before.get().withVersion(0).equals(after.get().withVersion(0))) {
           if (!exact) {
-            entries.put(id, before.get());
+            entries = entries.plus(id, before.get());
           }
           continue;
         } else {
           Entry entry = after.get().withVersion(before.map(e -> e.version() + 1).orElse(0));
           if (!exact) {
-            entries.put(id, entry);
+            entries = entries.plus(id, entry);
           }
           written.add(entry);
           ops.add(

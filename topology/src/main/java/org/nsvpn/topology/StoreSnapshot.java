@@ -2,7 +2,6 @@ package org.nsvpn.topology;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -18,21 +17,31 @@ import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.id.RuleId;
 import org.nsvpn.chainrules.model.Port;
 import org.nsvpn.chainrules.model.Topology;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
+import org.pcollections.PSortedMap;
+import org.pcollections.TreePMap;
 
 /**
  * The store's content after one transaction: a consistent {@link Topology} plus each object's node
  * version and alias. Immutable; obtained from {@link TopologyStore#snapshot()} or {@link
  * TopologyStore#refresh()}.
+ *
+ * <p>The entries and the indexes are persistent maps (pcollections): the snapshot after a
+ * transaction shares everything with its base but the paths to what the transaction wrote, so a
+ * commit costs in proportion to what it writes, not to the store. Copying the entry map and the
+ * touched scopes of the alias index for every commit was a quarter of what the agent's own commits
+ * (one per router provisioned) cost at 1,000 routers (docs/performance.md, issue 18).
  */
 public final class StoreSnapshot {
   private final long txn;
   private final Topology topology;
-  private final Map<EntityId, Entry> entries;
-  private volatile Map<String, Map<String, EntityId>> aliasIndex;
-  private volatile NavigableMap<TunnelKey, PortId> tunnelIndex;
-  private volatile Map<String, Map<String, List<EntityId>>> nameIndex;
+  private final PMap<EntityId, Entry> entries;
+  private volatile PMap<String, PMap<String, EntityId>> aliasIndex;
+  private volatile PSortedMap<TunnelKey, PortId> tunnelIndex;
+  private volatile PMap<String, PMap<String, List<EntityId>>> nameIndex;
 
-  private StoreSnapshot(long txn, Topology topology, Map<EntityId, Entry> entries) {
+  private StoreSnapshot(long txn, Topology topology, PMap<EntityId, Entry> entries) {
     this.txn = txn;
     this.topology = topology;
     this.entries = entries;
@@ -42,130 +51,126 @@ public final class StoreSnapshot {
   static StoreSnapshot of(long txn, Map<EntityId, Entry> entries) {
     Topology.Builder builder = Topology.builder();
     entries.values().forEach(e -> builder.put(e.value()));
-    return new StoreSnapshot(txn, builder.build(), Map.copyOf(entries));
+    return new StoreSnapshot(txn, builder.build(), HashTreePMap.from(entries));
   }
 
   /**
-   * A snapshot whose topology the caller has already built from exactly these entries. Takes
-   * ownership of {@code entries}, which the caller must not change afterwards.
-   */
-  static StoreSnapshot of(long txn, Topology topology, Map<EntityId, Entry> entries) {
-    return new StoreSnapshot(txn, topology, Collections.unmodifiableMap(entries));
-  }
-
-  /**
-   * The snapshot after a transaction: {@code entries} (owned, see {@link #of(long, Topology, Map)})
-   * differ from {@code base}'s by {@code removed} and {@code written}. The alias index is derived
-   * from the base's, copying only the scopes the transaction touched.
+   * The snapshot after a transaction: {@code entries}, whose topology is {@code topology}, differ
+   * from {@code base}'s by {@code removed} and {@code written}. The indexes that {@code base} built
+   * are carried over, changed by what the transaction wrote only.
    */
   static StoreSnapshot next(
       StoreSnapshot base,
       long txn,
       Topology topology,
-      Map<EntityId, Entry> entries,
+      PMap<EntityId, Entry> entries,
       List<Entry> removed,
       List<Entry> written) {
-    StoreSnapshot next = of(txn, topology, entries);
-    Map<String, Map<String, EntityId>> baseIndex = base.aliasIndex;
+    StoreSnapshot next = new StoreSnapshot(txn, topology, entries);
+    PMap<String, PMap<String, EntityId>> baseIndex = base.aliasIndex;
     if (baseIndex != null) {
-      Map<String, Map<String, EntityId>> index = new HashMap<>(baseIndex);
-      Set<String> copied = new java.util.HashSet<>();
-      java.util.function.Function<String, Map<String, EntityId>> scope =
-          key -> {
-            if (copied.add(key)) {
-              index.put(key, new HashMap<>(index.getOrDefault(key, Map.of())));
-            }
-            return index.get(key);
-          };
+      PMap<String, PMap<String, EntityId>> index = baseIndex;
       for (Entry e : removed) {
-        scope.apply(scopeKey(e.value())).remove(e.alias(), e.value().id());
+        index = without(index, scopeKey(e.value()), e.alias(), e.value().id());
       }
       for (Entry e : written) {
-        base.entry(e.value().id())
-            .ifPresent(
-                old -> scope.apply(scopeKey(old.value())).remove(old.alias(), old.value().id()));
-        scope.apply(scopeKey(e.value())).put(e.alias(), e.value().id());
+        Entry old = base.entries.get(e.value().id());
+        if (old != null) {
+          index = without(index, scopeKey(old.value()), old.alias(), old.value().id());
+        }
+        index = with(index, scopeKey(e.value()), e.alias(), e.value().id());
       }
       next.aliasIndex = index;
     }
-    NavigableMap<TunnelKey, PortId> baseKeys = base.tunnelIndex;
+    PSortedMap<TunnelKey, PortId> baseKeys = base.tunnelIndex;
     if (baseKeys != null) {
       next.tunnelIndex = nextTunnelKeys(baseKeys, removed, written);
     }
-    Map<String, Map<String, List<EntityId>>> baseNames = base.nameIndex;
+    PMap<String, PMap<String, List<EntityId>>> baseNames = base.nameIndex;
     if (baseNames != null) {
       next.nameIndex = nextNames(base, baseNames, removed, written);
     }
     return next;
   }
 
-  /** The base's tunnel keys (shared when no port changed) less the removed, plus the written. */
-  private static NavigableMap<TunnelKey, PortId> nextTunnelKeys(
-      NavigableMap<TunnelKey, PortId> base, List<Entry> removed, List<Entry> written) {
-    TreeMap<TunnelKey, PortId> keys = null;
-    for (Entry e : removed) {
-      if (e.value() instanceof Port && e.tunnelKey().isPresent()) {
-        keys = keys == null ? new TreeMap<>(base) : keys;
-        keys.remove(e.tunnelKey().get(), e.value().id());
-      }
-    }
-    for (Entry e : written) {
-      if (e.value() instanceof Port port && e.tunnelKey().isPresent()) {
-        if (port.id().equals(base.get(e.tunnelKey().get()))) {
-          continue;
-        }
-        keys = keys == null ? new TreeMap<>(base) : keys;
-        keys.put(e.tunnelKey().get(), port.id());
-      }
-    }
-    return keys == null ? base : Collections.unmodifiableNavigableMap(keys);
+  /** {@code index} with {@code key} mapped to {@code value} in {@code scope}. */
+  private static <V> PMap<String, PMap<String, V>> with(
+      PMap<String, PMap<String, V>> index, String scope, String key, V value) {
+    return index.plus(scope, index.getOrDefault(scope, HashTreePMap.empty()).plus(key, value));
   }
 
-  /** The base's name index with the touched kinds' maps copied and updated. */
-  private static Map<String, Map<String, List<EntityId>>> nextNames(
+  /** {@code index} without {@code key} in {@code scope}, if it maps to {@code value} there. */
+  private static <V> PMap<String, PMap<String, V>> without(
+      PMap<String, PMap<String, V>> index, String scope, String key, V value) {
+    PMap<String, V> inner = index.get(scope);
+    if (inner == null || !value.equals(inner.get(key))) {
+      return index;
+    }
+    return index.plus(scope, inner.minus(key));
+  }
+
+  /** The base's tunnel keys (shared when no port changed) less the removed, plus the written. */
+  private static PSortedMap<TunnelKey, PortId> nextTunnelKeys(
+      PSortedMap<TunnelKey, PortId> base, List<Entry> removed, List<Entry> written) {
+    PSortedMap<TunnelKey, PortId> keys = base;
+    for (Entry e : removed) {
+      if (e.value() instanceof Port
+          && e.tunnelKey().isPresent()
+          && e.value().id().equals(keys.get(e.tunnelKey().get()))) {
+        keys = keys.minus(e.tunnelKey().get());
+      }
+    }
+    for (Entry e : written) {
+      if (e.value() instanceof Port port
+          && e.tunnelKey().isPresent()
+          && !port.id().equals(keys.get(e.tunnelKey().get()))) {
+        keys = keys.plus(e.tunnelKey().get(), port.id());
+      }
+    }
+    return keys;
+  }
+
+  /** The base's name index less the removed and the written objects' old names, plus the new. */
+  private static PMap<String, PMap<String, List<EntityId>>> nextNames(
       StoreSnapshot base,
-      Map<String, Map<String, List<EntityId>>> baseIndex,
+      PMap<String, PMap<String, List<EntityId>>> baseIndex,
       List<Entry> removed,
       List<Entry> written) {
-    Map<String, Map<String, List<EntityId>>> index = new HashMap<>(baseIndex);
-    Set<String> copied = new java.util.HashSet<>();
-    java.util.function.Function<String, Map<String, List<EntityId>>> kind =
-        key -> {
-          if (copied.add(key)) {
-            index.put(key, new HashMap<>(index.getOrDefault(key, Map.of())));
-          }
-          return index.get(key);
-        };
-    java.util.function.Consumer<Identified> drop =
-        value ->
-            ObjectKind.ofObject(value)
-                .nameOf(value)
-                .ifPresent(
-                    name -> {
-                      Map<String, List<EntityId>> names = kind.apply(kindKey(value));
-                      List<EntityId> ids = new ArrayList<>(names.getOrDefault(name, List.of()));
-                      ids.remove(value.id());
-                      if (ids.isEmpty()) {
-                        names.remove(name);
-                      } else {
-                        names.put(name, List.copyOf(ids));
-                      }
-                    });
-    removed.forEach(e -> drop.accept(e.value()));
+    PMap<String, PMap<String, List<EntityId>>> index = baseIndex;
+    for (Entry e : removed) {
+      index = withoutName(index, e.value());
+    }
     for (Entry e : written) {
-      base.entry(e.value().id()).ifPresent(old -> drop.accept(old.value()));
+      Entry old = base.entries.get(e.value().id());
+      if (old != null) {
+        index = withoutName(index, old.value());
+      }
       Identified value = e.value();
-      ObjectKind.ofObject(value)
-          .nameOf(value)
-          .ifPresent(
-              name -> {
-                Map<String, List<EntityId>> names = kind.apply(kindKey(value));
-                List<EntityId> ids = new ArrayList<>(names.getOrDefault(name, List.of()));
-                ids.add(value.id());
-                names.put(name, List.copyOf(ids));
-              });
+      Optional<String> name = ObjectKind.ofObject(value).nameOf(value);
+      if (name.isPresent()) {
+        PMap<String, List<EntityId>> names =
+            index.getOrDefault(kindKey(value), HashTreePMap.empty());
+        List<EntityId> ids = new ArrayList<>(names.getOrDefault(name.get(), List.of()));
+        ids.add(value.id());
+        index = index.plus(kindKey(value), names.plus(name.get(), List.copyOf(ids)));
+      }
     }
     return index;
+  }
+
+  /** {@code index} without {@code value} under its name. */
+  private static PMap<String, PMap<String, List<EntityId>>> withoutName(
+      PMap<String, PMap<String, List<EntityId>>> index, Identified value) {
+    Optional<String> name = ObjectKind.ofObject(value).nameOf(value);
+    if (name.isEmpty()) {
+      return index;
+    }
+    PMap<String, List<EntityId>> names = index.getOrDefault(kindKey(value), HashTreePMap.empty());
+    List<EntityId> ids = new ArrayList<>(names.getOrDefault(name.get(), List.of()));
+    ids.remove(value.id());
+    return index.plus(
+        kindKey(value),
+        ids.isEmpty() ? names.minus(name.get()) : names.plus(name.get(), List.copyOf(ids)));
   }
 
   private static String kindKey(Identified value) {
@@ -173,15 +178,15 @@ public final class StoreSnapshot {
   }
 
   /** The name index, built on first use: kind, then name, then the ids so named. */
-  private Map<String, Map<String, List<EntityId>>> nameIndex() {
-    Map<String, Map<String, List<EntityId>>> index = nameIndex;
+  private PMap<String, PMap<String, List<EntityId>>> nameIndex() {
+    PMap<String, PMap<String, List<EntityId>>> index = nameIndex;
     if (index == null) {
-      index = new HashMap<>();
+      Map<String, Map<String, List<EntityId>>> built = new HashMap<>();
       for (Entry e : entries.values()) {
         Identified value = e.value();
         Optional<String> name = ObjectKind.ofObject(value).nameOf(value);
         if (name.isPresent()) {
-          index
+          built
               .computeIfAbsent(kindKey(value), k -> new HashMap<>())
               .merge(
                   name.get(),
@@ -193,9 +198,19 @@ public final class StoreSnapshot {
                   });
         }
       }
+      index = persistent(built);
       nameIndex = index;
     }
     return index;
+  }
+
+  /** A map of maps, both levels made persistent. */
+  private static <V> PMap<String, PMap<String, V>> persistent(Map<String, Map<String, V>> maps) {
+    PMap<String, PMap<String, V>> out = HashTreePMap.empty();
+    for (Map.Entry<String, Map<String, V>> e : maps.entrySet()) {
+      out = out.plus(e.getKey(), HashTreePMap.from(e.getValue()));
+    }
+    return out;
   }
 
   /**
@@ -205,26 +220,27 @@ public final class StoreSnapshot {
    */
   public <I extends EntityId> List<I> named(ObjectKind<I, ?> kind, String name) {
     List<EntityId> ids =
-        nameIndex().getOrDefault(kind.name(), Map.of()).getOrDefault(name, List.of());
+        nameIndex().getOrDefault(kind.name(), HashTreePMap.empty()).getOrDefault(name, List.of());
     return ids.stream().map(id -> kind.idType().cast(id)).toList();
   }
 
   /** The alias index, built on first use: writers that never resolve aliases never pay for it. */
-  private Map<String, Map<String, EntityId>> aliasIndex() {
-    Map<String, Map<String, EntityId>> index = aliasIndex;
+  private PMap<String, PMap<String, EntityId>> aliasIndex() {
+    PMap<String, PMap<String, EntityId>> index = aliasIndex;
     if (index == null) {
-      index = new HashMap<>();
+      Map<String, Map<String, EntityId>> built = new HashMap<>();
       for (Entry e : entries.values()) {
-        index
+        built
             .computeIfAbsent(scopeKey(e.value()), k -> new HashMap<>())
             .put(e.alias(), e.value().id());
       }
+      index = persistent(built);
       aliasIndex = index;
     }
     return index;
   }
 
-  static final StoreSnapshot EMPTY = new StoreSnapshot(0, Topology.EMPTY, Map.of());
+  static final StoreSnapshot EMPTY = new StoreSnapshot(0, Topology.EMPTY, HashTreePMap.empty());
 
   /** The content of a fresh store: no objects, transaction 0. */
   public static StoreSnapshot empty() {
@@ -240,7 +256,7 @@ public final class StoreSnapshot {
     return topology;
   }
 
-  Map<EntityId, Entry> entries() {
+  PMap<EntityId, Entry> entries() {
     return entries;
   }
 
@@ -308,7 +324,7 @@ public final class StoreSnapshot {
    * derived from this one (shared while no port changes).
    */
   public NavigableMap<TunnelKey, PortId> tunnelKeys() {
-    NavigableMap<TunnelKey, PortId> index = tunnelIndex;
+    PSortedMap<TunnelKey, PortId> index = tunnelIndex;
     if (index == null) {
       TreeMap<TunnelKey, PortId> built = new TreeMap<>();
       for (Entry e : entries.values()) {
@@ -316,7 +332,7 @@ public final class StoreSnapshot {
           e.tunnelKey().ifPresent(k -> built.put(k, port.id()));
         }
       }
-      index = Collections.unmodifiableNavigableMap(built);
+      index = TreePMap.fromSortedMap(built);
       tunnelIndex = index;
     }
     return index;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.nsvpn.chainrules.id.EntityId;
+import org.nsvpn.chainrules.id.Identified;
 import org.nsvpn.chainrules.id.IpsecSiteConnectionId;
 import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.id.RouteId;
@@ -393,6 +396,67 @@ class TopologyStoreIT {
     try (TopologyStore other = TopologyStore.open(plainClient, ROOT, Optional.empty())) {
       assertThat(other.snapshot().tunnelKeys()).isEqualTo(store.snapshot().tunnelKeys());
     }
+  }
+
+  /**
+   * A commit derives the next snapshot's alias, name and tunnel-key indexes from its base's,
+   * changed by what it wrote; after creations, updates, a rename and deletions they must be those a
+   * fresh load builds from the objects.
+   */
+  @Test
+  void indexesCarriedFromCommitToCommitAreThoseAFreshLoadBuilds() throws Exception {
+    baseTopology();
+    List<Runnable> steps =
+        List.of(
+            () -> store.create(Fixtures.route(0)),
+            () -> store.create(Fixtures.route(1)),
+            () -> store.create(Fixtures.port(1)),
+            () -> store.commit(StoreTransaction.builder().delete(Fixtures.route(0).id()).build()),
+            () -> store.create(Fixtures.route(2)),
+            () -> {
+              Versioned<Router> r =
+                  store.snapshot().get(ObjectKind.ROUTER, Fixtures.ROUTER).orElseThrow();
+              store.commit(
+                  StoreTransaction.builder()
+                      .update(Router.of(Fixtures.ROUTER, "renamed"), r.version())
+                      .build());
+            },
+            () -> store.commit(StoreTransaction.builder().delete(Fixtures.TENANT).build()),
+            () -> store.create(Fixtures.tenant()));
+    for (Runnable step : steps) {
+      touchIndexes(store.snapshot());
+      step.run();
+    }
+    StoreSnapshot carried = store.snapshot();
+    try (TopologyStore other = TopologyStore.open(plainClient, ROOT, Optional.empty())) {
+      StoreSnapshot fresh = other.snapshot();
+      assertThat(fresh.txn()).isEqualTo(carried.txn());
+      assertThat(carried.tunnelKeys()).isEqualTo(fresh.tunnelKeys());
+      assertThat(carried.named(ObjectKind.ROUTER, "renamed")).containsExactly(Fixtures.ROUTER);
+      assertThat(carried.named(ObjectKind.ROUTER, "router1")).isEmpty();
+      for (ObjectKind<?, ?> kind : ObjectKind.ALL) {
+        for (Versioned<? extends Identified> v : fresh.list(kind)) {
+          Optional<EntityId> scope = StoreSnapshot.scopeOf(v.value());
+          assertThat(carried.byAlias(kind, scope, v.alias())).contains(v.value().id());
+          assertThat(carried.aliases(kind, scope)).isEqualTo(fresh.aliases(kind, scope));
+          Optional<String> name = kind.nameOf(v.value());
+          if (name.isPresent()) {
+            List<? extends EntityId> named = carried.named(kind, name.get());
+            List<? extends EntityId> expected = fresh.named(kind, name.get());
+            assertThat(new HashSet<EntityId>(named)).isEqualTo(new HashSet<EntityId>(expected));
+          }
+        }
+      }
+      assertThat(carried.byAlias(ObjectKind.ROUTE, Optional.of(Fixtures.ROUTER), "route0"))
+          .isEmpty();
+    }
+  }
+
+  /** Builds a snapshot's indexes, so that the next commit carries them. */
+  private static void touchIndexes(StoreSnapshot s) {
+    s.byAlias(ObjectKind.ROUTER, Optional.empty(), "router0");
+    s.named(ObjectKind.ROUTER, "router1");
+    s.tunnelKeys();
   }
 
   @Test

@@ -20,7 +20,8 @@ import org.nsvpn.chainrules.status.SaCounters;
  * Per-connection metrics, after the strongSwan exporters' conventions with an {@code nsvpn_}
  * prefix; labels {@code service}, {@code connection} (names) and {@code peer} (address). Read from
  * the {@link StatusBoard} at each scrape, so they are as current as the status (events at once,
- * counters every status-interval). Documented in docs/operations.md, "Metrics and health".
+ * counters every status-interval, longer with many charons: StrongSwanConfig#listingInterval).
+ * Documented in docs/operations.md, "Metrics and health".
  */
 final class ConnectionMetrics {
   private static final String[] LABELS = {"service", "connection", "peer"};

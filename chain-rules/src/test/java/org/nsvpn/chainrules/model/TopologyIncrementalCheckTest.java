@@ -150,9 +150,20 @@ class TopologyIncrementalCheckTest {
     assertThat(base.applyIncrementally(changes.get(changes.size() - 1))).isPresent();
   }
 
-  /** The per-device, per-router and per-service lists agree with a pass over the objects. */
+  /**
+   * The per-device, per-router and per-service lists and the route tables (built now if new, or
+   * carried from the snapshot this one was derived from) agree with a pass over the objects.
+   */
   private void assertIndexes(Topology t) {
     for (RouterId r : routers) {
+      List<Route> expected =
+          new ArrayList<>(t.routes().stream().filter(x -> x.router().equals(r)).toList());
+      for (Port p : t.ports()) {
+        if (p instanceof RouterPort rp && rp.device().equals(r)) {
+          expected.addAll(Topology.impliedRoutes(rp));
+        }
+      }
+      assertThat(t.routeTable(r).routes()).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(t.ports(r))
           .isEqualTo(t.ports().stream().filter(p -> p.device().equals(r)).toList());
       assertThat(t.routes(r))

@@ -390,7 +390,15 @@ final class OvsdbStatusPublisher implements IpsecStatusPublisher, MonitorListene
         plan.inserted++;
       } else {
         Map<String, String> previous = table.written.get(key);
+        if (status == previous) {
+          plan.unchanged++;
+          continue;
+        }
         if (status.equals(previous)) {
+          // The same content, recomputed from a newer status (a counter listing that found nothing
+          // new): remembered as written, so that the next publishes compare by identity. At 1,000
+          // rows, comparing such maps entry by entry on every publish was 4 % of the agent's CPU.
+          table.written.put(key, status);
           plan.unchanged++;
           continue;
         }

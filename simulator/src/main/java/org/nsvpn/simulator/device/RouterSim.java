@@ -89,6 +89,10 @@ final class RouterSim {
     this.localWhere = "local-redirect chain of router " + router.name();
   }
 
+  RouteTable routeTable() {
+    return routes;
+  }
+
   void ports(List<PortSim> ports) {
     int n = 0;
     for (PortSim p : ports) {
