@@ -3,6 +3,7 @@ package org.nsvpn.simulator.device;
 import java.util.List;
 import java.util.Optional;
 import org.nsvpn.chainrules.id.ChainId;
+import org.nsvpn.chainrules.id.PortId;
 import org.nsvpn.chainrules.model.Router;
 import org.nsvpn.chainrules.net.IpAddress;
 import org.nsvpn.chainrules.net.Ipv4Address;
@@ -91,6 +92,13 @@ final class RouterSim {
 
   RouteTable routeTable() {
     return routes;
+  }
+
+  /**
+   * Whether this router's fail-closed guard drops {@code src} to {@code dst} out of {@code out}.
+   */
+  boolean guardForbids(IpAddress src, IpAddress dst, PortId out) {
+    return vpnGuard != null && vpnGuard.forbids(src, dst, out);
   }
 
   void ports(List<PortSim> ports) {
@@ -398,23 +406,21 @@ final class RouterSim {
       return;
     }
     walk.context.at(f, in.id, out.id);
-    if (vpnGuard != null) {
-      if (vpnGuard.forbids(f.nwSrc(), f.nwDst(), out.id)) {
-        walk.drop(
-            DropReason.VPN_FAIL_CLOSED,
-            "from "
-                + f.nwSrc()
-                + " to "
-                + f.nwDst()
-                + " an IPsec site connection of router "
-                + router.name()
-                + " protects; "
-                + route
-                + " would carry it out of the VPN service's uplink "
-                + out
-                + " in clear");
-        return;
-      }
+    if (guardForbids(f.nwSrc(), f.nwDst(), out.id)) {
+      walk.drop(
+          DropReason.VPN_FAIL_CLOSED,
+          "from "
+              + f.nwSrc()
+              + " to "
+              + f.nwDst()
+              + " an IPsec site connection of router "
+              + router.name()
+              + " protects; "
+              + route
+              + " would carry it out of the VPN service's uplink "
+              + out
+              + " in clear");
+      return;
     }
     if (!passes(walk, in, f, kind, outboundFilter, outboundWhere)) {
       return;
