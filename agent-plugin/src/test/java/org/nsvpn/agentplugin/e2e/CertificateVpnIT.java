@@ -238,18 +238,7 @@ class CertificateVpnIT {
         .atMost(TUNNEL)
         .pollInterval(Duration.ofMillis(500))
         .until(() -> VpnTestbed.ping(bed.vmA, "10.3.0.1").ok());
-    await("a-to-c up")
-        .atMost(TUNNEL)
-        .until(
-            () ->
-                agent
-                        .store()
-                        .status()
-                        .connectionStatus(aToC.id())
-                        .map(r -> r.status().state())
-                        .orElse(null)
-                    == ConnectionState.UP);
-    ConnectionStatus up = agent.store().status().connectionStatus(aToC.id()).orElseThrow().status();
+    ConnectionStatus up = awaitState(aToC, ConnectionState.UP);
     assertThat(up.currentIkeSa().orElseThrow().remoteId()).isEqualTo(C_ID);
     assertThat(siteC.swanctl("--list-sas").stdout()).contains(A_ID);
 
