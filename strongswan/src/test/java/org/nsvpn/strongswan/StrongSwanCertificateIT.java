@@ -99,11 +99,7 @@ class StrongSwanCertificateIT {
     KernelResources cleanupOnInterrupt = new KernelResources();
     nsA = cleanupOnInterrupt.namespace(KernelResources.unique("ssc-a-"));
     nsB = cleanupOnInterrupt.namespace(KernelResources.unique("ssc-b-"));
-    Ip.ip("netns", "add", nsA);
-    Ip.ip("netns", "add", nsB);
-    Ip.ip("link", "add", "wan", "netns", nsA, "type", "veth", "peer", "name", "wan", "netns", nsB);
-    TunnelLab.side(nsA, A, 1, 3);
-    TunnelLab.side(nsB, B, 2, 3);
+    TunnelLab.build(nsA, A, nsB, B, 3);
     strongSwan =
         CharonFixture.service(
             StrongSwanConfig.defaults()

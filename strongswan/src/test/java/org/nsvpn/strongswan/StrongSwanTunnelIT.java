@@ -84,11 +84,7 @@ class StrongSwanTunnelIT {
     KernelResources cleanupOnInterrupt = new KernelResources();
     nsA = cleanupOnInterrupt.namespace(KernelResources.unique("sst-a-"));
     nsB = cleanupOnInterrupt.namespace(KernelResources.unique("sst-b-"));
-    Ip.ip("netns", "add", nsA);
-    Ip.ip("netns", "add", nsB);
-    Ip.ip("link", "add", "wan", "netns", nsA, "type", "veth", "peer", "name", "wan", "netns", nsB);
-    TunnelLab.side(nsA, A, 1, 7);
-    TunnelLab.side(nsB, B, 2, 7);
+    TunnelLab.build(nsA, A, nsB, B, 7);
     service =
         CharonFixture.service(
             StrongSwanConfig.defaults()

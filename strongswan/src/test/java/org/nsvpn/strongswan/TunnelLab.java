@@ -7,10 +7,23 @@ final class TunnelLab {
   private TunnelLab() {}
 
   /**
+   * The lab: network namespaces {@code nsA} and {@code nsB} (created here; the caller registers
+   * them for clean-up first) joined by a veth pair named {@code wan} at both ends, site 1 at {@code
+   * addressA} and site 2 at {@code addressB}, each with {@code subnets} protected subnets.
+   */
+  static void build(String nsA, String addressA, String nsB, String addressB, int subnets) {
+    Ip.ip("netns", "add", nsA);
+    Ip.ip("netns", "add", nsB);
+    Ip.ip("link", "add", "wan", "netns", nsA, "type", "veth", "peer", "name", "wan", "netns", nsB);
+    side(nsA, addressA, 1, subnets);
+    side(nsB, addressB, 2, subnets);
+  }
+
+  /**
    * One side: {@code address}/24 on the veth end {@code wan}, and {@code subnets} protected subnets
    * 10.SITE.N.1/24 (N = 1..subnets) on an interface of their own.
    */
-  static void side(String namespace, String address, int site, int subnets) {
+  private static void side(String namespace, String address, int site, int subnets) {
     Ip.ip("-n", namespace, "link", "set", "lo", "up");
     Ip.ip("-n", namespace, "addr", "add", address + "/24", "dev", "wan");
     Ip.ip("-n", namespace, "link", "set", "wan", "up");
