@@ -64,12 +64,8 @@ public final class IkeConnectionStatusMap {
         sa -> {
           m.put("ike_local_addr", sa.localAddress().toString());
           m.put("ike_remote_addr", sa.remoteAddress().toString());
-          m.put(
-              "ip_family",
-              (sa.remoteAddress().family() == org.nsvpn.chainrules.net.IpFamily.IPV6
-                      ? IpFamily.IPV6
-                      : IpFamily.IPV4)
-                  .text());
+          // The model's and the schema's families share their constant names.
+          m.put("ip_family", IpFamily.valueOf(sa.remoteAddress().family().name()).text());
           long mine = sa.initiator() ? sa.initiatorSpi() : sa.responderSpi();
           long theirs = sa.initiator() ? sa.responderSpi() : sa.initiatorSpi();
           m.put("ike_spi_inbound", String.format("%016x", mine));
