@@ -471,9 +471,10 @@ tb_java() { readlink -f "$(command -v java)"; }
 # Removes everything this run created, in an order that lets the agent clean up after itself
 # first: VPN services deleted through the CLI, the agent stopped (SIGTERM, it stops its
 # ovsdb-server), then whatever remains (the agent died, or would not stop) by pid and name.
-# Idempotent, and never stops at an error.
+# Idempotent, and never stops at an error. Returns the script's exit status: $1 when a wrapping
+# trap passes it (having run commands of its own since), else the status the trap started with.
 tb_cleanup() {
-  local rc=$?
+  local rc=${1:-$?}
   ((TB_CLEANED)) && return "$rc"
   TB_CLEANED=1
   set +e
