@@ -118,23 +118,7 @@ class Ipv6InsideVpnIT {
       await("VM A reaches VM B over IPv6")
           .atMost(TUNNEL)
           .pollInterval(Duration.ofMillis(500))
-          .until(
-              () ->
-                  Ip.exec(
-                          "ip",
-                          "netns",
-                          "exec",
-                          bed.vmA,
-                          "ping",
-                          "-6",
-                          "-c",
-                          "3",
-                          "-i",
-                          "0.2",
-                          "-W",
-                          "1",
-                          "2001:db8:2::10")
-                      .ok());
+          .until(() -> VpnTestbed.ping(bed.vmA, "2001:db8:2::10", 3, "-6").ok());
       // Both ends initiate at once; the extra SAs go within seconds, and packets on one of
       // them as it goes may be lost (seen: one or two of five). Count only once each side has
       // one IKE SA and one child SA and the settled pair has carried a ping.
@@ -143,36 +127,8 @@ class Ipv6InsideVpnIT {
       await("VM A reaches VM B over the settled SAs")
           .atMost(TUNNEL)
           .pollInterval(Duration.ofMillis(500))
-          .until(
-              () ->
-                  Ip.exec(
-                          "ip",
-                          "netns",
-                          "exec",
-                          bed.vmA,
-                          "ping",
-                          "-6",
-                          "-c",
-                          "1",
-                          "-W",
-                          "1",
-                          "2001:db8:2::10")
-                      .ok());
-      Ip.Result ping =
-          Ip.exec(
-              "ip",
-              "netns",
-              "exec",
-              bed.vmA,
-              "ping",
-              "-6",
-              "-c",
-              "5",
-              "-i",
-              "0.2",
-              "-W",
-              "1",
-              "2001:db8:2::10");
+          .until(() -> VpnTestbed.ping(bed.vmA, "2001:db8:2::10", 1, "-6").ok());
+      Ip.Result ping = VpnTestbed.ping(bed.vmA, "2001:db8:2::10", 5, "-6");
       assertThat(ping.stdout()).contains("5 received");
       List<byte[]> frames = internet.stop();
       long ipv6 = frames.stream().filter(f -> etherType(f) == 0x86dd).count();

@@ -150,23 +150,6 @@ class Ipv6OutsideVpnIT {
     return agent.store().status().connectionStatus(id).map(r -> r.status().state()).orElse(null);
   }
 
-  private static Ip.Result ping(String from, String family, String to, int count) {
-    return Ip.exec(
-        "ip",
-        "netns",
-        "exec",
-        from,
-        "ping",
-        family,
-        "-c",
-        Integer.toString(count),
-        "-i",
-        "0.2",
-        "-W",
-        "1",
-        to);
-  }
-
   @Test
   void aTunnelBetweenIpv6PublicAddressesCarriesIpv4AndIpv6WithNoCleartext() throws Exception {
     siteCOnIpv6();
@@ -211,10 +194,10 @@ class Ipv6OutsideVpnIT {
           .pollInterval(Duration.ofMillis(500))
           .until(
               () ->
-                  ping(bed.vmA, "-4", "10.3.0.1", 1).ok()
-                      && ping(bed.vmA, "-6", "2001:db8:3::1", 1).ok());
-      Ip.Result ping4 = ping(bed.vmA, "-4", "10.3.0.1", 5);
-      Ip.Result ping6 = ping(bed.vmA, "-6", "2001:db8:3::1", 5);
+                  VpnTestbed.ping(bed.vmA, "10.3.0.1", 1, "-4").ok()
+                      && VpnTestbed.ping(bed.vmA, "2001:db8:3::1", 1, "-6").ok());
+      Ip.Result ping4 = VpnTestbed.ping(bed.vmA, "10.3.0.1", 5, "-4");
+      Ip.Result ping6 = VpnTestbed.ping(bed.vmA, "2001:db8:3::1", 5, "-6");
       assertThat(ping4.stdout()).as(ping4.stdout()).contains("5 received");
       assertThat(ping6.stdout()).as(ping6.stdout()).contains("5 received");
 

@@ -104,22 +104,7 @@ class MultiHostVpnIT {
 
       long ovsdbBefore =
           E2eOracles.ovsdbCounter(hosts.host(2).state, "vpnA.a-to-b", "sa_data_bytes_out");
-      Ip.Result ping =
-          Ip.exec(
-              "ip",
-              "netns",
-              "exec",
-              bed.vmA,
-              "ping",
-              "-c",
-              "20",
-              "-i",
-              "0.05",
-              "-s",
-              "1000",
-              "-W",
-              "1",
-              "10.2.0.10");
+      Ip.Result ping = VpnTestbed.ping(bed.vmA, "10.2.0.10", 20, "-i", "0.05", "-s", "1000");
       assertThat(ping.stdout()).contains("20 received");
       long sent = 20L * 1028;
       await("OVSDB counters of host 2, where router A's VPN runs")
@@ -151,34 +136,8 @@ class MultiHostVpnIT {
       ZooKeeperEnsemble zk = hosts.zookeeper();
       zk.kill(1);
       zk.kill(2);
-      Ip.Result toB =
-          Ip.exec(
-              "ip",
-              "netns",
-              "exec",
-              bed.vmA,
-              "ping",
-              "-c",
-              "40",
-              "-i",
-              "0.2",
-              "-W",
-              "1",
-              "10.2.0.10");
-      Ip.Result toC =
-          Ip.exec(
-              "ip",
-              "netns",
-              "exec",
-              bed.vmA,
-              "ping",
-              "-c",
-              "5",
-              "-i",
-              "0.2",
-              "-W",
-              "1",
-              "10.3.0.1");
+      Ip.Result toB = VpnTestbed.ping(bed.vmA, "10.2.0.10", 40);
+      Ip.Result toC = VpnTestbed.ping(bed.vmA, "10.3.0.1", 5);
       assertThat(toB.stdout()).as(toB.stdout()).contains("40 received");
       assertThat(toC.stdout()).as(toC.stdout()).contains("5 received");
       for (int i = 1; i <= 3; i++) {

@@ -143,22 +143,7 @@ class VpnEndToEndIT {
             "nsvpn_ipsec_bytes_out_total",
             Map.of("service", "vpnA", "connection", "a-to-b", "peer", "203.0.113.20"));
     double metricBefore = E2eOracles.metrics(state).getOrDefault(bytesOut, 0.0);
-    Ip.Result ping =
-        Ip.exec(
-            "ip",
-            "netns",
-            "exec",
-            bed.vmA,
-            "ping",
-            "-c",
-            "20",
-            "-i",
-            "0.05",
-            "-s",
-            "1000",
-            "-W",
-            "1",
-            "10.2.0.10");
+    Ip.Result ping = VpnTestbed.ping(bed.vmA, "10.2.0.10", 20, "-i", "0.05", "-s", "1000");
     assertThat(ping.stdout()).contains("20 received");
     long sent = 20L * 1028; // IPv4 header + ICMP header + 1000 bytes of payload, per request
 

@@ -500,7 +500,32 @@ public final class VpnTestbed {
 
   /** {@code ping} from a namespace: 3 echo requests, 1 s timeout each. */
   static Ip.Result ping(String from, String to) {
-    return Ip.exec("ip", "netns", "exec", from, "ping", "-c", "3", "-i", "0.2", "-W", "1", to);
+    return ping(from, to, 3);
+  }
+
+  /**
+   * {@code ping} from a namespace: {@code count} echo requests 0.2 s apart, 1 s timeout each;
+   * {@code options} (such as {@code -6}, or {@code -i 0.05 -s 1000}) come after these defaults, so
+   * they override them.
+   */
+  static Ip.Result ping(String from, String to, int count, String... options) {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                from,
+                "ping",
+                "-c",
+                Integer.toString(count),
+                "-i",
+                "0.2",
+                "-W",
+                "1"));
+    command.addAll(List.of(options));
+    command.add(to);
+    return Ip.exec(command.toArray(String[]::new));
   }
 
   static String namespaceOf(VpnServiceId service) {
