@@ -273,24 +273,7 @@ class StrongSwanCertificateIT {
         .contains("CN=CA one")
         .doesNotContain("CA two");
 
-    Ip.Result ping =
-        Ip.exec(
-            "ip",
-            "netns",
-            "exec",
-            nsA,
-            "ping",
-            "-n",
-            "-q",
-            "-c",
-            "3",
-            "-i",
-            "0.2",
-            "-W",
-            "5",
-            "-I",
-            "10.1.1.1",
-            "10.2.1.1");
+    Ip.Result ping = TunnelLab.ping(nsA, 3, 56);
     assertThat(ping.ok()).as("ping through the tunnel: %s", ping.stdout()).isTrue();
   }
 

@@ -274,26 +274,7 @@ class StrongSwanTunnelIT {
     SaCounters before = await(charon.refresh()).get(site.id()).counters();
     int count = 3;
     int size = 1000;
-    Ip.Result ping =
-        Ip.exec(
-            "ip",
-            "netns",
-            "exec",
-            nsA,
-            "ping",
-            "-n",
-            "-q",
-            "-c",
-            Integer.toString(count),
-            "-i",
-            "0.2",
-            "-W",
-            "5",
-            "-s",
-            Integer.toString(size),
-            "-I",
-            "10.1.1.1",
-            "10.2.1.1");
+    Ip.Result ping = TunnelLab.ping(nsA, count, size);
     assertThat(ping.ok()).as("ping through the tunnel: %s", ping.stdout()).isTrue();
 
     SaCounters after = await(charon.refresh()).get(site.id()).counters();

@@ -20,6 +20,33 @@ final class TunnelLab {
   }
 
   /**
+   * From site 1's first protected subnet (10.1.1.1) in {@code nsA} to site 2's (10.2.1.1): {@code
+   * count} echo requests of {@code size} bytes 0.2 s apart, 5 s timeout each; only through the
+   * tunnel, as the lab routes neither subnet.
+   */
+  static Ip.Result ping(String nsA, int count, int size) {
+    return Ip.exec(
+        "ip",
+        "netns",
+        "exec",
+        nsA,
+        "ping",
+        "-n",
+        "-q",
+        "-c",
+        Integer.toString(count),
+        "-i",
+        "0.2",
+        "-W",
+        "5",
+        "-s",
+        Integer.toString(size),
+        "-I",
+        "10.1.1.1",
+        "10.2.1.1");
+  }
+
+  /**
    * One side: {@code address}/24 on the veth end {@code wan}, and {@code subnets} protected subnets
    * 10.SITE.N.1/24 (N = 1..subnets) on an interface of their own.
    */
